@@ -1,0 +1,37 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { FastifyRequest } from 'fastify';
+import { problems } from '../http/problem';
+import { requestContext } from '../http/request-context';
+import { ApiKeyRing, Role } from './api-keys';
+
+export const API_KEY_RING = Symbol('ApiKeyRing');
+const ACCESS = 'ordersource:access';
+
+/** The roles that may call a route (API.md's role table); `'open'` needs no key (health, docs). */
+export const Access = (...roles: Role[] | ['open']) => SetMetadata(ACCESS, roles);
+
+/**
+ * Every route must declare its access: a route without `@Access` is refused, so a forgotten
+ * decorator fails closed rather than open.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(API_KEY_RING) private readonly keys: ApiKeyRing,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const allowed = this.reflector.getAllAndOverride<string[] | undefined>(ACCESS, [context.getHandler(), context.getClass()]);
+    if (allowed?.[0] === 'open') return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S{1,512})$/i.exec(header.trim()) : null;
+    const principal = this.keys.authDisabled ? this.keys.authenticate('') : match ? this.keys.authenticate(match[1]) : undefined;
+    if (!principal) throw problems.unauthorized();
+    requestContext(request).principal = principal;
+    if (!allowed || !allowed.includes(principal.role)) throw problems.forbidden();
+    return true;
+  }
+}

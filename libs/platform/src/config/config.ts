@@ -1,0 +1,92 @@
+/**
+ * The services' configuration, read once from the environment (API.md "Configuration"). Bad
+ * values stop the process at start-up with a message naming the variable, never later.
+ */
+
+export type Profile = 'embedded' | 'distributed';
+
+export interface OrdersourceConfig {
+  profile: Profile;
+  /** Unset: the launcher starts embedded PostgreSQL and passes its URL. */
+  databaseUrl?: string;
+  dataDir: string;
+  kafkaBrokers: string[];
+  mongoUrl: string;
+  ports: { command: number; query: number; projector: number };
+  apiKeys?: string;
+  authDisabled: boolean;
+  masterKey?: string;
+  chainKey?: string;
+  logLevel: string;
+  idempotencyTtlMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): OrdersourceConfig {
+  const profile = env.ORDERSOURCE_PROFILE ?? 'embedded';
+  if (profile !== 'embedded' && profile !== 'distributed') {
+    throw new ConfigError(`ORDERSOURCE_PROFILE must be "embedded" or "distributed", got "${profile}"`);
+  }
+  return {
+    profile,
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    dataDir: env.ORDERSOURCE_DATA_DIR ?? './.data',
+    kafkaBrokers: (env.KAFKA_BROKERS ?? 'localhost:9092').split(',').map((b) => b.trim()).filter(Boolean),
+    mongoUrl: env.MONGO_URL ?? 'mongodb://localhost:27017/ordersource',
+    ports: {
+      command: port(env, 'COMMAND_PORT', 3000),
+      query: port(env, 'QUERY_PORT', 3001),
+      projector: port(env, 'PROJECTOR_PORT', 3002),
+    },
+    apiKeys: nonEmpty(env.API_KEYS),
+    authDisabled: bool(env, 'AUTH_DISABLED', false),
+    masterKey: nonEmpty(env.ORDERSOURCE_MASTER_KEY),
+    chainKey: nonEmpty(env.ORDERSOURCE_CHAIN_KEY),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    idempotencyTtlMs: positiveInt(env, 'IDEMPOTENCY_TTL_MS', 24 * 3600 * 1000),
+  };
+}
+
+/** The secret keys the services need; a missing one is a start-up error, not a silent default. */
+export function requireSecret(value: string | undefined, name: string): Buffer {
+  if (!value) throw new ConfigError(`${name} is required (32 bytes, base64 or hex); \`npm start\` generates one into the data directory`);
+  const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (bytes.length !== 32) throw new ConfigError(`${name} must be 32 bytes, base64 or hex (got ${bytes.length} bytes)`);
+  return bytes;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new ConfigError(`${name} must be a port number, got "${raw}"`);
+  return value;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { FastifyInstance, FastifyRequest } from 'fastify';
+import { Logger } from 'pino';
+import { ServiceMetrics } from '../metrics/metrics';
+import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
+import { problems } from './problem';
+import { requestContext, setRequestContext } from './request-context';
+
+export const BODY_LIMIT = 1024 * 1024;
+const CORRELATION_ID = /^[\x21-\x7E]{1,128}$/;
+
+export interface HttpAppOptions {
+  service: string;
+  module: Type<unknown>;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  openApi: { title: string; description: string };
+}
+
+/**
+ * One HTTP stack for the three services (API.md "Conventions"): Fastify under Nest, JSON only,
+ * 1 MiB bodies, prototype-poisoning refused, correlation ids in and out, problem+json for
+ * every error, request metrics and one structured log line per request, OpenAPI at /docs.
+ */
+export async function createHttpApp(options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    genReqId: () => randomUUID(),
+    loggerInstance: options.logger,
+    disableRequestLogging: true,
+    // Idle keep-alive sockets close at shutdown; in-flight requests still finish.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  installEdge(adapter.getInstance() as unknown as FastifyInstance, options);
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { logger: false, abortOnError: false });
+  app.useGlobalFilters(new ProblemFilter(options.logger));
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(options.openApi.title).setDescription(options.openApi.description).setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
+
+function installEdge(fastify: FastifyInstance, options: HttpAppOptions): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  // A POST whose route takes no fields may send an empty body with a JSON content type.
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
+    parseJson(request, body as string, done);
+  });
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    const header = request.headers['x-correlation-id'];
+    const given = Array.isArray(header) ? header[0] : header;
+    setRequestContext(request, { requestId: request.id, correlationId: given ?? randomUUID(), receivedAt: new Date() });
+    reply.header('x-correlation-id', requestContext(request).correlationId);
+    if (given !== undefined && !CORRELATION_ID.test(given)) {
+      requestContext(request).correlationId = randomUUID();
+      reply.header('x-correlation-id', requestContext(request).correlationId);
+      return sendProblem(reply, problems.invalidRequest([{ path: 'X-Correlation-Id', message: 'must be 1-128 printable ASCII characters' }]));
+    }
+    return undefined;
+  });
+
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = routeOf(request);
+    const seconds = reply.elapsedTime / 1000;
+    options.metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
+    const context = safeContext(request);
+    options.logger.info(
+      { reqId: request.id, correlationId: context?.correlationId, actor: context?.principal?.subject, method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+
+  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, options.logger, request)));
+}
+
+function routeOf(request: FastifyRequest): string {
+  return request.routeOptions?.url ?? 'unmatched';
+}
+
+function safeContext(request: FastifyRequest) {
+  try {
+    return requestContext(request);
+  } catch {
+    return undefined;
+  }
+}

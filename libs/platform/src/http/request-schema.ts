@@ -1,0 +1,82 @@
+import Ajv, { ErrorObject, JSONSchemaType, Schema } from 'ajv';
+import addFormats from 'ajv-formats';
+import { FieldError, problems } from './problem';
+
+/**
+ * Request validation at the edge (STYLE.md "The edges"): one JSON Schema per route body and
+ * query, compiled once by ajv. Strings are trimmed first (API.md limits are on trimmed
+ * length); unknown fields are errors, never silently dropped.
+ */
+const bodies = new Ajv({ allErrors: true, strict: true, useDefaults: false });
+const queries = new Ajv({ allErrors: true, strict: true, coerceTypes: true });
+addFormats(bodies);
+addFormats(queries);
+
+/** No control characters (U+0000-U+001F, U+007F) anywhere (API.md "Strings"). */
+export const NO_CONTROL_CHARS = '^[^\\u0000-\\u001F\\u007F]*$';
+
+export type Validator<T> = (input: unknown) => T;
+
+export function bodyValidator<T>(schema: JSONSchemaType<T> | Schema): Validator<T> {
+  const validate = bodies.compile<T>(schema as Schema);
+  return (input) => {
+    const value = trimStrings(input === undefined || input === null || input === '' ? {} : input);
+    if (!validate(value)) throw problems.invalidRequest(fieldErrors(validate.errors ?? []));
+    return value as T;
+  };
+}
+
+/** Query strings: scalars coerced from text; a repeated parameter must be declared as an array. */
+export function queryValidator<T>(schema: JSONSchemaType<T> | Schema): Validator<T> {
+  const validate = queries.compile<T>(schema as Schema);
+  return (input) => {
+    const value = { ...((input ?? {}) as Record<string, unknown>) };
+    if (!validate(value)) throw problems.invalidRequest(fieldErrors(validate.errors ?? []), 'The query is not valid; see errors.');
+    return value as T;
+  };
+}
+
+function trimStrings(value: unknown): unknown {
+  if (typeof value === 'string') return value.trim();
+  if (Array.isArray(value)) return value.map(trimStrings);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) out[key] = trimStrings(inner);
+    return out;
+  }
+  return value;
+}
+
+function fieldErrors(errors: ErrorObject[]): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    let path = pointerToPath(error.instancePath);
+    let message = error.message ?? 'is invalid';
+    if (error.keyword === 'additionalProperties') {
+      const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+      path = path ? `${path}.${extra}` : extra;
+      message = 'is not a known field';
+    } else if (error.keyword === 'required') {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      path = path ? `${path}.${missing}` : missing;
+      message = 'is required';
+    } else if (error.keyword === 'pattern' && (error.params as { pattern: string }).pattern === NO_CONTROL_CHARS) {
+      message = 'must not contain control characters';
+    }
+    const id = `${path}\u0000${message}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push({ path: path || '(body)', message });
+    }
+  }
+  return out;
+}
+
+function pointerToPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}

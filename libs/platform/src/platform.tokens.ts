@@ -1,0 +1,2 @@
+export const SERVICE_METRICS = Symbol('ServiceMetrics');
+export const LOGGER = Symbol('Logger');
