@@ -1,0 +1,86 @@
+import type { CheckpointKind, Money, OrderItem, PaymentMethod, ShippingAddress } from './values';
+
+/**
+ * Everything the decider may know about "now", "who" and "which order" comes in here, so that
+ * decide stays a pure function of (command, state): it never reads a clock or a random source.
+ */
+export interface CommandMetadata {
+  /** Request time, ISO 8601 UTC with milliseconds. */
+  readonly now: string;
+  /** The key subject: staff key name or customer id. */
+  readonly actor: string;
+  readonly orderId: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+interface Command<Type extends string, Data> {
+  readonly type: Type;
+  readonly data: Data;
+  readonly metadata: CommandMetadata;
+}
+
+export type PlaceOrder = Command<
+  'PlaceOrder',
+  {
+    readonly customerId: string;
+    readonly currency: string;
+    readonly items: readonly OrderItem[];
+    readonly shippingAddress: ShippingAddress;
+  }
+>;
+
+export type AuthorizePayment = Command<
+  'AuthorizePayment',
+  { readonly amount: Money; readonly method: PaymentMethod; readonly paymentId?: string }
+>;
+
+export type FailPayment = Command<'FailPayment', { readonly reason: string; readonly method?: PaymentMethod }>;
+
+export type CapturePayment = Command<'CapturePayment', Record<string, never>>;
+
+export type DispatchShipment = Command<
+  'DispatchShipment',
+  { readonly carrier: string; readonly trackingNumber: string; readonly warehouse: string }
+>;
+
+export type RecordCheckpoint = Command<
+  'RecordCheckpoint',
+  { readonly location: string; readonly kind: CheckpointKind; readonly occurredAt: string }
+>;
+
+export type DeliverOrder = Command<'DeliverOrder', { readonly occurredAt?: string; readonly receivedBy?: string }>;
+
+export type CancelOrder = Command<'CancelOrder', { readonly reason: string }>;
+
+export type RefundPayment = Command<'RefundPayment', { readonly amount: Money; readonly reason: string }>;
+
+export type OrderCommand =
+  | PlaceOrder
+  | AuthorizePayment
+  | FailPayment
+  | CapturePayment
+  | DispatchShipment
+  | RecordCheckpoint
+  | DeliverOrder
+  | CancelOrder
+  | RefundPayment;
+
+export type OrderCommandType = OrderCommand['type'];
+
+/** In lifecycle-table row order (API.md "Order lifecycle"), PlaceOrder first. */
+export const orderCommandTypes = [
+  'PlaceOrder',
+  'AuthorizePayment',
+  'FailPayment',
+  'CapturePayment',
+  'DispatchShipment',
+  'RecordCheckpoint',
+  'DeliverOrder',
+  'CancelOrder',
+  'RefundPayment',
+] as const satisfies readonly OrderCommandType[];
+
+// A compile error here means a command type is missing from the list above.
+type UnlistedCommandType = Exclude<OrderCommandType, (typeof orderCommandTypes)[number]>;
+export const _everyCommandTypeListed: [UnlistedCommandType] extends [never] ? true : never = true;

@@ -1,0 +1,89 @@
+import type { CheckpointKind, Money, OrderItem, PaymentMethod, ShippingAddress } from './values';
+
+/**
+ * Event `type` strings are stored forever: never rename one. A new shape of an event is a new
+ * `schemaVersion` with an upcaster in front of evolve, not an edit of the shapes below.
+ */
+interface Event<Type extends string, Data> {
+  readonly type: Type;
+  readonly schemaVersion: 1;
+  readonly data: Data & { readonly orderId: string };
+  /** When it happened: ISO 8601 UTC with milliseconds. */
+  readonly occurredAt: string;
+}
+
+export type OrderPlaced = Event<
+  'OrderPlaced',
+  {
+    readonly customerId: string;
+    readonly currency: string;
+    readonly items: readonly OrderItem[];
+    readonly total: Money;
+    readonly shippingAddress: ShippingAddress;
+  }
+>;
+
+export type PaymentAuthorized = Event<
+  'PaymentAuthorized',
+  { readonly amount: Money; readonly method: PaymentMethod; readonly paymentId?: string }
+>;
+
+export type PaymentFailed = Event<'PaymentFailed', { readonly reason: string; readonly method?: PaymentMethod }>;
+
+export type PaymentCaptured = Event<'PaymentCaptured', { readonly amount: Money }>;
+
+export type ShipmentDispatched = Event<
+  'ShipmentDispatched',
+  { readonly carrier: string; readonly trackingNumber: string; readonly warehouse: string }
+>;
+
+export type ShipmentCheckpointRecorded = Event<
+  'ShipmentCheckpointRecorded',
+  { readonly location: string; readonly kind: CheckpointKind; readonly occurredAt: string }
+>;
+
+export type OrderDelivered = Event<'OrderDelivered', { readonly receivedBy?: string }>;
+
+export type OrderCancelled = Event<
+  'OrderCancelled',
+  { readonly reason: string; readonly authorizationVoided: boolean }
+>;
+
+export type PaymentRefunded = Event<
+  'PaymentRefunded',
+  {
+    readonly amount: Money;
+    readonly reason: string;
+    /** True when this refund brings the refunded sum up to the captured sum. */
+    readonly full?: boolean;
+  }
+>;
+
+export type OrderEvent =
+  | OrderPlaced
+  | PaymentAuthorized
+  | PaymentFailed
+  | PaymentCaptured
+  | ShipmentDispatched
+  | ShipmentCheckpointRecorded
+  | OrderDelivered
+  | OrderCancelled
+  | PaymentRefunded;
+
+export type OrderEventType = OrderEvent['type'];
+
+export const orderEventTypes = [
+  'OrderPlaced',
+  'PaymentAuthorized',
+  'PaymentFailed',
+  'PaymentCaptured',
+  'ShipmentDispatched',
+  'ShipmentCheckpointRecorded',
+  'OrderDelivered',
+  'OrderCancelled',
+  'PaymentRefunded',
+] as const satisfies readonly OrderEventType[];
+
+// A compile error here means an event type is missing from the list above.
+type UnlistedEventType = Exclude<OrderEventType, (typeof orderEventTypes)[number]>;
+export const _everyEventTypeListed: [UnlistedEventType] extends [never] ? true : never = true;

@@ -1,0 +1,42 @@
+export type {
+  AuthorizePayment,
+  CancelOrder,
+  CapturePayment,
+  CommandMetadata,
+  DeliverOrder,
+  DispatchShipment,
+  FailPayment,
+  OrderCommand,
+  OrderCommandType,
+  PlaceOrder,
+  RecordCheckpoint,
+  RefundPayment,
+} from './commands';
+export { orderCommandTypes } from './commands';
+export type {
+  OrderCancelled,
+  OrderDelivered,
+  OrderEvent,
+  OrderEventType,
+  OrderPlaced,
+  PaymentAuthorized,
+  PaymentCaptured,
+  PaymentFailed,
+  PaymentRefunded,
+  ShipmentCheckpointRecorded,
+  ShipmentDispatched,
+} from './events';
+export { orderEventTypes } from './events';
+export type { OrderState, OrderStatus, PlacedOrder, UnplacedOrder } from './state';
+export { initialState, isPlaced, orderStatuses, refundableAmount } from './state';
+export type { CheckpointKind, Money, OrderItem, PaymentMethod, ShippingAddress } from './values';
+export { checkpointKinds, paymentMethods } from './values';
+export type { DomainErrorKind, DomainErrorOptions, DomainRule } from './errors';
+export { DomainError, domainRules, isDomainError } from './errors';
+export type { LifecycleCell, LifecycleStatus } from './lifecycle';
+export { allowedCommands, lifecycleCell, orderLifecycle } from './lifecycle';
+export { maxFutureSkewMs } from './invariants';
+export { decide } from './decide';
+export { evolve } from './evolve';
+export type { Decider } from './decider';
+export { foldOrder, orderDecider } from './decider';
