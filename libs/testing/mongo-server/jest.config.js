@@ -1,0 +1,1 @@
+module.exports = { ...require('../../../jest.preset.js'), displayName: 'testing-mongo-server', rootDir: __dirname };

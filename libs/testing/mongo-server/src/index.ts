@@ -1,0 +1,1 @@
+export { startMongoTestServer, type MongoTestServer, type MongoTestServerOptions } from './server';

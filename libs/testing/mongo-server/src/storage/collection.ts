@@ -1,0 +1,119 @@
+import { UUID, type Document } from 'bson';
+import { MongoCommandError } from '../errors';
+import { sameDocument, withIdFirst } from './documents';
+import { CollectionIndex, defaultIndexName, type IndexSpec } from './unique-index';
+
+/**
+ * One collection: documents in natural (insertion) order plus its indexes. Every write checks all
+ * unique indexes before changing anything, so a rejected write leaves the collection untouched.
+ * Stored documents are never mutated in place; updates swap in a new object.
+ */
+export class Collection {
+  readonly uuid = new UUID();
+  private documents: Document[] = [];
+  private readonly indexes = new Map<string, CollectionIndex>();
+
+  constructor(
+    readonly database: string,
+    public name: string,
+    readonly options: Document = {},
+  ) {
+    this.indexes.set('_id_', new CollectionIndex({ v: 2, key: { _id: 1 }, name: '_id_' }, this.namespace));
+  }
+
+  get namespace(): string {
+    return `${this.database}.${this.name}`;
+  }
+
+  /** A snapshot of the documents; callers must not mutate the objects. */
+  all(): Document[] {
+    return this.documents.slice();
+  }
+
+  get size(): number {
+    return this.documents.length;
+  }
+
+  insert(document: Document): Document {
+    const stored = withIdFirst(document);
+    for (const index of this.indexes.values()) index.assertNoConflict(stored);
+    this.documents.push(stored);
+    for (const index of this.indexes.values()) index.add(stored);
+    return stored;
+  }
+
+  replace(current: Document, next: Document): void {
+    const position = this.documents.indexOf(current);
+    if (position < 0) throw new Error('replacing a document that is not stored');
+    for (const index of this.indexes.values()) index.assertNoConflict(next, current);
+    for (const index of this.indexes.values()) index.remove(current);
+    for (const index of this.indexes.values()) index.add(next);
+    this.documents[position] = next;
+  }
+
+  remove(document: Document): void {
+    const position = this.documents.indexOf(document);
+    if (position < 0) return;
+    this.documents.splice(position, 1);
+    for (const index of this.indexes.values()) index.remove(document);
+  }
+
+  indexSpecs(): IndexSpec[] {
+    return [...this.indexes.values()].map((index) => index.spec);
+  }
+
+  /** Creates the index, or does nothing when an identical one exists. Returns whether it was new. */
+  createIndex(requested: IndexSpec): boolean {
+    const spec: IndexSpec = { v: 2, ...requested, name: requested.name ?? defaultIndexName(requested.key) };
+    const sameName = this.indexes.get(spec.name);
+    const sameKey = [...this.indexes.values()].find((index) => sameDocument(index.spec.key, spec.key));
+    if (sameName && !sameDocument(sameName.spec.key, spec.key)) {
+      throw new MongoCommandError(
+        'IndexKeySpecsConflict',
+        `An existing index has the same name as the requested index. Requested index: ${spec.name}`,
+      );
+    }
+    const existing = sameName ?? sameKey;
+    if (existing) {
+      const options = (s: IndexSpec) => ({ unique: !!s.unique, sparse: !!s.sparse, p: s.partialFilterExpression ?? null });
+      if (existing.spec.name === spec.name && sameDocument(options(existing.spec), options(spec))) return false;
+      throw new MongoCommandError(
+        'IndexOptionsConflict',
+        `Index already exists with a different name or options: ${existing.spec.name}`,
+      );
+    }
+    const index = new CollectionIndex(spec, this.namespace);
+    for (const document of this.documents) {
+      index.assertNoConflict(document);
+      index.add(document);
+    }
+    this.indexes.set(spec.name, index);
+    return true;
+  }
+
+  /** Drops by name or by key pattern; `_id_` cannot be dropped. */
+  dropIndex(nameOrKey: string | Document): void {
+    const index =
+      typeof nameOrKey === 'string'
+        ? this.indexes.get(nameOrKey)
+        : [...this.indexes.values()].find((candidate) => sameDocument(candidate.spec.key, nameOrKey));
+    if (!index) {
+      const label = typeof nameOrKey === 'string' ? nameOrKey : JSON.stringify(nameOrKey);
+      throw new MongoCommandError('IndexNotFound', `index not found with name [${label}]`);
+    }
+    if (index.spec.name === '_id_') throw new MongoCommandError('InvalidOptions', 'cannot drop _id index');
+    this.indexes.delete(index.spec.name);
+  }
+
+  dropAllIndexes(): void {
+    for (const name of this.indexes.keys()) if (name !== '_id_') this.indexes.delete(name);
+  }
+
+  /** Moves the collection to another namespace, keeping documents and indexes. */
+  renameTo(database: string, name: string): Collection {
+    const moved = new Collection(database, name, this.options);
+    for (const spec of this.indexSpecs()) if (spec.name !== '_id_') moved.createIndex(spec);
+    for (const document of this.documents) moved.insert(document);
+    return moved;
+  }
+}

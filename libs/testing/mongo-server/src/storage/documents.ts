@@ -1,0 +1,74 @@
+import { deserialize, ObjectId, serialize, type Document } from 'bson';
+
+const promote = { promoteLongs: true, promoteValues: true } as const;
+
+/** A deep copy that keeps BSON types (ObjectId, Date, Binary...), which structuredClone does not. */
+export function cloneDocument<T extends Document>(document: T): T {
+  return deserialize(serialize(document), promote) as T;
+}
+
+/** BSON equality: same bytes for the same values, as MongoDB compares them for "modified". */
+export function sameDocument(left: Document, right: Document): boolean {
+  return Buffer.from(serialize(left)).equals(serialize(right));
+}
+
+/** A string equal for BSON-equal values, for use as a Map key (unique keys, distinct). */
+export function valueKey(value: unknown): string {
+  return Buffer.from(serialize({ v: value })).toString('base64');
+}
+
+export function sameValue(left: unknown, right: unknown): boolean {
+  return sameDocument({ v: left }, { v: right });
+}
+
+/** Adds an ObjectId `_id` when missing and moves `_id` first, as mongod stores documents. */
+export function withIdFirst(document: Document): Document {
+  const { _id, ...rest } = document;
+  return { _id: _id === undefined ? new ObjectId() : _id, ...rest };
+}
+
+/** The value at a dotted path; numeric segments index arrays. `undefined` when absent. */
+export function valueAtPath(document: unknown, path: string): unknown {
+  let current: unknown = document;
+  for (const segment of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+export function setAtPath(document: Document, path: string, value: unknown): void {
+  const segments = path.split('.');
+  let current: Document = document;
+  for (const segment of segments.slice(0, -1)) {
+    if (current[segment] === null || typeof current[segment] !== 'object') current[segment] = {};
+    current = current[segment] as Document;
+  }
+  current[segments[segments.length - 1]] = value;
+}
+
+/** MongoDB's type names, for error messages that say what was found. */
+export function bsonTypeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Date) return 'date';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double';
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'boolean') return 'bool';
+  const bsontype = (value as { _bsontype?: string })?._bsontype;
+  if (bsontype) return bsontype === 'ObjectId' ? 'objectId' : bsontype.toLowerCase();
+  return 'object';
+}
+
+/** A short shell-like rendering of a value for error messages: `{ a: 1, b: "x" }`. */
+export function renderValue(value: unknown): string {
+  if (value instanceof ObjectId) return `ObjectId('${value.toHexString()}')`;
+  if (value instanceof Date) return `new Date(${value.getTime()})`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[ ${value.map(renderValue).join(', ')} ]`;
+  if (value && typeof value === 'object' && !(value as { _bsontype?: string })._bsontype) {
+    const entries = Object.entries(value).map(([key, item]) => `${key}: ${renderValue(item)}`);
+    return entries.length ? `{ ${entries.join(', ')} }` : '{}';
+  }
+  return String(value);
+}

@@ -1,0 +1,128 @@
+import type { Document } from 'bson';
+import { aggregate } from 'mingo';
+import { update as applyModifier, type Modifier } from 'mingo/updater';
+import { asCommandError, MongoCommandError } from '../errors';
+import { bsonTypeName, cloneDocument, renderValue, sameValue, setAtPath, valueAtPath, withIdFirst } from '../storage/documents';
+
+/** The `u` of an update statement: operators, a replacement document, or a pipeline. */
+export type UpdateDocument = Document | Document[];
+
+export interface UpdateStatement {
+  filter: Document;
+  update: UpdateDocument;
+  arrayFilters?: Document[];
+}
+
+/** The document `current` becomes; `current` itself is left untouched. */
+export function updatedDocument(current: Document, statement: UpdateStatement): Document {
+  const next = transform(cloneDocument(current), statement, false);
+  if (!sameValue(next._id, current._id)) {
+    throw new MongoCommandError(
+      'ImmutableField',
+      "Performing an update on the path '_id' would modify the immutable field '_id'",
+    );
+  }
+  return withIdFirst(next);
+}
+
+/** The document an upsert inserts: the filter's equality fields, then the update applied. */
+export function upsertedDocument(statement: UpdateStatement): Document {
+  const seed = equalityFields(statement.filter, {});
+  const inserted = transform(cloneDocument(seed), statement, true);
+  if (seed._id !== undefined && !sameValue(seed._id, inserted._id)) {
+    throw new MongoCommandError(
+      'ImmutableField',
+      "Performing an update on the path '_id' would modify the immutable field '_id'",
+    );
+  }
+  return withIdFirst(inserted);
+}
+
+export function isOperatorUpdate(update: UpdateDocument): boolean {
+  return !Array.isArray(update) && Object.keys(update).some((key) => key.startsWith('$'));
+}
+
+function transform(document: Document, statement: UpdateStatement, inserting: boolean): Document {
+  const { update } = statement;
+  try {
+    if (Array.isArray(update)) return aggregate([document], update)[0] ?? document;
+    if (!isOperatorUpdate(update)) return replacement(document, update);
+    const { $setOnInsert, ...operators } = update;
+    if (inserting && $setOnInsert) operators.$set = { ...(operators.$set ?? {}), ...$setOnInsert };
+    assertOperandTypes(document, operators);
+    applyModifier(document, operators as Modifier<Document>, statement.arrayFilters ?? [], statement.filter, {
+      cloneMode: 'deep',
+    });
+    return document;
+  } catch (error) {
+    throw asCommandError(error);
+  }
+}
+
+function replacement(current: Document, replacementDocument: Document): Document {
+  if (replacementDocument._id !== undefined && current._id !== undefined && !sameValue(replacementDocument._id, current._id)) {
+    throw new MongoCommandError(
+      'ImmutableField',
+      `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${renderValue(replacementDocument._id)}`,
+    );
+  }
+  return { _id: current._id, ...replacementDocument };
+}
+
+const NUMERIC_OPERATORS: Record<string, string> = { $inc: 'increment', $mul: 'multiply' };
+const ARRAY_OPERATORS = ['$push', '$addToSet', '$pop', '$pull', '$pullAll'];
+
+/**
+ * mingo skips these silently; MongoDB rejects the whole statement (TypeMismatch for arithmetic on
+ * a non-number, BadValue for array operators on a non-array). Paths with positional `$` parts
+ * are left to mingo.
+ */
+function assertOperandTypes(document: Document, operators: Document): void {
+  for (const [operator, verb] of Object.entries(NUMERIC_OPERATORS)) {
+    for (const [path, argument] of Object.entries((operators[operator] as Document | undefined) ?? {})) {
+      if (typeof argument !== 'number') {
+        throw new MongoCommandError('TypeMismatch', `Cannot ${verb} with non-numeric argument: {${path}: ${renderValue(argument)}}`);
+      }
+      const value = path.includes('$') ? undefined : valueAtPath(document, path);
+      if (value !== undefined && typeof value !== 'number') {
+        throw new MongoCommandError(
+          'TypeMismatch',
+          `Cannot apply ${operator} to a value of non-numeric type. {_id: ${renderValue(document._id)}} has the field '${path.split('.').pop()}' of non-numeric type ${bsonTypeName(value)}`,
+        );
+      }
+    }
+  }
+  for (const operator of ARRAY_OPERATORS) {
+    for (const path of Object.keys((operators[operator] as Document | undefined) ?? {})) {
+      const value = path.includes('$') ? undefined : valueAtPath(document, path);
+      if (value !== undefined && !Array.isArray(value)) {
+        throw new MongoCommandError(
+          'BadValue',
+          `The field '${path}' must be an array but is of type ${bsonTypeName(value)} in document {_id: ${renderValue(document._id)}}`,
+        );
+      }
+    }
+  }
+}
+
+/** The fields an upsert copies from its filter: plain equalities and `$eq`, also inside `$and`. */
+function equalityFields(filter: Document, target: Document): Document {
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(value)) {
+      for (const clause of value) equalityFields(clause as Document, target);
+    } else if (key.startsWith('$')) {
+      continue;
+    } else if (isOperatorExpression(value)) {
+      if ('$eq' in (value as Document)) setAtPath(target, key, (value as Document).$eq);
+    } else {
+      setAtPath(target, key, value);
+    }
+  }
+  return target;
+}
+
+function isOperatorExpression(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date) return false;
+  if ((value as { _bsontype?: string })._bsontype) return false;
+  return Object.keys(value).some((key) => key.startsWith('$'));
+}
