@@ -60,6 +60,7 @@ export function asCommandError(error: unknown): MongoCommandError {
   if (/^Unknown update operator/.test(message)) {
     return new MongoCommandError('FailedToParse', `Unknown modifier: ${message.replace(/^.*'(.*)'.*$/, '$1')}`);
   }
+  if (/immutable field/.test(message)) return new MongoCommandError('ImmutableField', message);
   if (/pipeline operator/.test(message)) return new MongoCommandError('UnrecognizedPipelineStage', message);
   if (/not registered|unregistered/.test(message)) return new MongoCommandError('BadValue', message);
   return new MongoCommandError('InternalError', message);

@@ -1,0 +1,31 @@
+import { MongoClient } from 'mongodb';
+import { startMongoTestServer, type MongoTestServer } from '../server';
+
+export interface ConnectedServer {
+  server: MongoTestServer;
+  client: MongoClient;
+  /** Opens another client on the same server; closed by `close()`. */
+  newClient(): Promise<MongoClient>;
+  close(): Promise<void>;
+}
+
+/** A fresh server and a connected real driver client, for one suite. */
+export async function connectedServer(): Promise<ConnectedServer> {
+  const server = await startMongoTestServer();
+  const clients: MongoClient[] = [];
+  const newClient = async () => {
+    const client = new MongoClient(server.url, { serverSelectionTimeoutMS: 5000 });
+    clients.push(client);
+    return client.connect();
+  };
+  const client = await newClient();
+  return {
+    server,
+    client,
+    newClient,
+    close: async () => {
+      await Promise.all(clients.map((each) => each.close()));
+      await server.stop();
+    },
+  };
+}
