@@ -1,11 +1,11 @@
-import { MongoClient } from 'mongodb';
+import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { startMongoTestServer, type MongoTestServer } from '../server';
 
 export interface ConnectedServer {
   server: MongoTestServer;
   client: MongoClient;
   /** Opens another client on the same server; closed by `close()`. */
-  newClient(): Promise<MongoClient>;
+  newClient(options?: MongoClientOptions): Promise<MongoClient>;
   close(): Promise<void>;
 }
 
@@ -13,8 +13,8 @@ export interface ConnectedServer {
 export async function connectedServer(): Promise<ConnectedServer> {
   const server = await startMongoTestServer();
   const clients: MongoClient[] = [];
-  const newClient = async () => {
-    const client = new MongoClient(server.url, { serverSelectionTimeoutMS: 5000 });
+  const newClient = async (options: MongoClientOptions = {}) => {
+    const client = new MongoClient(server.url, { serverSelectionTimeoutMS: 5000, ...options });
     clients.push(client);
     return client.connect();
   };
