@@ -1,0 +1,12 @@
+export { createPersonalDataVault } from './create-personal-data-vault';
+export type { PersonalDataVaultOptions } from './create-personal-data-vault';
+export type { OpenedEventData, PersonalDataVault, SealedEventData } from './personal-data-vault';
+export { ERASED, isSealedValue } from './envelope';
+export type { Erased, SealedValue } from './envelope';
+export { SealedValueError } from './errors';
+export type { Erasure } from './key-vault.port';
+export { personalFields, personalFieldsOf } from './personal-fields';
+export type { PersonalField } from './personal-fields';
+export { PersonalDataVault1795000000000, personalDataMigrations } from './postgres/migrations';
+export { runForgetCli } from './forget-cli';
+export type { CliOutput } from './forget-cli';

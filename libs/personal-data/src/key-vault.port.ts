@@ -1,0 +1,24 @@
+import type { DataKey } from './envelope';
+
+/** When a customer's personal data was erased; ISO 8601 UTC with milliseconds. */
+export interface Erasure {
+  customerId: string;
+  erasedAt: string;
+}
+
+/**
+ * Per-customer data keys, owned by the sealing code. No implementation may cache keys across
+ * calls: a forget in one process must make every other process show "[erased]" at once.
+ */
+export interface KeyVault {
+  /** Fails with a ConfigError when the master key is not the one the stored keys are wrapped with. */
+  assertMasterKey(): Promise<void>;
+  /** The customer's current key, created on first use; concurrent first uses get the same key. */
+  dataKeyFor(customerId: string): Promise<DataKey>;
+  /** The keys that still exist among `keyIds`, in one round trip; a missing one was erased. */
+  dataKeysById(keyIds: readonly string[]): Promise<Map<string, Buffer>>;
+  /** Deletes the customer's key and records the erasure; repeating it changes nothing. */
+  forget(customerId: string): Promise<Erasure>;
+  /** Forgotten, and no new key since (a later order starts a new, readable key). */
+  isErased(customerId: string): Promise<boolean>;
+}
