@@ -1,0 +1,120 @@
+import { ErrorCode, SUPPORTED_API_VERSIONS, ApiKey, type ApiKeyName } from '../protocol/api-keys';
+import { encodeEach, newEncoder, readNullableArray } from '../protocol/kafkajs-codec';
+import { NO_THROTTLE, type ApiHandler } from './broker-context';
+
+const HIGHEST_API_VERSIONS_VERSION = SUPPORTED_API_VERSIONS.ApiVersions;
+const DEFAULT_PARTITIONS = 1;
+const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+/**
+ * Answers any ApiVersions version a client probes with; an unknown version gets
+ * UNSUPPORTED_VERSION in the v0 layout, which is how a client learns to step down (KIP-511).
+ */
+export const apiVersions: ApiHandler = (_body, _broker, header) => {
+  const supported = header.apiVersion <= HIGHEST_API_VERSIONS_VERSION;
+  const entries = (Object.keys(ApiKey) as ApiKeyName[]).map((name) => ({ name, key: ApiKey[name] }));
+  const response = newEncoder()
+    .writeInt16(supported ? ErrorCode.None : ErrorCode.UnsupportedVersion)
+    .writeArray(
+      encodeEach(entries, ({ name, key }, e) => {
+        const minVersion = name === 'ApiVersions' ? 0 : SUPPORTED_API_VERSIONS[name];
+        e.writeInt16(key).writeInt16(minVersion).writeInt16(SUPPORTED_API_VERSIONS[name]);
+      }),
+    );
+  if (supported && header.apiVersion >= 1) response.writeInt32(NO_THROTTLE);
+  return response;
+};
+
+/** v6. Auto-creation is off: an unknown topic is UNKNOWN_TOPIC_OR_PARTITION whatever the flag. */
+export const metadata: ApiHandler = (body, broker) => {
+  const requested = readNullableArray(body, (d) => d.readString() as string);
+  const names = requested ?? broker.topics.all().map((topic) => topic.name);
+  return newEncoder()
+    .writeInt32(NO_THROTTLE)
+    .writeArray(
+      encodeEach([broker], (b, e) => e.writeInt32(b.nodeId).writeString(b.host).writeInt32(b.port).writeString(null)),
+    )
+    .writeString(broker.clusterId)
+    .writeInt32(broker.nodeId)
+    .writeArray(
+      encodeEach(names, (name, e) => {
+        const topic = broker.topics.get(name);
+        e.writeInt16(topic ? ErrorCode.None : ErrorCode.UnknownTopicOrPartition)
+          .writeString(name)
+          .writeBoolean(false)
+          .writeArray(
+            encodeEach(topic?.partitions.keys() ?? [], (partition, p) =>
+              p
+                .writeInt16(ErrorCode.None)
+                .writeInt32(partition)
+                .writeInt32(broker.nodeId)
+                .writeArray([broker.nodeId])
+                .writeArray([broker.nodeId])
+                .writeArray([]),
+            ),
+          );
+      }),
+    );
+};
+
+interface CreatableTopic {
+  name: string;
+  numPartitions: number;
+  replicationFactor: number;
+  configs: Record<string, string | null>;
+}
+
+/** v3. Replica assignments are read and ignored: there is one broker. */
+export const createTopics: ApiHandler = (body, broker) => {
+  const topics = body.readArray((d): CreatableTopic => {
+    const name = d.readString() as string;
+    const numPartitions = d.readInt32();
+    const replicationFactor = d.readInt16();
+    d.readArray((a) => [a.readInt32(), a.readArray((r) => r.readInt32())]);
+    const configs = Object.fromEntries(d.readArray((c) => [c.readString() as string, c.readString()]));
+    return { name, numPartitions, replicationFactor, configs };
+  });
+  body.readInt32(); // timeoutMs: creation is immediate
+  const validateOnly = body.readBoolean();
+  const outcomes = topics.map((topic) => {
+    const error = creationError(topic, broker.topics.get(topic.name) !== undefined);
+    if (!error && !validateOnly) {
+      const partitions = topic.numPartitions === -1 ? DEFAULT_PARTITIONS : topic.numPartitions;
+      broker.topics.create(topic.name, partitions, topic.configs);
+      broker.log(`created topic ${topic.name} with ${partitions} partition(s)`);
+    }
+    return { name: topic.name, error };
+  });
+  return newEncoder()
+    .writeInt32(NO_THROTTLE)
+    .writeArray(
+      encodeEach(outcomes, ({ name, error }, e) =>
+        e.writeString(name).writeInt16(error?.code ?? ErrorCode.None).writeString(error?.message ?? null),
+      ),
+    );
+};
+
+function creationError(topic: CreatableTopic, exists: boolean): { code: number; message: string } | undefined {
+  if (!LEGAL_TOPIC_NAME.test(topic.name)) return { code: ErrorCode.InvalidTopicException, message: `illegal topic name '${topic.name}'` };
+  if (exists) return { code: ErrorCode.TopicAlreadyExists, message: `topic '${topic.name}' already exists` };
+  if (topic.numPartitions === 0 || topic.numPartitions < -1) {
+    return { code: ErrorCode.InvalidPartitions, message: 'number of partitions must be positive' };
+  }
+  if (topic.replicationFactor > 1) {
+    return { code: ErrorCode.InvalidReplicationFactor, message: 'a single broker cannot hold more than one replica' };
+  }
+  return undefined;
+}
+
+/** v2. This broker coordinates every group (and would every transaction). */
+export const findCoordinator: ApiHandler = (body, broker) => {
+  body.readString(); // key
+  body.readInt8(); // key type
+  return newEncoder()
+    .writeInt32(NO_THROTTLE)
+    .writeInt16(ErrorCode.None)
+    .writeString(null)
+    .writeInt32(broker.nodeId)
+    .writeString(broker.host)
+    .writeInt32(broker.port);
+};
