@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, MongoServerError, type Db } from 'mongodb';
+import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { connectedServer, type ConnectedServer } from './test-support/connected-server';
 
 describe('bulk writes and indexes through the real driver', () => {
@@ -11,7 +11,14 @@ describe('bulk writes and indexes through the real driver', () => {
   });
   afterAll(() => connected.close());
 
-  const operations = [
+  interface StockItem {
+    _id: number;
+    sku?: string;
+    qty?: number;
+    email?: string;
+  }
+
+  const operations: AnyBulkWriteOperation<StockItem>[] = [
     { insertOne: { document: { _id: 1, sku: 'a' } } },
     { insertOne: { document: { _id: 1, sku: 'duplicate' } } },
     { insertOne: { document: { _id: 2, sku: 'b' } } },
@@ -20,7 +27,7 @@ describe('bulk writes and indexes through the real driver', () => {
   ];
 
   it('stops an ordered bulkWrite at the duplicate key and keeps what came before', async () => {
-    const stock = db.collection('ordered');
+    const stock = db.collection<StockItem>('ordered');
 
     const failure = await stock.bulkWrite(operations, { ordered: true }).catch((error: unknown) => error);
 
@@ -32,7 +39,7 @@ describe('bulk writes and indexes through the real driver', () => {
   });
 
   it('runs every operation of an unordered bulkWrite and reports the duplicate by index', async () => {
-    const stock = db.collection('unordered');
+    const stock = db.collection<StockItem>('unordered');
 
     const failure = await stock.bulkWrite(operations, { ordered: false }).catch((error: unknown) => error);
 
@@ -62,7 +69,7 @@ describe('bulk writes and indexes through the real driver', () => {
   });
 
   it('rejects an update that would duplicate a unique key and leaves the document unchanged', async () => {
-    const customers = db.collection('unique_update');
+    const customers = db.collection<StockItem>('unique_update');
     await customers.createIndex({ email: 1 }, { unique: true });
     await customers.insertMany([{ _id: 1, email: 'a@x' }, { _id: 2, email: 'b@x' }]);
 

@@ -1,5 +1,6 @@
 import { MongoServerError, ObjectId, type Db } from 'mongodb';
 import { connectedServer, type ConnectedServer } from './test-support/connected-server';
+import { eventually } from './test-support/eventually';
 
 describe('document writes and reads through the real driver', () => {
   let connected: ConnectedServer;
@@ -71,6 +72,24 @@ describe('document writes and reads through the real driver', () => {
     });
   });
 
+  it('leaves an existing document alone when the update only sets fields on insert', async () => {
+    const tracking = db.collection('set_on_insert_only');
+    await tracking.insertOne({ orderId: 'o-1', firstSeen: 'e-1' });
+
+    const result = await tracking.updateOne({ orderId: 'o-1' }, { $setOnInsert: { firstSeen: 'e-2' } }, { upsert: true });
+
+    expect(result).toMatchObject({ matchedCount: 1, modifiedCount: 0, upsertedCount: 0 });
+    expect((await tracking.findOne({ orderId: 'o-1' }))?.firstSeen).toBe('e-1');
+  });
+
+  it('applies unacknowledged (w: 0) writes, which get no reply', async () => {
+    const audit = db.collection('unacknowledged');
+
+    await audit.insertOne({ entry: 1 }, { writeConcern: { w: 0 } });
+
+    await eventually(async () => (await audit.countDocuments({ entry: 1 })) === 1);
+  });
+
   it('updates array elements chosen by arrayFilters', async () => {
     const orders = db.collection('array_filters');
     await orders.insertOne({ orderId: 'o-1', lines: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 5 }] });
@@ -91,10 +110,12 @@ describe('document writes and reads through the real driver', () => {
       { $set: { version: 1 } },
       { upsert: true, returnDocument: 'after', projection: { _id: 0 } },
     );
+    const replaced = await orders.findOneAndReplace({ orderId: 'o-1' }, { orderId: 'o-1', version: 3 }, { returnDocument: 'before' });
     const deleted = await orders.findOneAndDelete({ orderId: 'o-1' });
 
     expect(before?.version).toBe(1);
     expect(after?.version).toBe(3);
+    expect(replaced?.version).toBe(3);
     expect(upserted).toEqual({ orderId: 'o-2', version: 1 });
     expect(deleted?.version).toBe(3);
     expect(await orders.countDocuments({})).toBe(1);

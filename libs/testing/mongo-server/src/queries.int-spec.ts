@@ -83,9 +83,9 @@ describe('queries, cursors and aggregation through the real driver', () => {
   });
 
   it('joins another collection with $lookup', async () => {
-    const customers = db.collection('customers');
+    const customers = db.collection<{ _id: string; name: string }>('customers');
     const invoices = db.collection('invoices');
-    await customers.insertOne({ _id: 'c-1' as never, name: 'Ada' });
+    await customers.insertOne({ _id: 'c-1', name: 'Ada' });
     await invoices.insertMany([{ customerId: 'c-1', amount: 3 }, { customerId: 'c-1', amount: 4 }]);
 
     const [joined] = await customers
