@@ -12,3 +12,4 @@ export * from './logging/logger';
 export * from './metrics/metrics';
 export * from './platform.module';
 export * from './platform.tokens';
+export * from './service/run-service';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Type } from '@nestjs/common';
+import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { FastifyInstance, FastifyRequest } from 'fastify';
+import { FastifyInstance, FastifyRequest, LogController } from 'fastify';
 import { Logger } from 'pino';
 import { ServiceMetrics } from '../metrics/metrics';
 import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
@@ -15,7 +15,7 @@ const CORRELATION_ID = /^[\x21-\x7E]{1,128}$/;
 
 export interface HttpAppOptions {
   service: string;
-  module: Type<unknown>;
+  module: Type<unknown> | DynamicModule;
   logger: Logger;
   metrics: ServiceMetrics;
   openApi: { title: string; description: string };
@@ -33,13 +33,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
     onConstructorPoisoning: 'error',
     genReqId: () => randomUUID(),
     loggerInstance: options.logger,
-    disableRequestLogging: true,
+    // One structured line per request is written by the onResponse hook below, with the correlation id.
+    logController: new LogController({ disableRequestLogging: true }),
     // Idle keep-alive sockets close at shutdown; in-flight requests still finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
   installEdge(adapter.getInstance() as unknown as FastifyInstance, options);
-  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { logger: false, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { logger: false, abortOnError: false, bodyParser: false });
   app.useGlobalFilters(new ProblemFilter(options.logger));
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
@@ -52,7 +53,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
 
 function installEdge(fastify: FastifyInstance, options: HttpAppOptions): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.removeContentTypeParser('application/json');
+  // JSON only (API.md): any other content type with a body is 415.
+  fastify.removeAllContentTypeParsers();
   // A POST whose route takes no fields may send an empty body with a JSON content type.
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (request, body, done) => {
     if (typeof body === 'string' && body.trim() === '') return done(null, undefined);

@@ -32,8 +32,12 @@ interface FastifyLikeError {
 export function toProblem(error: unknown, logger: Logger, request?: FastifyRequest): ProblemError {
   if (error instanceof ProblemError) return error;
   if (error instanceof HttpException) {
+    // Nest re-wraps Fastify's body-parsing errors (bad JSON, prototype poisoning, size, type).
     const status = error.getStatus();
+    if (status === 400) return problems.malformedJson(`The body is not acceptable JSON: ${error.message}`);
     if (status === 404) return problems.notFound('route-not-found', 'No such route.');
+    if (status === 413) return problems.payloadTooLarge(1024 * 1024);
+    if (status === 415) return problems.unsupportedMediaType();
     if (status < 500) return new ProblemError(status, 'http-error', error.message, error.message);
   }
   const fastify = error as FastifyLikeError;

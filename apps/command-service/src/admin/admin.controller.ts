@@ -1,0 +1,56 @@
+import { Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { EventStore } from '@ordersource/event-store';
+import { Access, problems, queryValidator } from '@ordersource/platform';
+import { orderStream } from '../orders/order-command.executor';
+import { EVENT_STORE } from '../orders/ports';
+import { CUSTOMER_FORGETTER, CustomerForgetter } from './customer-forgetter';
+
+const integrityQuery = queryValidator<{ orderId?: string }>({
+  type: 'object',
+  additionalProperties: false,
+  properties: { orderId: { type: 'string', format: 'uuid' } },
+});
+const CUSTOMER_ID = /^[^\u0000-\u001F\u007F]{1,64}$/;
+
+/** Admin-only operations: the hash chain's verdict and a customer's erasure (issues 2 and 3). */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin')
+export class AdminController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CUSTOMER_FORGETTER) private readonly forgetter: CustomerForgetter,
+  ) {}
+
+  @Get('integrity')
+  @Access('admin')
+  @ApiOperation({ summary: 'Verify the hash chain of one order or of the whole log' })
+  @ApiQuery({ name: 'orderId', required: false })
+  async integrity(@Query() query: unknown) {
+    const { orderId } = integrityQuery(query);
+    const report = await this.store.verifyIntegrity(orderId ? orderStream(orderId) : undefined);
+    return {
+      ok: report.ok,
+      checked: report.checked,
+      ...(report.firstBroken
+        ? {
+            firstBroken: {
+              orderId: report.firstBroken.streamId.replace(/^order-/, ''),
+              version: report.firstBroken.version,
+              position: report.firstBroken.position,
+              reason: report.firstBroken.reason,
+            },
+          }
+        : {}),
+    };
+  }
+
+  @Post('customers/:customerId/forget')
+  @Access('admin')
+  @ApiOperation({ summary: "Erase a customer's personal data (crypto-shredding): views then show \"[erased]\"" })
+  async forget(@Param('customerId') customerId: string) {
+    if (!CUSTOMER_ID.test(customerId)) throw problems.invalidRequest([{ path: 'customerId', message: 'must be 1-64 characters without control characters' }]);
+    return this.forgetter.forgetCustomer(customerId);
+  }
+}

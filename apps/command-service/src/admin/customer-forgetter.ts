@@ -1,0 +1,5 @@
+export const CUSTOMER_FORGETTER = Symbol('CustomerForgetter');
+
+export interface CustomerForgetter {
+  forgetCustomer(customerId: string): Promise<{ customerId: string; erasedAt: string }>;
+}

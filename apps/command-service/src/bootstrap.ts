@@ -1,0 +1,70 @@
+import { AddressInfo } from 'node:net';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PostgresEventStore, PostgresIdempotencyStore, openEventStoreDatabase } from '@ordersource/event-store';
+import { OrderEventType } from '@ordersource/domain';
+import { JsonObject } from '@ordersource/event-store';
+import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
+import { Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
+import { CommandServiceModule } from './app.module';
+
+export interface RunningCommandService {
+  app: NestFastifyApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the command service for a configuration: checks secrets and keys first (a service
+ * with a missing or wrong key refuses to start), migrates, then listens. Tests start it the
+ * same way, on port 0.
+ */
+export async function startCommandService(
+  config: OrdersourceConfig & { databaseUrl: string },
+  options: { logger?: Logger; host?: string } = {},
+): Promise<RunningCommandService> {
+  const logger = options.logger ?? createLogger('command-service', config.logLevel);
+  const apiKeys = parseApiKeys(config.apiKeys, config.authDisabled);
+  const masterKey = requireSecret(config.masterKey, 'ORDERSOURCE_MASTER_KEY');
+  const chainKey = requireSecret(config.chainKey, 'ORDERSOURCE_CHAIN_KEY');
+  if (apiKeys.authDisabled) logger.warn('AUTH_DISABLED=true: every request acts as admin');
+
+  const database = await openEventStoreDatabase({ url: config.databaseUrl, chainKey, extraMigrations: personalDataMigrations, poolSize: 20, logger });
+  let vault;
+  try {
+    vault = await createPersonalDataVault({ dataSource: database.dataSource, masterKey });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const personalData = {
+    sealEventData: (customerId: string, eventType: string, data: JsonObject) =>
+      vault.sealEventData(customerId, eventType as OrderEventType, data as never) as unknown as Promise<JsonObject>,
+    forgetCustomer: async (customerId: string) => {
+      const erasure = await vault.forgetCustomer(customerId);
+      return { customerId, erasedAt: erasure.erasedAt };
+    },
+  };
+  const metrics = createServiceMetrics('command-service');
+  const app = await createHttpApp({
+    service: 'command-service',
+    module: CommandServiceModule.forRoot({
+      logger,
+      metrics,
+      apiKeys,
+      eventStore: new PostgresEventStore(database),
+      idempotency: new PostgresIdempotencyStore(database),
+      personalData,
+      settings: { maxConcurrencyRetries: 8, idempotencyTtlMs: config.idempotencyTtlMs },
+      readiness: [{ name: 'postgres', check: async () => void (await database.pool.query('SELECT 1')) }],
+      onShutdown: () => database.close(),
+    }),
+    logger,
+    metrics,
+    openApi: { title: 'ordersource command service', description: 'Place orders and drive them through their lifecycle (API.md).' },
+  });
+  await app.listen({ port: config.ports.command, host: options.host ?? '0.0.0.0' });
+  const address = app.getHttpServer().address() as AddressInfo;
+  const url = `http://127.0.0.1:${address.port}`;
+  logger.info({ url, profile: config.profile }, 'command service listening');
+  return { app, url, close: () => app.close() };
+}

@@ -1,0 +1,46 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { OrderItem, ShippingAddress } from '@ordersource/domain';
+import { bodyValidator } from '@ordersource/platform';
+import { OrderCommandExecutor } from '../order-command.executor';
+import { CommandAnswer, OrderCommandMessage, commandMetadata } from '../order-command.message';
+import { id64, money, objectOf, text, text200, uuid } from '../request-fragments';
+
+export interface PlaceOrderRequest {
+  orderId?: string;
+  customerId: string;
+  currency: string;
+  items: OrderItem[];
+  shippingAddress: ShippingAddress;
+}
+
+export const placeOrderSchema = objectOf(
+  {
+    orderId: uuid,
+    customerId: id64,
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    items: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 100,
+      items: objectOf({ sku: id64, name: text200, quantity: { type: 'integer', minimum: 1, maximum: 1000 }, unitPrice: money }, ['sku', 'quantity', 'unitPrice']),
+    },
+    shippingAddress: objectOf(
+      { name: text200, line1: text200, line2: text200, city: text200, postalCode: text(16), country: { type: 'string', pattern: '^[A-Z]{2}$' } },
+      ['name', 'line1', 'city', 'postalCode', 'country'],
+    ),
+  },
+  ['customerId', 'currency', 'items', 'shippingAddress'],
+);
+export const placeOrderRequest = bodyValidator<PlaceOrderRequest>(placeOrderSchema);
+
+export class PlaceOrderCommand extends OrderCommandMessage<PlaceOrderRequest> {}
+
+@CommandHandler(PlaceOrderCommand)
+export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand, CommandAnswer> {
+  constructor(private readonly executor: OrderCommandExecutor) {}
+
+  execute({ body, context }: PlaceOrderCommand): Promise<CommandAnswer> {
+    const { customerId, currency, items, shippingAddress } = body;
+    return this.executor.execute({ type: 'PlaceOrder', data: { customerId, currency, items, shippingAddress }, metadata: commandMetadata(context) }, context);
+  }
+}

@@ -1,0 +1,17 @@
+import { JsonObject } from '@ordersource/event-store';
+
+/** Seals personal fields of an event's data before it is appended (issue 3, crypto-shredding). */
+export interface PersonalDataSealer {
+  sealEventData(customerId: string, eventType: string, data: JsonObject): Promise<JsonObject>;
+}
+
+export const EVENT_STORE = Symbol('EventStore');
+export const IDEMPOTENCY_STORE = Symbol('IdempotencyStore');
+export const PERSONAL_DATA = Symbol('PersonalDataSealer');
+export const COMMAND_SETTINGS = Symbol('CommandSettings');
+
+export interface CommandSettings {
+  /** How often a command without If-Match is retried after losing an optimistic-concurrency race. */
+  maxConcurrencyRetries: number;
+  idempotencyTtlMs: number;
+}
