@@ -55,6 +55,19 @@ describe('collections and databases through the real driver', () => {
     expect(await db.listCollections({ name: 'created_explicitly' }).toArray()).toEqual([]);
   });
 
+  it('creates a collection implicitly on the first insert or upsert, but not on an update that matches nothing', async () => {
+    await db.collection('implicit_insert').insertOne({ a: 1 });
+    await db.collection('implicit_upsert').updateOne({ a: 1 }, { $set: { b: 1 } }, { upsert: true });
+    await db.collection('no_op_update').updateOne({ a: 1 }, { $set: { b: 1 } });
+    await db.collection('no_op_find_and_modify').findOneAndUpdate({ a: 1 }, { $set: { b: 1 } });
+
+    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((entry) => entry.name);
+
+    expect(names).toEqual(expect.arrayContaining(['implicit_insert', 'implicit_upsert']));
+    expect(names).not.toEqual(expect.arrayContaining(['no_op_update']));
+    expect(names).not.toEqual(expect.arrayContaining(['no_op_find_and_modify']));
+  });
+
   it('drops a whole database, which then no longer lists', async () => {
     const scratch = connected.client.db('scratch_db');
     await scratch.collection('a').insertOne({ x: 1 });

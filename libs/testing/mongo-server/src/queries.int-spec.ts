@@ -82,6 +82,15 @@ describe('queries, cursors and aggregation through the real driver', () => {
     expect(n).toBe(333);
   });
 
+  it('leaves stored documents untouched by pipeline stages that add fields', async () => {
+    const carts = db.collection('carts');
+    await carts.insertOne({ cartId: 'c-1', totals: { items: 2 } });
+
+    await carts.aggregate([{ $set: { 'totals.discount': 5 } }, { $addFields: { flagged: true } }]).toArray();
+
+    expect(await carts.findOne({ cartId: 'c-1' }, { projection: { _id: 0 } })).toEqual({ cartId: 'c-1', totals: { items: 2 } });
+  });
+
   it('joins another collection with $lookup', async () => {
     const customers = db.collection<{ _id: string; name: string }>('customers');
     const invoices = db.collection('invoices');

@@ -19,7 +19,7 @@ export const findAndModify: CommandHandler = (command, context) => {
   if (!command.remove && command.update === undefined) {
     throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
   }
-  const collection = command.remove ? context.catalog.find(context.db, name) : context.catalog.ensure(context.db, name);
+  const collection = context.catalog.find(context.db, name);
   const [current] = collection ? runQuery(collection.all(), filter, { sort: command.sort, limit: 1 }) : [];
   const project = (document: Document | undefined) =>
     document && projection ? (runQuery([document], {}, { projection })[0] ?? null) : (document ?? null);
@@ -30,8 +30,8 @@ export const findAndModify: CommandHandler = (command, context) => {
   }
   const statement = { filter, update: command.update as Document, arrayFilters: command.arrayFilters as Document[] | undefined };
   if (!current) {
-    if (!command.upsert || !collection) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null };
-    const inserted = collection.insert(upsertedDocument(statement));
+    if (!command.upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null };
+    const inserted = context.catalog.ensure(context.db, name).insert(upsertedDocument(statement));
     return {
       lastErrorObject: { n: 1, updatedExisting: false, upserted: inserted._id },
       value: command.new ? project(inserted) : null,

@@ -1,12 +1,18 @@
 import type { Document } from 'bson';
 import { aggregate as runPipeline } from 'mingo';
 import { asCommandError, MongoCommandError } from '../errors';
-import { valueAtPath, valueKey } from '../storage/documents';
+import { cloneDocument, valueAtPath, valueKey } from '../storage/documents';
 import { runQuery } from '../storage/query';
 import { collectionName, type CommandContext, type CommandHandler } from './command-context';
 
 function documentsOf(context: CommandContext, name: string): Document[] {
   return context.catalog.find(context.db, name)?.all() ?? [];
+}
+
+// mingo's $set/$addFields write dotted paths into the input documents' nested objects, so a
+// pipeline gets copies rather than the stored documents.
+function copiesOf(context: CommandContext, name: string): Document[] {
+  return documentsOf(context, name).map(cloneDocument);
 }
 
 export const find: CommandHandler = (command, context) => {
@@ -40,11 +46,11 @@ export const aggregate: CommandHandler = (command, context) => {
   const stage = pipeline.map((step) => Object.keys(step)[0]).find((key) => UNSUPPORTED_STAGES.includes(key));
   if (stage) throw new MongoCommandError('IllegalOperation', `${stage} is not supported by the in-memory test server`);
   const name = typeof command.aggregate === 'string' ? command.aggregate : '$cmd.aggregate';
-  const source = typeof command.aggregate === 'string' ? documentsOf(context, name) : [];
+  const source = typeof command.aggregate === 'string' ? copiesOf(context, name) : [];
   let results: Document[];
   try {
     results = runPipeline(source, pipeline, {
-      collectionResolver: (from: string) => documentsOf(context, from),
+      collectionResolver: (from: string) => copiesOf(context, from),
     }) as Document[];
   } catch (error) {
     throw asCommandError(error);

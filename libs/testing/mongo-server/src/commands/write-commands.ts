@@ -48,13 +48,16 @@ interface UpdateStatementDocument {
 }
 
 export const update: CommandHandler = (command, context) => {
-  const collection = context.catalog.ensure(context.db, collectionName(command, 'update'));
+  const name = collectionName(command, 'update');
+  // Like mongod, only an upsert that inserts creates the collection; a no-op update does not.
+  const existing = () => context.catalog.find(context.db, name);
+  const upsertTarget = () => context.catalog.ensure(context.db, name);
   let n = 0;
   let nModified = 0;
   const upserted: Document[] = [];
   const statements = (command.updates ?? []) as UpdateStatementDocument[];
   const writeErrors = runStatements(statements, command.ordered !== false, (statement, index) => {
-    const outcome = applyUpdateStatement(collection, statement);
+    const outcome = applyUpdateStatement(existing(), upsertTarget, statement);
     n += outcome.matched + (outcome.upsertedId !== undefined ? 1 : 0);
     nModified += outcome.modified;
     if (outcome.upsertedId !== undefined) upserted.push({ index, _id: outcome.upsertedId });
@@ -64,21 +67,25 @@ export const update: CommandHandler = (command, context) => {
   return withWriteErrors(reply, writeErrors);
 };
 
-function applyUpdateStatement(collection: Collection, statement: UpdateStatementDocument) {
+function applyUpdateStatement(
+  collection: Collection | undefined,
+  upsertTarget: () => Collection,
+  statement: UpdateStatementDocument,
+) {
   if (statement.multi && !Array.isArray(statement.u) && !isOperatorUpdate(statement.u)) {
     throw new MongoCommandError('FailedToParse', 'multi update is not supported for replacement-style update');
   }
   const updateStatement = { filter: statement.q ?? {}, update: statement.u, arrayFilters: statement.arrayFilters };
-  const matches = runQuery(collection.all(), statement.q, { sort: statement.sort, limit: statement.multi ? 0 : 1 });
+  const matches = runQuery(collection?.all() ?? [], statement.q, { sort: statement.sort, limit: statement.multi ? 0 : 1 });
   if (matches.length === 0 && statement.upsert) {
-    const inserted = collection.insert(upsertedDocument(updateStatement));
+    const inserted = upsertTarget().insert(upsertedDocument(updateStatement));
     return { matched: 0, modified: 0, upsertedId: inserted._id };
   }
   let modified = 0;
   for (const current of matches) {
     const next = updatedDocument(current, updateStatement);
     if (sameDocument(current, next)) continue;
-    collection.replace(current, next);
+    collection?.replace(current, next);
     modified += 1;
   }
   return { matched: matches.length, modified, upsertedId: undefined };
