@@ -1,0 +1,85 @@
+/**
+ * Opens the event store's database: migrations run once, as the URL's user (the owner), under
+ * an advisory lock so concurrent starts are safe; then the services' pool connects with
+ * `-c role=ordersource_app` in the startup packet. A startup option, unlike a `SET ROLE` in a
+ * pool 'connect' handler, applies to every connection before its first query (including the
+ * one TypeORM opens while initialising) and is what RESET ROLE / DISCARD ALL return to.
+ */
+import { Client, types, type Pool } from 'pg';
+import { DataSource, type MigrationInterface } from 'typeorm';
+import { APP_ROLE, eventStoreMigrations } from './migrations';
+
+export interface OpenEventStoreDatabaseOptions {
+  /** Owner's connection URL (runs migrations); the pool then acts as ordersource_app. */
+  url: string;
+  /** Secret for the stream heads' HMAC; never stored in the database. */
+  chainKey: string | Buffer;
+  /** Other libraries' migrations, run after the event store's. */
+  extraMigrations?: (new () => MigrationInterface)[];
+  /** Pool size; default 10. */
+  poolSize?: number;
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+  logger?: { warn(message: string): void };
+}
+
+export interface EventStoreDatabase {
+  dataSource: DataSource;
+  /** The pg pool under the DataSource; appends and reads use it directly (raw SQL). */
+  pool: Pool;
+  chainKey: string | Buffer;
+  close(): Promise<void>;
+}
+
+const MIGRATION_LOCK = 'ordersource:migrations';
+const TIMESTAMPTZ_OID = 1184;
+
+function timestampAsText(oid: number, format?: 'text' | 'binary'): unknown {
+  return oid === TIMESTAMPTZ_OID ? (value: string) => value : types.getTypeParser(oid, format as 'text');
+}
+
+export async function openEventStoreDatabase(options: OpenEventStoreDatabaseOptions): Promise<EventStoreDatabase> {
+  if (!options.chainKey || options.chainKey.length < 16) throw new Error('chainKey must be at least 16 characters');
+  await runMigrations(options.url, [...eventStoreMigrations, ...(options.extraMigrations ?? [])]);
+  const startupOptions = [
+    `-c role=${APP_ROLE}`,
+    `-c statement_timeout=${options.statementTimeoutMs ?? 30_000}`,
+    `-c lock_timeout=${options.lockTimeoutMs ?? 10_000}`,
+    // Timestamps come back as UTC ISO text that maps 1:1 onto the hashed strings.
+    '-c TimeZone=UTC',
+    '-c DateStyle=ISO',
+  ].join(' ');
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    poolSize: options.poolSize ?? 10,
+    applicationName: 'ordersource-event-store',
+    // timestamptz stays text (read.ts isoMillis): exact, and cheaper than a Date per value.
+    extra: { options: startupOptions, types: { getTypeParser: timestampAsText } },
+    poolErrorHandler: (error: unknown) => options.logger?.warn(`event store pool error: ${String(error)}`),
+    logging: false,
+  });
+  await dataSource.initialize();
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  return { dataSource, pool, chainKey: options.chainKey, close: () => dataSource.destroy() };
+}
+
+/** Exported for tools that only migrate (e.g. a deploy step). */
+export async function runMigrations(url: string, migrations: (new () => MigrationInterface)[]): Promise<void> {
+  // Advisory locks are per database, which is the scope migrations need.
+  const lock = new Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK]);
+    const dataSource = new DataSource({ type: 'postgres', url, poolSize: 1, migrations, migrationsTransactionMode: 'each', logging: false });
+    await dataSource.initialize();
+    try {
+      await dataSource.runMigrations();
+    } finally {
+      await dataSource.destroy();
+    }
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.end();
+  }
+}

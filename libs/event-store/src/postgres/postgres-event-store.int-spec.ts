@@ -1,0 +1,88 @@
+import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
+import { Client } from 'pg';
+import { eventStoreContract } from '../event-store.contract';
+import { openEventStoreDatabase, type EventStoreDatabase } from './database';
+import { PostgresIdempotencyStore } from './idempotency-store';
+import { PostgresEventStore } from './postgres-event-store';
+
+const CHAIN_KEY = 'contract-suite-chain-key-0123456789';
+
+describe('PostgresEventStore', () => {
+  let testDatabase: TestDatabase;
+  let database: EventStoreDatabase;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('os_event_store');
+    database = await openEventStoreDatabase({ url: testDatabase.url, chainKey: CHAIN_KEY, poolSize: 20 });
+  });
+
+  afterAll(async () => {
+    await database?.close();
+    await testDatabase?.drop();
+  });
+
+  eventStoreContract(async (options) => ({
+    store: new PostgresEventStore(database, options),
+    idempotency: new PostgresIdempotencyStore(database),
+  }));
+
+  describe('on PostgreSQL', () => {
+    it('acts as ordersource_app, with timeouts, on every pooled connection', async () => {
+      const clients = await Promise.all(Array.from({ length: 20 }, () => database.pool.connect()));
+      try {
+        const settings = await Promise.all(
+          clients.map(async (client) => {
+            const { rows } = await client.query(
+              `SELECT current_user AS role, current_setting('statement_timeout') AS statement_timeout,
+                      current_setting('lock_timeout') AS lock_timeout, pg_backend_pid() AS pid`,
+            );
+            return rows[0] as { role: string; statement_timeout: string; lock_timeout: string; pid: number };
+          }),
+        );
+        expect(new Set(settings.map((s) => s.pid)).size).toBe(20);
+        for (const setting of settings) expect(setting).toMatchObject({ role: 'ordersource_app', statement_timeout: '30s', lock_timeout: '10s' });
+        // RESET ROLE returns to the startup value, not to the login user.
+        await clients[0].query('RESET ROLE');
+        expect((await clients[0].query('SELECT current_user AS role')).rows[0].role).toBe('ordersource_app');
+      } finally {
+        clients.forEach((client) => client.release());
+      }
+    });
+
+    it.each(['UPDATE events SET type = type', 'DELETE FROM events', 'TRUNCATE events', 'ALTER TABLE events DISABLE TRIGGER ALL'])(
+      'refuses "%s" to the services\' role',
+      async (sql) => {
+        await expect(database.pool.query(sql)).rejects.toMatchObject({ code: expect.stringMatching(/^42501$|^42501/) });
+      },
+    );
+
+    it.each(['UPDATE events SET type = type', 'DELETE FROM events', 'TRUNCATE events'])('refuses "%s" by trigger even to the owner', async (sql) => {
+      const owner = new Client({ connectionString: testDatabase.url });
+      await owner.connect();
+      try {
+        const store = new PostgresEventStore(database);
+        await store.appendToStream('order-trigger-check', 'any', [
+          { type: 'OrderPlaced', schemaVersion: 1, data: {}, metadata: { correlationId: 'c', causationId: 'c', actor: 'a' }, occurredAt: '2026-01-01T00:00:00.000Z' },
+        ]);
+        await expect(owner.query(sql)).rejects.toThrow(/append-only/);
+      } finally {
+        await owner.end();
+      }
+    });
+
+    it('migrates once when several processes start at the same time', async () => {
+      const fresh = await createTestDatabase('os_event_store_start');
+      try {
+        const opened = await Promise.all(Array.from({ length: 4 }, () => openEventStoreDatabase({ url: fresh.url, chainKey: CHAIN_KEY, poolSize: 2 })));
+        await Promise.all(opened.map((db) => db.close()));
+        const owner = new Client({ connectionString: fresh.url });
+        await owner.connect();
+        const { rows } = await owner.query('SELECT name FROM migrations ORDER BY id');
+        await owner.end();
+        expect(rows.map((row: { name: string }) => row.name)).toEqual(['CreateAppRole1764150000001', 'CreateEventTables1764150000002']);
+      } finally {
+        await fresh.drop();
+      }
+    });
+  });
+});

@@ -1,0 +1,62 @@
+import type { Pool } from 'pg';
+import type {
+  AppendOptions,
+  AppendResult,
+  DuplicateAppend,
+  EventStore,
+  ExpectedVersion,
+  IntegrityReport,
+  NewEvent,
+  ReadAllOptions,
+  ReadAllPage,
+  ReadStreamOptions,
+  RecordedEvent,
+  Upcaster,
+} from '../event-store.port';
+import { appendToStream, type AppendContext } from './append';
+import type { EventStoreDatabase } from './database';
+import { verifyIntegrity } from './integrity';
+import { readAll, readStream, streamVersion, Upcasting } from './read';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from './validation';
+
+export interface PostgresEventStoreOptions {
+  upcasters?: Upcaster[];
+  /** Limit on one event's canonical data+metadata, in UTF-8 bytes; default 1 MiB. */
+  maxPayloadBytes?: number;
+}
+
+/** The EventStore port on PostgreSQL; the only writer of the events table. */
+export class PostgresEventStore implements EventStore {
+  private readonly pool: Pool;
+  private readonly upcasting: Upcasting;
+  private readonly appendContext: AppendContext;
+
+  constructor(
+    private readonly database: Pick<EventStoreDatabase, 'pool' | 'chainKey'>,
+    options: PostgresEventStoreOptions = {},
+  ) {
+    this.pool = database.pool;
+    this.upcasting = new Upcasting(options.upcasters);
+    this.appendContext = { pool: this.pool, chainKey: database.chainKey, maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES };
+  }
+
+  appendToStream(streamId: string, expected: ExpectedVersion, events: NewEvent[], options?: AppendOptions): Promise<AppendResult | DuplicateAppend> {
+    return appendToStream(this.appendContext, streamId, expected, events, options);
+  }
+
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return readStream(this.pool, this.upcasting, streamId, options);
+  }
+
+  streamVersion(streamId: string): Promise<number> {
+    return streamVersion(this.pool, streamId);
+  }
+
+  readAll(options?: ReadAllOptions): Promise<ReadAllPage> {
+    return readAll(this.pool, this.upcasting, options);
+  }
+
+  verifyIntegrity(streamId?: string): Promise<IntegrityReport> {
+    return verifyIntegrity(this.pool, this.database.chainKey, streamId);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Input rules, checked before any write. JSON is validated strictly because the hash is
+ * computed over what PostgreSQL's jsonb will give back: jsonb rejects \u0000 and unpaired
+ * surrogates, and JSON.stringify silently drops undefined and turns NaN into null, which would
+ * make a stored event's hash unverifiable.
+ */
+import {
+  EmptyAppendError,
+  InvalidAppendError,
+  InvalidEventError,
+  InvalidExpectedVersionError,
+  InvalidStreamIdError,
+  PayloadTooLargeError,
+} from '../errors';
+import type { ExpectedVersion, NewEvent } from '../event-store.port';
+
+export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
+const STREAM_ID = /^[A-Za-z0-9._:-]{1,200}$/;
+const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9._:-]{0,199}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// Years 1900-9999 only: the stored timestamptz(3) must print back to exactly this text.
+const ISO_MILLIS = /^(19|[2-9]\d)\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const MAX_SCHEMA_VERSION = 1_000_000;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function assertStreamId(streamId: unknown): asserts streamId is string {
+  if (typeof streamId !== 'string' || !STREAM_ID.test(streamId)) throw new InvalidStreamIdError(streamId);
+}
+
+export function assertExpectedVersion(expected: unknown): asserts expected is ExpectedVersion {
+  const ok = expected === 'no_stream' || expected === 'any' || (Number.isSafeInteger(expected) && (expected as number) >= 0);
+  if (!ok) throw new InvalidExpectedVersionError(expected);
+}
+
+export interface ValidatedEvent {
+  event: NewEvent;
+  eventId: string;
+}
+
+export function validateEvents(events: unknown, newId: () => string): ValidatedEvent[] {
+  if (!Array.isArray(events)) throw new InvalidAppendError('invalid_events', 'events must be an array');
+  if (events.length === 0) throw new EmptyAppendError();
+  const seen = new Set<string>();
+  return events.map((raw: unknown, index) => {
+    const event = raw as NewEvent;
+    if (typeof event !== 'object' || event === null) throw new InvalidEventError(index, 'not an object');
+    if (typeof event.type !== 'string' || !EVENT_TYPE.test(event.type)) {
+      throw new InvalidEventError(index, 'type must be 1-200 characters of [A-Za-z0-9._:-] starting with a letter');
+    }
+    if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1 || event.schemaVersion > MAX_SCHEMA_VERSION) {
+      throw new InvalidEventError(index, 'schemaVersion must be an integer from 1');
+    }
+    if (!isIsoMillis(event.occurredAt)) throw new InvalidEventError(index, 'occurredAt must be ISO 8601 UTC with milliseconds');
+    const eventId = event.eventId ?? newId();
+    if (typeof eventId !== 'string' || !UUID.test(eventId)) throw new InvalidEventError(index, 'eventId must be a lower-case UUID');
+    if (seen.has(eventId)) throw new InvalidEventError(index, 'eventId repeated in the batch');
+    seen.add(eventId);
+    assertJsonObject(event.data, index, 'data');
+    assertJsonObject(event.metadata, index, 'metadata');
+    for (const field of ['correlationId', 'causationId', 'actor'] as const) {
+      if (typeof event.metadata[field] !== 'string') throw new InvalidEventError(index, `metadata.${field} must be a string`);
+    }
+    return { event, eventId };
+  });
+}
+
+/** Size of the canonical data+metadata texts, which are exactly what gets stored. */
+export function assertPayloadSize(index: number, dataJson: string, metadataJson: string, limit: number): void {
+  // Cheap upper bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
+  if ((dataJson.length + metadataJson.length) * 3 <= limit) return;
+  const bytes = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
+  if (bytes > limit) throw new PayloadTooLargeError(index, bytes, limit);
+}
+
+export function isIsoMillis(value: unknown): value is string {
+  if (typeof value !== 'string' || !ISO_MILLIS.test(value)) return false;
+  const date = new Date(value);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === value;
+}
+
+function assertJsonObject(value: unknown, index: number, field: string): void {
+  if (!isPlainObject(value)) throw new InvalidEventError(index, `${field} must be a JSON object`);
+  assertJson(value, index, field, 0);
+}
+
+function assertJson(value: unknown, index: number, path: string, depth: number): void {
+  if (depth > 100) throw new InvalidEventError(index, `${path} is nested too deep`);
+  switch (typeof value) {
+    case 'string':
+      if (!isStorableString(value)) throw new InvalidEventError(index, `${path} has a NUL character or an unpaired surrogate`);
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw new InvalidEventError(index, `${path} is not a finite number`);
+      return;
+    case 'boolean':
+      return;
+    case 'object':
+      if (value === null) return;
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => assertJson(item, index, `${path}[${i}]`, depth + 1));
+        return;
+      }
+      if (!isPlainObject(value)) throw new InvalidEventError(index, `${path} is not plain JSON`);
+      for (const key of Object.keys(value)) {
+        if (!isStorableString(key)) throw new InvalidEventError(index, `${path} has a key with a NUL or unpaired surrogate`);
+        assertJson((value as Record<string, unknown>)[key], index, `${path}.${key}`, depth + 1);
+      }
+      return;
+    default:
+      throw new InvalidEventError(index, `${path} is ${typeof value}, not JSON`);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function isStorableString(text: string): boolean {
+  return !text.includes('\u0000') && !LONE_SURROGATE.test(text);
+}
