@@ -2,12 +2,10 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ApiKey, SUPPORTED_API_VERSIONS, type ApiKeyName } from './protocol/api-keys';
 
-// kafkajs names FindCoordinator by its old name.
-const kafkajsFolder: Partial<Record<ApiKeyName, string>> = { FindCoordinator: 'findCoordinator' };
 const requestsDir = join(dirname(require.resolve('kafkajs/package.json')), 'src/protocol/requests');
 
 function highestKafkajsVersion(name: ApiKeyName): number {
-  const folder = kafkajsFolder[name] ?? name.charAt(0).toLowerCase() + name.slice(1);
+  const folder = name.charAt(0).toLowerCase() + name.slice(1);
   const versions = readdirSync(join(requestsDir, folder)).filter((entry) => /^v\d+$/.test(entry));
   return Math.max(...versions.map((entry) => Number(entry.slice(1))));
 }
