@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { orderEventTypes } from '@ordersource/domain';
+import { createTestDatabase } from '@ordersource/testing/postgres';
 import { createPersonalDataVault } from '../create-personal-data-vault';
 import { ERASED, type SealedValue } from '../envelope';
 import type { PersonalDataVault } from '../personal-data-vault';
@@ -16,7 +17,7 @@ let database: VaultDatabase;
 let vault: PersonalDataVault;
 
 beforeAll(async () => {
-  database = await openVaultDatabase();
+  database = await openVaultDatabase(await createTestDatabase('os_pd'));
   vault = await createPersonalDataVault({ dataSource: database.dataSource, masterKey: randomBytes(32) });
   // Stand-ins for the event log and a read model: both keep only what sealing handed them.
   await database.dataSource.query('CREATE TABLE events (customer_id text, type text, data jsonb)');

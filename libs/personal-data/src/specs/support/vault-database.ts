@@ -1,16 +1,20 @@
-import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { DataSource } from 'typeorm';
 import { personalDataMigrations } from '../../postgres/migrations';
 
+/** What `createTestDatabase()` answers (imported by the suites: test support is theirs to use). */
+interface FreshDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
 export interface VaultDatabase {
-  db: TestDatabase;
+  db: FreshDatabase;
   dataSource: DataSource;
   close(): Promise<void>;
 }
 
 /** A fresh database on the test server, migrated like a service would (unless told not to). */
-export async function openVaultDatabase(options: { migrate?: boolean } = {}): Promise<VaultDatabase> {
-  const db = await createTestDatabase('os_pd');
+export async function openVaultDatabase(db: FreshDatabase, options: { migrate?: boolean } = {}): Promise<VaultDatabase> {
   const dataSource = await new DataSource({ type: 'postgres', url: db.url, migrations: personalDataMigrations }).initialize();
   if (options.migrate ?? true) await dataSource.runMigrations();
   return {
