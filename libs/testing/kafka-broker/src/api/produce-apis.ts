@@ -70,6 +70,7 @@ function appendTo(broker: BrokerContext, topic: string, partition: number, recor
     const failure = results.find((result) => result.errorCode !== ErrorCode.None);
     const { errorCode, baseOffset } = failure ?? results[0];
     if (errorCode !== ErrorCode.None) broker.log(`rejected produce to ${topic}-${partition}: error ${errorCode}`);
+    if (results.some((result) => result.duplicate)) broker.log(`${topic}-${partition}: retried batch not appended again`);
     return { partition, errorCode, baseOffset, logStartOffset: log.logStartOffset };
   } catch (error) {
     if (error instanceof InvalidRecordBatch) return failed(error.errorCode);

@@ -12,6 +12,8 @@ interface StoredBatch {
 export interface AppendResult {
   errorCode: number;
   baseOffset: number;
+  /** The batch was a retry of one already stored, answered with its original offset. */
+  duplicate?: boolean;
 }
 
 const NO_PRODUCER_ID = -1n;
@@ -33,7 +35,7 @@ export class PartitionLog {
     const idempotent = batch.producerId !== NO_PRODUCER_ID;
     if (idempotent) {
       const verdict = this.sequences.verify(batch.producerId, batch.producerEpoch, batch.baseSequence, batch.recordCount);
-      if (verdict.kind === 'duplicate') return { errorCode: ErrorCode.None, baseOffset: verdict.baseOffset };
+      if (verdict.kind === 'duplicate') return { errorCode: ErrorCode.None, baseOffset: verdict.baseOffset, duplicate: true };
       if (verdict.kind === 'reject') return { errorCode: verdict.errorCode, baseOffset: -1 };
     }
     const baseOffset = this.endOffset;
