@@ -1,4 +1,4 @@
-import { MongoServerError, ObjectId, type Db } from 'mongodb';
+import { MongoServerError, ObjectId, type Db, type Document, type UpdateFilter } from 'mongodb';
 import { connectedServer, type ConnectedServer } from './test-support/connected-server';
 import { eventually } from './test-support/eventually';
 
@@ -150,6 +150,26 @@ describe('document writes and reads through the real driver', () => {
     await expect(orders.updateOne({ orderId: 'o-1' }, { $set: { _id: new ObjectId() } })).rejects.toMatchObject({
       code: 66,
       codeName: 'ImmutableField',
+    });
+  });
+
+  it('rejects $push onto a field that is not an array with BadValue', async () => {
+    await db.collection('push_non_array').insertOne({ orderId: 'o-1', tags: 'urgent' });
+    const orders = db.collection<{ orderId: string; tags: string[] }>('push_non_array');
+
+    await expect(orders.updateOne({ orderId: 'o-1' }, { $push: { tags: 'late' } })).rejects.toMatchObject({ code: 2 });
+  });
+
+  it('rejects an unknown update modifier with FailedToParse, as mongod does', async () => {
+    const orders = db.collection('unknown_modifier');
+    await orders.insertOne({ orderId: 'o-1' });
+
+    // The driver's types already reject unknown modifiers; the cast lets the server see one.
+    const unknownModifier = { $frobnicate: { a: 1 } } as unknown as UpdateFilter<Document>;
+
+    await expect(orders.updateOne({ orderId: 'o-1' }, unknownModifier)).rejects.toMatchObject({
+      code: 9,
+      codeName: 'FailedToParse',
     });
   });
 
