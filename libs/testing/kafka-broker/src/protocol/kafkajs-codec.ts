@@ -30,11 +30,8 @@ export interface WireEncoder {
   size(): number;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const Encoder: new () => WireEncoder = require('kafkajs/src/protocol/encoder');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const Decoder: new (buffer: Buffer) => WireDecoder = require('kafkajs/src/protocol/decoder');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const crc32c: (buffer: Buffer) => number = require('kafkajs/src/protocol/recordBatch/crc32C');
 
 export const newEncoder = (): WireEncoder => new Encoder();
