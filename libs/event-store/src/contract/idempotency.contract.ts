@@ -93,9 +93,9 @@ export function idempotencyContract(open: OpenContractSubject): void {
     expect(await idempotency.claim(k)).toEqual({ kind: 'claimed' });
     const streamId = newStreamId();
     const k2 = key();
-    const options = idempotent(k2);
-    await store.appendToStream(streamId, 'any', events(1), { idempotency: { ...options.idempotency!, ttlMs: 0 } });
-    const again = await store.appendToStream(streamId, 'any', events(1), options);
+    const answer = () => ({ status: 201, body: null });
+    await store.appendToStream(streamId, 'any', events(1), { idempotency: { ...k2, answer, ttlMs: 0 } });
+    const again = await store.appendToStream(streamId, 'any', events(1), { idempotency: { ...k2, answer } });
     expect(isDuplicateAppend(again)).toBe(false);
     expect(await store.streamVersion(streamId)).toBe(2);
   });

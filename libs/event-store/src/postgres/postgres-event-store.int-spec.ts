@@ -1,3 +1,5 @@
+// Test support in a test file: the root depConstraints do not yet exempt *.int-spec.ts.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { Client } from 'pg';
 import { eventStoreContract } from '../event-store.contract';
