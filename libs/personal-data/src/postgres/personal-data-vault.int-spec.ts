@@ -33,7 +33,7 @@ async function placeEveryEvent(customerId: string, marker: string) {
   for (const type of orderEventTypes) {
     const sealed = await vault.sealEventData(customerId, type, plain[type]);
     await database.dataSource.query('INSERT INTO events VALUES ($1, $2, $3)', [customerId, type, sealed]);
-    if (type === 'OrderPlaced') await database.dataSource.query('INSERT INTO order_views VALUES ($1, $2)', [customerId, { customerId, shippingAddress: (sealed as { shippingAddress: SealedValue }).shippingAddress }]);
+    if (type === 'OrderPlaced') await database.dataSource.query('INSERT INTO order_views VALUES ($1, $2)', [customerId, { customerId, shippingAddress: (sealed as unknown as { shippingAddress: SealedValue }).shippingAddress }]);
   }
   return plain;
 }
