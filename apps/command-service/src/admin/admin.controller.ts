@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EventStore } from '@ordersource/event-store';
-import { Access, problems, queryValidator } from '@ordersource/platform';
+import { Access, bodyValidator, queryValidator } from '@ordersource/platform';
 import { orderStream } from '../orders/order-command.executor';
 import { EVENT_STORE } from '../orders/ports';
+import { id64, objectOf } from '../orders/request-fragments';
 import { CUSTOMER_FORGETTER, CustomerForgetter } from './customer-forgetter';
 
 const integrityQuery = queryValidator<{ orderId?: string }>({
@@ -11,7 +12,7 @@ const integrityQuery = queryValidator<{ orderId?: string }>({
   additionalProperties: false,
   properties: { orderId: { type: 'string', format: 'uuid' } },
 });
-const CUSTOMER_ID = /^[^\u0000-\u001F\u007F]{1,64}$/;
+const forgetParams = bodyValidator<{ customerId: string }>(objectOf({ customerId: id64 }, ['customerId']));
 
 /** Admin-only operations: the hash chain's verdict and a customer's erasure (issues 2 and 3). */
 @ApiTags('admin')
@@ -50,7 +51,6 @@ export class AdminController {
   @Access('admin')
   @ApiOperation({ summary: "Erase a customer's personal data (crypto-shredding): views then show \"[erased]\"" })
   async forget(@Param('customerId') customerId: string) {
-    if (!CUSTOMER_ID.test(customerId)) throw problems.invalidRequest([{ path: 'customerId', message: 'must be 1-64 characters without control characters' }]);
-    return this.forgetter.forgetCustomer(customerId);
+    return this.forgetter.forgetCustomer(forgetParams({ customerId }).customerId);
   }
 }

@@ -36,15 +36,19 @@ export class CommandRunner {
     try {
       const context = this.contextOf(request, orderId);
       if (!context.idempotency) return send(reply, await this.execute(build, context));
-      return await this.runIdempotent(reply, context, build);
+      return await this.runIdempotent(reply, context, context.idempotency, build);
     } catch (error) {
       if (error instanceof ProblemError) return sendProblem(reply, error);
       throw error;
     }
   }
 
-  private async runIdempotent(reply: FastifyReply, context: CommandContext, build: (context: CommandContext) => OrderCommandMessage<unknown>) {
-    const key = context.idempotency!;
+  private async runIdempotent(
+    reply: FastifyReply,
+    context: CommandContext,
+    key: NonNullable<CommandContext['idempotency']>,
+    build: (context: CommandContext) => OrderCommandMessage<unknown>,
+  ) {
     let claim;
     try {
       claim = await this.idempotency.claim(key, { ttlMs: this.settings.idempotencyTtlMs });
