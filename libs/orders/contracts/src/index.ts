@@ -1,0 +1,13 @@
+export { eventDataSchemas, sealedValueSchema } from './event-data.schemas';
+export { eventMessageSchema } from './event-message.schema';
+export {
+  EventHeaders,
+  ORDERS_DLQ_TOPIC,
+  ORDERS_TOPIC,
+  orderIdOf,
+  toKafkaRecord,
+  type EventMessage,
+  type EventMessageMetadata,
+  type KafkaRecord,
+} from './event-message';
+export { knownEventShapes, validateEventMessage, type SchemaError, type ValidationResult } from './validate-event-message';
