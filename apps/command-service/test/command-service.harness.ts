@@ -163,12 +163,15 @@ export async function placeOrder(harness: CommandServiceHarness, overrides: Reco
   return answer.body.orderId as string;
 }
 
-/** Runs commands in order on one order, failing loudly unless each answers 200. */
-export async function drive(harness: CommandServiceHarness, orderId: string, steps: CommandRoute[]): Promise<void> {
+/** Runs commands in order on one order, failing loudly unless each answers 200; returns the last status. */
+export async function drive(harness: CommandServiceHarness, orderId: string, steps: CommandRoute[]): Promise<string | undefined> {
+  let status: string | undefined;
   for (const step of steps) {
     const answer = await harness.post(commandPaths[step](orderId), commandBodies[step]());
     if (answer.status !== 200) throw new Error(`${step} on ${orderId} answered ${answer.status}: ${answer.text}`);
+    status = answer.body.status;
   }
+  return status;
 }
 
 export const newOrderId = () => randomUUID();

@@ -52,11 +52,11 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-async function orderIn(status: OrderStatus): Promise<{ orderId: string; version: number }> {
+async function orderIn(status: OrderStatus): Promise<{ orderId: string; version: number; reached: string }> {
   const orderId = newOrderId();
   await placeOrder(harness, { orderId });
-  await drive(harness, orderId, pathTo[status]);
-  return { orderId, version: await harness.streamVersion(orderId) };
+  const reached = (await drive(harness, orderId, pathTo[status])) ?? 'PLACED';
+  return { orderId, version: await harness.streamVersion(orderId), reached };
 }
 
 function send(command: OrderCommandType, orderId: string) {
@@ -68,44 +68,42 @@ function send(command: OrderCommandType, orderId: string) {
 
 describe('the order lifecycle over HTTP', () => {
   it.each(orderStatuses)('builds an order into %s with the documented commands', async (status) => {
-    const { orderId, version } = await orderIn(status);
+    const { orderId, version, reached } = await orderIn(status);
     expect(version).toBe(1 + pathTo[status].length);
-    const last = await harness.pg.query<{ type: string }>('SELECT type FROM events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1', [`order-${orderId}`]);
-    expect(last.rows).toHaveLength(1);
+    expect(reached).toBe(status);
+    expect(await harness.streamVersions(orderId)).toHaveLength(version);
   });
 
   describe.each(orderStatuses)('in state %s', (status) => {
     const cells = orderCommandTypes.map((command) => ({ command, cell: orderLifecycle[command][status] }));
 
-    it.each(cells.filter(({ cell }) => cell.allowed).map(({ command, cell }) => ({ command, resulting: cell.allowed ? cell.resultingStatuses : [] })))(
-      '$command is accepted and moves the order to one of $resulting',
-      async ({ command, resulting }) => {
-        const { orderId, version } = await orderIn(status);
-        const answer = await send(command, orderId);
+    for (const { command, cell } of cells) {
+      if (cell.allowed) {
+        it(`${command} is accepted and moves the order to ${cell.resultingStatuses.join(' or ')}`, async () => {
+          const { orderId, version } = await orderIn(status);
+          const answer = await send(command, orderId);
 
-        const expectedVersion = version + appendedBy(command, status);
-        expect(answer.status).toBe(command === 'PlaceOrder' ? 201 : 200);
-        expect(answer.body).toEqual({ orderId, version: expectedVersion, position: expect.stringMatching(/^\d+$/), status: expect.any(String) });
-        expect(resulting).toContain(answer.body.status);
-        expect(answer.headers.get('etag')).toBe(`"${expectedVersion}"`);
-        expect(await harness.streamVersions(orderId)).toEqual(Array.from({ length: expectedVersion }, (_, i) => i + 1));
-      },
-    );
+          const expectedVersion = version + appendedBy(command, status);
+          expect(answer.status).toBe(command === 'PlaceOrder' ? 201 : 200);
+          expect(answer.body).toEqual({ orderId, version: expectedVersion, position: expect.stringMatching(/^\d+$/), status: expect.any(String) });
+          expect(cell.resultingStatuses).toContain(answer.body.status);
+          expect(answer.headers.get('etag')).toBe(`"${expectedVersion}"`);
+          expect(await harness.streamVersions(orderId)).toEqual(Array.from({ length: expectedVersion }, (_, i) => i + 1));
+        });
+      } else {
+        it(`${command} is refused with 409 ${cell.rule} and leaves the stream unchanged`, async () => {
+          const { orderId, version } = await orderIn(status);
+          const eventsBefore = await harness.eventCount();
 
-    it.each(cells.filter(({ cell }) => !cell.allowed).map(({ command, cell }) => ({ command, rule: cell.allowed ? '' : cell.rule })))(
-      '$command is refused with 409 $rule and leaves the stream unchanged',
-      async ({ command, rule }) => {
-        const { orderId, version } = await orderIn(status);
-        const eventsBefore = await harness.eventCount();
+          const answer = await send(command, orderId);
 
-        const answer = await send(command, orderId);
-
-        expectProblem(answer, 409, rule);
-        expect(await harness.streamVersions(orderId)).toHaveLength(version);
-        expect(await harness.streamVersion(orderId)).toBe(version);
-        expect(await harness.eventCount()).toBe(eventsBefore);
-      },
-    );
+          expectProblem(answer, 409, cell.rule);
+          expect(await harness.streamVersions(orderId)).toHaveLength(version);
+          expect(await harness.streamVersion(orderId)).toBe(version);
+          expect(await harness.eventCount()).toBe(eventsBefore);
+        });
+      }
+    }
   });
 
   it('answers 404 order-not-found for every command on an unknown order', async () => {
