@@ -22,7 +22,7 @@ export interface PersonalDataVault {
    */
   openEventData<T extends OrderEventType>(eventType: T, data: SealedEventData<T>): Promise<OpenedEventData<T>>;
   openEventData<D extends object>(eventType: string, data: D): Promise<D>;
-  /** Opens many events with one key lookup; the events are copied, never changed. */
+  /** Opens many events with one key lookup; the input events are never changed. */
   openEvents<E extends { readonly type: string; readonly data: object }>(events: readonly E[]): Promise<E[]>;
   /** Crypto-shredding: deletes the customer's key; every copy of their sealed data reads "[erased]". */
   forgetCustomer(customerId: string): Promise<Erasure>;
