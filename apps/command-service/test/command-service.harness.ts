@@ -63,7 +63,7 @@ export async function startHarness(): Promise<CommandServiceHarness> {
         apiKeys: API_KEYS,
         masterKey: secret(),
         chainKey: secret(),
-        logLevel: 'silent',
+        logLevel: process.env.E2E_LOG_LEVEL ?? 'silent',
       },
       { host: '127.0.0.1' },
     );
