@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PostgresEventStore, PostgresIdempotencyStore, openEventStoreDatabase } from '@ordersource/event-store';
@@ -39,6 +40,7 @@ export async function startCommandService(
   const personalData = {
     sealEventData: (customerId: string, eventType: string, data: JsonObject) =>
       vault.sealEventData(customerId, eventType as OrderEventType, data as never) as unknown as Promise<JsonObject>,
+    openEventData: (eventType: string, data: JsonObject) => vault.openEventData(eventType, data),
     forgetCustomer: async (customerId: string) => {
       const erasure = await vault.forgetCustomer(customerId);
       return { customerId, erasedAt: erasure.erasedAt };
@@ -54,7 +56,11 @@ export async function startCommandService(
       eventStore: new PostgresEventStore(database),
       idempotency: new PostgresIdempotencyStore(database),
       personalData,
-      settings: { maxConcurrencyRetries: 8, idempotencyTtlMs: config.idempotencyTtlMs },
+      settings: {
+        maxConcurrencyRetries: 8,
+        idempotencyTtlMs: config.idempotencyTtlMs,
+        requestHashKey: Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'ordersource/idempotency-request-hash', 32)),
+      },
       readiness: [{ name: 'postgres', check: async () => void (await database.pool.query('SELECT 1')) }],
       onShutdown: () => database.close(),
     }),

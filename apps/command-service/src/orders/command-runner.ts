@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { IdempotencyKeyReusedError, IdempotencyStore, JsonValue, StoredAnswer } from '@ordersource/event-store';
@@ -85,7 +85,7 @@ export class CommandRunner {
     if (unknown.length > 0) throw problems.invalidRequest(unknown.map((path) => ({ path, message: 'is not a known query parameter' })));
     const edge = requestContext(request);
     const principal = principalOf(request);
-    const requestHash = createHash('sha256').update(canonicalize(request.body ?? {}) ?? '').digest('hex');
+    const requestHash = createHmac('sha256', this.settings.requestHashKey).update(canonicalize(request.body ?? {}) ?? '').digest('hex');
     return {
       orderId,
       principal,

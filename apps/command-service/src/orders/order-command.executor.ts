@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, OrderCommand, OrderEvent, OrderState, decide, evolve, foldOrder, isPlaced } from '@ordersource/domain';
+import { DomainError, OrderCommand, OrderEvent, OrderState, PlaceOrder, decide, evolve, foldOrder, isPlaced } from '@ordersource/domain';
+import canonicalize from 'canonicalize';
 import {
   EventStore,
   IdempotencyKeyReusedError,
@@ -77,7 +78,7 @@ export class OrderCommandExecutor {
       // Another customer's order does not exist for this caller (API.md: never 403).
       throw problems.notFound('order-not-found', `Order ${context.orderId} was not found.`);
     }
-    if (command.type === 'PlaceOrder' && isPlaced(state)) return this.placeAgain(history[0], context);
+    if (command.type === 'PlaceOrder' && isPlaced(state)) return this.placeAgain(command, history[0], context);
     if (context.expectedVersion !== undefined && isPlaced(state) && context.expectedVersion !== version) {
       throw problems.preconditionFailed(`If-Match names version ${context.expectedVersion}; the order is at version ${version}.`);
     }
@@ -91,7 +92,7 @@ export class OrderCommandExecutor {
     }
     const after = events.reduce<OrderState>(evolve, state);
     if (!isPlaced(after)) throw new Error('decide produced no placed order');
-    const toAppend = await Promise.all(events.map((event, index) => this.toNewEvent(event, after.customerId, context, index)));
+    const toAppend = await Promise.all(events.map((event) => this.toNewEvent(event, after.customerId, context)));
 
     const status = command.type === 'PlaceOrder' ? 201 : 200;
     const answerFor = (resultVersion: number, position: string) => ({
@@ -117,9 +118,15 @@ export class OrderCommandExecutor {
     }
   }
 
-  /** A client retrying `POST /orders` with its own orderId: the same body answers like the first call. */
-  private placeAgain(placed: RecordedEvent, context: CommandContext): CommandAnswer {
-    if (placed.metadata.requestHash !== context.requestHash) {
+  /**
+   * A client retrying `POST /orders` with its own orderId: the same order answers like the first
+   * call. "The same" is decided on the stored event itself (opened), so no fingerprint of the
+   * body's personal data is ever kept in the log.
+   */
+  private async placeAgain(command: PlaceOrder, placed: RecordedEvent, context: CommandContext): Promise<CommandAnswer> {
+    const stored = await this.personalData.openEventData(placed.type, placed.data);
+    const { customerId, currency, items, shippingAddress } = stored;
+    if (canonicalize({ customerId, currency, items, shippingAddress }) !== canonicalize(command.data)) {
       throw problems.conflict('order-already-exists', `Order ${context.orderId} already exists with another body.`);
     }
     return {
@@ -130,7 +137,7 @@ export class OrderCommandExecutor {
     };
   }
 
-  private async toNewEvent(event: OrderEvent, customerId: string, context: CommandContext, index: number): Promise<NewEvent> {
+  private async toNewEvent(event: OrderEvent, customerId: string, context: CommandContext): Promise<NewEvent> {
     return {
       type: event.type,
       schemaVersion: event.schemaVersion,
@@ -142,7 +149,6 @@ export class OrderCommandExecutor {
         actor: context.principal.subject,
         customerId,
         requestedAt: context.now,
-        ...(event.type === 'OrderPlaced' && index === 0 ? { requestHash: context.requestHash } : {}),
       },
     };
   }

@@ -20,7 +20,7 @@ export interface CommandContext {
   /** From `If-Match`; absent: the service retries lost races itself. */
   expectedVersion?: number;
   idempotency?: { scope: string; key: string; requestHash: string };
-  /** Canonical hash of the body, kept on OrderPlaced so a client's orderId retry can be recognised. */
+  /** HMAC of the canonical body: an Idempotency-Key repeat must carry the same body. */
   requestHash: string;
 }
 
