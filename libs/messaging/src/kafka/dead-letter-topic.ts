@@ -1,0 +1,118 @@
+/**
+ * Parked events of a Kafka subscription, kept in the dead-letter topic: `parked` records, and
+ * `released` records written by a successful replay. The topic is the durable truth; this
+ * instance folds it into memory when it (re)joins its group, then updates both as it parks.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kafka, Producer } from 'kafkajs';
+import type { EventToPark, ParkingStore } from '../parking/parking-store';
+import type { ParkedEvent } from '../subscription.port';
+
+type DeadLetterRecord =
+  | { kind: 'parked'; subscription: string; parked: ParkedEvent }
+  | { kind: 'released'; subscription: string; orderId: string; throughVersion: number };
+
+export class DeadLetterTopic implements ParkingStore {
+  private byOrder: Map<string, ParkedEvent[]> | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly producer: Producer,
+    private readonly topic: string,
+    private readonly subscription: string,
+  ) {}
+
+  /** After a rebalance another member may have parked or released: read the topic again. */
+  forget(): void {
+    this.byOrder = undefined;
+  }
+
+  async blockedOrders(): Promise<ReadonlySet<string>> {
+    return new Set((await this.state()).keys());
+  }
+
+  async park(events: EventToPark[]): Promise<void> {
+    const state = await this.state();
+    const fresh = events.filter((e) => !(state.get(e.event.orderId) ?? []).some((p) => p.version === e.event.version));
+    if (fresh.length === 0) return;
+    const records = fresh.map((e): DeadLetterRecord => ({
+      kind: 'parked',
+      subscription: this.subscription,
+      parked: { subscription: this.subscription, orderId: e.event.orderId, version: e.event.version, event: e.event, error: e.error, attempts: e.attempts, waiting: e.waiting, parkedAt: new Date().toISOString() },
+    }));
+    await this.send(records);
+    for (const record of records) if (record.kind === 'parked') apply(state, record);
+  }
+
+  async list(): Promise<ParkedEvent[]> {
+    const state = await this.state();
+    return [...state.keys()].sort().flatMap((orderId) => state.get(orderId) ?? []);
+  }
+
+  async parkedOf(orderId: string): Promise<ParkedEvent[]> {
+    return [...((await this.state()).get(orderId) ?? [])];
+  }
+
+  async release(orderId: string, throughVersion: number): Promise<void> {
+    const record: DeadLetterRecord = { kind: 'released', subscription: this.subscription, orderId, throughVersion };
+    await this.send([record]);
+    apply(await this.state(), record);
+  }
+
+  private async send(records: DeadLetterRecord[]): Promise<void> {
+    await this.producer.send({
+      topic: this.topic,
+      acks: -1,
+      messages: records.map((r) => ({ key: r.kind === 'parked' ? r.parked.orderId : r.orderId, value: JSON.stringify(r), headers: { subscription: this.subscription } })),
+    });
+  }
+
+  private async state(): Promise<Map<string, ParkedEvent[]>> {
+    if (!this.byOrder) this.byOrder = await this.readTopic();
+    return this.byOrder;
+  }
+
+  /** Reads the whole topic up to its current end with a throw-away group (kafkajs has no bare fetch). */
+  private async readTopic(): Promise<Map<string, ParkedEvent[]>> {
+    const state = new Map<string, ParkedEvent[]>();
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(this.topic).finally(() => admin.disconnect());
+    const pending = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
+    if (pending.size === 0) return state;
+    const consumer = this.kafka.consumer({ groupId: `${this.subscription}.dlq-reader.${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        consumer
+          .run({
+            autoCommit: false,
+            eachMessage: async ({ partition, message }) => {
+              const record = JSON.parse(message.value?.toString() ?? 'null') as DeadLetterRecord | null;
+              if (record && record.subscription === this.subscription) apply(state, record);
+              if (Number(message.offset) + 1 >= (pending.get(partition) ?? 0)) pending.delete(partition);
+              if (pending.size === 0) resolve();
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    return state;
+  }
+}
+
+function apply(state: Map<string, ParkedEvent[]>, record: DeadLetterRecord): void {
+  if (record.kind === 'parked') {
+    const list = state.get(record.parked.orderId) ?? [];
+    if (!list.some((p) => p.version === record.parked.version)) list.push(record.parked);
+    list.sort((a, b) => a.version - b.version);
+    state.set(record.parked.orderId, list);
+    return;
+  }
+  const left = (state.get(record.orderId) ?? []).filter((p) => p.version > record.throughVersion);
+  if (left.length === 0) state.delete(record.orderId);
+  else state.set(record.orderId, left);
+}

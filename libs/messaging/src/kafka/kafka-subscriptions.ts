@@ -1,0 +1,144 @@
+/**
+ * Kafka as a subscription source (distributed profile): one consumer group per subscription
+ * name. Offsets are committed by hand after the handler's write (or the parking) of a batch,
+ * never before, so a crash or a rebalance re-delivers instead of losing. A batch whose
+ * partition was revoked meanwhile is not committed: its new owner delivers it again.
+ */
+import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC, type EventMessage } from '@ordersource/contracts';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { errorText, silentLogger, type MessagingLogger } from '../logger';
+import { messagingMetrics, type MessagingMetrics } from '../metrics';
+import { DeliveryStopped, PoisonGuard } from '../parking/poison-guard';
+import type { SubscribeOptions, Subscription, SubscriptionHandler, SubscriptionSource } from '../subscription.port';
+import { DeadLetterTopic } from './dead-letter-topic';
+import { ensureTopic } from './topics';
+
+export interface KafkaSubscriptionsOptions {
+  kafka: Kafka;
+  topic?: string;
+  deadLetterTopic?: string;
+  /** Partitions when a topic must be created; default 6. */
+  partitions?: number;
+  /** Group session settings; a dead member's partitions move after sessionTimeout. */
+  sessionTimeout?: number;
+  heartbeatInterval?: number;
+  rebalanceTimeout?: number;
+  maxWaitTimeInMs?: number;
+  registry?: Registry;
+  logger?: MessagingLogger;
+}
+
+export class KafkaSubscriptions implements SubscriptionSource {
+  private readonly metrics: MessagingMetrics;
+
+  constructor(private readonly options: KafkaSubscriptionsOptions) {
+    this.metrics = messagingMetrics(options.registry);
+  }
+
+  async subscribe(name: string, handler: SubscriptionHandler, subscribeOptions: SubscribeOptions = {}): Promise<Subscription> {
+    const { kafka } = this.options;
+    const topic = this.options.topic ?? ORDERS_TOPIC;
+    const deadLetterTopic = this.options.deadLetterTopic ?? ORDERS_DLQ_TOPIC;
+    const partitions = this.options.partitions ?? 6;
+    await ensureTopic(kafka, { topic, partitions });
+    await ensureTopic(kafka, { topic: deadLetterTopic, partitions });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await producer.connect();
+    const consumer = kafka.consumer({
+      groupId: name,
+      sessionTimeout: this.options.sessionTimeout ?? 30_000,
+      heartbeatInterval: this.options.heartbeatInterval ?? 3000,
+      rebalanceTimeout: this.options.rebalanceTimeout ?? 60_000,
+      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 100,
+      allowAutoTopicCreation: false,
+    });
+    const subscription = new KafkaSubscription(name, topic, handler, subscribeOptions, consumer, producer, new DeadLetterTopic(kafka, producer, deadLetterTopic, name), this.metrics, this.options.logger ?? silentLogger);
+    await subscription.start();
+    return subscription;
+  }
+}
+
+class KafkaSubscription implements Subscription {
+  private running = true;
+  private readonly guard: PoisonGuard;
+  private heartbeat: (() => Promise<void>) | undefined;
+  private exclusive: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly name: string,
+    private readonly topic: string,
+    handler: SubscriptionHandler,
+    subscribeOptions: SubscribeOptions,
+    private readonly consumer: Consumer,
+    private readonly producer: Producer,
+    private readonly parking: DeadLetterTopic,
+    private readonly metrics: MessagingMetrics,
+    private readonly logger: MessagingLogger,
+  ) {
+    this.guard = new PoisonGuard({
+      name,
+      handler,
+      parking,
+      options: subscribeOptions,
+      metrics,
+      logger,
+      heartbeat: () => this.heartbeat?.() ?? Promise.resolve(),
+      isRunning: () => this.running,
+    });
+  }
+
+  async start(): Promise<void> {
+    // Members that join later may hold parked orders this one never saw: re-read the DLQ.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.parking.forget());
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await this.guard.refreshParkedGauge();
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        if (batch.messages.length === 0) return;
+        this.heartbeat = heartbeat;
+        const events = batch.messages.map((m) => JSON.parse(m.value?.toString() ?? 'null') as EventMessage);
+        try {
+          await this.serialised(() => this.guard.deliver(events));
+        } catch (error) {
+          if (error instanceof DeliveryStopped) return;
+          throw error;
+        }
+        if (!isRunning() || isStale()) return;
+        const next = (BigInt(batch.lastOffset()) + 1n).toString();
+        await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+        this.metrics.subscriptionLagEvents.set({ subscription: this.name }, Number(batch.offsetLag()));
+        const last = events[events.length - 1];
+        this.metrics.subscriptionLagSeconds.set({ subscription: this.name }, batch.offsetLag() === '0' ? 0 : Math.max(0, (Date.now() - Date.parse(last.recordedAt)) / 1000));
+        await heartbeat();
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    try {
+      await this.consumer.disconnect();
+    } catch (error) {
+      this.logger.warn({ subscription: this.name, error: errorText(error) }, 'consumer disconnect failed');
+    }
+    await this.producer.disconnect().catch(() => undefined);
+  }
+
+  listParked() {
+    return this.parking.list();
+  }
+
+  replayParked(orderId: string): Promise<number> {
+    return this.serialised(() => this.guard.replay(orderId));
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.exclusive.then(work, work);
+    this.exclusive = next.catch(() => undefined);
+    return next;
+  }
+}
