@@ -4,5 +4,5 @@ export { openEventStoreDatabase, runMigrations, type EventStoreDatabase, type Op
 export { APP_ROLE, eventStoreMigrations } from './postgres/migrations';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { PostgresIdempotencyStore } from './postgres/idempotency-store';
-export { NOTIFY_CHANNEL } from './postgres/append';
+export { NOTIFY_CHANNEL } from './postgres/notifier';
 export { eventHash, headHmac } from './postgres/hashing';

@@ -3,7 +3,8 @@
  *   1. BEGIN; [claim the idempotency row;] upsert-and-lock the stream row, read its head and the
  *      transaction's now() (recordedAt) -- all in one simple-protocol message;
  *   2. hash in JS over exactly the stored text, then INSERT all events (one multi-row statement),
- *      move the stream head (hash + HMAC), pg_notify and COMMIT -- again one message.
+ *      move the stream head (hash + HMAC) and COMMIT -- again one message; then wake LISTENers
+ *      (notifier.ts explains why outside the transaction).
  * Values are inlined with pg's escapeLiteral because the extended protocol cannot carry several
  * statements in one round trip; every value is validated before and escaped here.
  */
@@ -14,7 +15,6 @@ import type { AppendOptions, AppendResult, DuplicateAppend, ExpectedVersion, New
 import { canonicalJson, eventHashFromCanonical, headHmac } from './hashing';
 import { assertExpectedVersion, assertPayloadSize, assertStreamId, validateEvents } from './validation';
 
-export const NOTIFY_CHANNEL = 'ordersource_events';
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const NOW_MILLIS = `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -22,6 +22,7 @@ export interface AppendContext {
   pool: Pool;
   chainKey: string | Buffer;
   maxPayloadBytes: number;
+  notify: (payload: string) => void;
 }
 
 type Idempotency = NonNullable<AppendOptions['idempotency']>;
@@ -90,7 +91,6 @@ export async function appendToStream(
       `UPDATE streams SET version = ${version}, head_hash = ${lit(previousHash as string)},
        head_hmac = ${lit(headHmac(context.chainKey, streamId, version, previousHash))}, updated_at = now()
        WHERE stream_id = ${lit(streamId)}`,
-      `SELECT pg_notify('${NOTIFY_CHANNEL}', ${lit(JSON.stringify({ streamId, version }))})`,
     ];
     if (!idempotency) tail.push('COMMIT');
     const tailResults = (await client.query(tail.join(';\n'))) as unknown as QueryResult[];
@@ -100,6 +100,7 @@ export async function appendToStream(
     const result: AppendResult = { streamId, version, position: recorded[recorded.length - 1].position, events: recorded };
     if (idempotency) await client.query(`${completeIdempotencySql(idempotency, idempotency.answer(result))};\nCOMMIT`);
     open = false;
+    context.notify(JSON.stringify({ streamId, version }));
     return result;
   } catch (error) {
     if (open) {

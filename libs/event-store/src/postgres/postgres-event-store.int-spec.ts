@@ -2,6 +2,7 @@
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { Client } from 'pg';
+import { eventually } from '../contract/fixtures';
 import { eventStoreContract } from '../event-store.contract';
 import { openEventStoreDatabase, type EventStoreDatabase } from './database';
 import { PostgresIdempotencyStore } from './idempotency-store';
@@ -69,6 +70,25 @@ describe('PostgresEventStore', () => {
         await expect(owner.query(sql)).rejects.toThrow(/append-only/);
       } finally {
         await owner.end();
+      }
+    });
+
+    it('wakes LISTENers on ordersource_events after an append commits', async () => {
+      const listener = new Client({ connectionString: testDatabase.url });
+      await listener.connect();
+      try {
+        const payloads: string[] = [];
+        listener.on('notification', (message) => payloads.push(message.payload ?? ''));
+        await listener.query('LISTEN ordersource_events');
+        const store = new PostgresEventStore(database);
+        await store.appendToStream('order-notified', 'any', [
+          { type: 'OrderPlaced', schemaVersion: 1, data: {}, metadata: { correlationId: 'c', causationId: 'c', actor: 'a' }, occurredAt: '2026-01-01T00:00:00.000Z' },
+        ]);
+        await store.notificationsSent();
+        const payload = await eventually(async () => payloads.find((p) => p.includes('order-notified')));
+        expect(JSON.parse(payload)).toEqual({ streamId: 'order-notified', version: 1 });
+      } finally {
+        await listener.end();
       }
     });
 

@@ -16,6 +16,7 @@ import type {
 import { appendToStream, type AppendContext } from './append';
 import type { EventStoreDatabase } from './database';
 import { verifyIntegrity } from './integrity';
+import { Notifier } from './notifier';
 import { readAll, readStream, streamVersion, Upcasting } from './read';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './validation';
 
@@ -23,6 +24,8 @@ export interface PostgresEventStoreOptions {
   upcasters?: Upcaster[];
   /** Limit on one event's canonical data+metadata, in UTF-8 bytes; default 1 MiB. */
   maxPayloadBytes?: number;
+  /** Called when waking LISTENers failed (the append itself had committed). */
+  onNotifyError?: (error: unknown) => void;
 }
 
 /** The EventStore port on PostgreSQL; the only writer of the events table. */
@@ -30,6 +33,7 @@ export class PostgresEventStore implements EventStore {
   private readonly pool: Pool;
   private readonly upcasting: Upcasting;
   private readonly appendContext: AppendContext;
+  private readonly notifier: Notifier;
 
   constructor(
     private readonly database: Pick<EventStoreDatabase, 'pool' | 'chainKey'>,
@@ -37,7 +41,13 @@ export class PostgresEventStore implements EventStore {
   ) {
     this.pool = database.pool;
     this.upcasting = new Upcasting(options.upcasters);
-    this.appendContext = { pool: this.pool, chainKey: database.chainKey, maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES };
+    this.notifier = new Notifier(this.pool, options.onNotifyError);
+    this.appendContext = {
+      pool: this.pool,
+      chainKey: database.chainKey,
+      maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      notify: (payload) => this.notifier.notify(payload),
+    };
   }
 
   appendToStream(streamId: string, expected: ExpectedVersion, events: NewEvent[], options?: AppendOptions): Promise<AppendResult | DuplicateAppend> {
@@ -58,5 +68,10 @@ export class PostgresEventStore implements EventStore {
 
   verifyIntegrity(streamId?: string): Promise<IntegrityReport> {
     return verifyIntegrity(this.pool, this.database.chainKey, streamId);
+  }
+
+  /** Waits until the wake-ups of the appends so far were sent; call before closing the pool. */
+  notificationsSent(): Promise<void> {
+    return this.notifier.drained();
   }
 }

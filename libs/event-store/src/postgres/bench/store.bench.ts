@@ -1,0 +1,193 @@
+/**
+ * `npm run bench`, section `store`: the event store beside raw `pg` doing the cheapest
+ * equivalent work on the same server in the same run -- plain INSERTs of the same rows into a
+ * bare table (autocommit, no indexes, no chain) and a keyset SELECT of the same rows.
+ * Each pair is measured twice, alternating, and the better run of each side is kept.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client, Pool } from 'pg';
+import type { NewEvent } from '../../event-store.port';
+import { openEventStoreDatabase, type EventStoreDatabase } from '../database';
+import { PostgresEventStore } from '../postgres-event-store';
+
+export interface BenchRow {
+  name: string;
+  unit: string;
+  value: number;
+  /** What raw pg achieves doing the cheapest equivalent work. */
+  floor: number;
+  ratio: number;
+}
+
+export interface BenchTable {
+  section: string;
+  rows: BenchRow[];
+}
+
+const WRITERS = 16;
+const PAGE = 10_000;
+
+export async function benchStore(serverUrl: string): Promise<BenchTable> {
+  const name = `os_bench_store_${randomBytes(4).toString('hex')}`;
+  await admin(serverUrl, `CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  let database: EventStoreDatabase | undefined;
+  const raw = new Pool({ connectionString: url.toString(), max: WRITERS + 1 });
+  try {
+    database = await openEventStoreDatabase({ url: url.toString(), chainKey: randomBytes(32), poolSize: WRITERS + 1 });
+    await raw.query(`CREATE TABLE raw_events (position bigint GENERATED ALWAYS AS IDENTITY, event_id uuid, stream_id text, version integer,
+      type text, schema_version integer, data jsonb, metadata jsonb, occurred_at timestamptz(3), recorded_at timestamptz(3),
+      previous_hash text, hash text)`);
+    const bench = new Pair(new PostgresEventStore(database), raw);
+    const rows: BenchRow[] = [];
+    rows.push(await bench.measure('append 1 event, sequential', 1, 1, 1500));
+    rows.push(await bench.measure(`append 1 event, ${WRITERS} concurrent writers`, 1, WRITERS, 4000));
+    rows.push(await bench.measure('append 10 events, sequential', 10, 1, 300));
+    rows.push(await bench.measure('append 100 events, sequential', 100, 1, 60));
+    rows.push(await bench.readWholeLog());
+    return { section: 'store', rows };
+  } finally {
+    await raw.end();
+    await database?.close();
+    await admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
+}
+
+class Pair {
+  private streamCounter = 0;
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly raw: Pool,
+  ) {}
+
+  /** `appends` appends of `batch` events spread over `writers` concurrent loops. */
+  async measure(name: string, batch: number, writers: number, appends: number): Promise<BenchRow> {
+    await this.storeAppends(batch, writers, Math.ceil(appends / 10));
+    await this.rawInserts(batch, writers, Math.ceil(appends / 10));
+    let value = 0;
+    let floor = 0;
+    for (let round = 0; round < 2; round++) {
+      floor = Math.max(floor, await this.rawInserts(batch, writers, appends));
+      value = Math.max(value, await this.storeAppends(batch, writers, appends));
+    }
+    return row(name, value, floor);
+  }
+
+  async readWholeLog(): Promise<BenchRow> {
+    let value = 0;
+    let floor = 0;
+    for (let round = 0; round < 3; round++) {
+      floor = Math.max(floor, await timed(() => this.rawRead()));
+      value = Math.max(value, await timed(() => this.storeRead()));
+    }
+    return row(`read the whole log (${PAGE}-event pages)`, value, floor);
+  }
+
+  private storeAppends(batch: number, writers: number, appends: number): Promise<number> {
+    return inLoops(writers, appends, async (writer) => {
+      // Each writer cycles over its own streams: no conflicts, realistic stream lengths.
+      await this.store.appendToStream(`bench-${writer}-${this.streamCounter++ % 50}`, 'any', newEvents(batch));
+      return batch;
+    });
+  }
+
+  private rawInserts(batch: number, writers: number, appends: number): Promise<number> {
+    return inLoops(writers, appends, async (writer) => {
+      const values: unknown[] = [];
+      const tuples = newEvents(batch).map((event, index) => {
+        values.push(randomUUID(), `bench-${writer}`, index + 1, event.type, event.schemaVersion, event.data, event.metadata, event.occurredAt,
+          event.occurredAt, hex(), hex());
+        const base = index * 11;
+        return `(${Array.from({ length: 11 }, (_, i) => `$${base + i + 1}`).join(',')})`;
+      });
+      await this.raw.query(
+        `INSERT INTO raw_events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at, recorded_at, previous_hash, hash)
+         VALUES ${tuples.join(',')}`,
+        values,
+      );
+      return batch;
+    });
+  }
+
+  private async storeRead(): Promise<number> {
+    let count = 0;
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.store.readAll({ after, limit: PAGE });
+      count += page.events.length;
+      after = page.cursor;
+      if (page.endOfLog) return count;
+    }
+  }
+
+  private async rawRead(): Promise<number> {
+    let count = 0;
+    let after = '0';
+    for (;;) {
+      const { rows } = await this.raw.query(
+        `SELECT event_id, stream_id, version, position, type, schema_version, data, metadata, occurred_at, recorded_at, hash, previous_hash
+         FROM raw_events WHERE position > $1 ORDER BY position LIMIT $2`,
+        [after, PAGE],
+      );
+      count += rows.length;
+      if (rows.length < PAGE) return count;
+      after = rows[rows.length - 1].position;
+    }
+  }
+}
+
+/** Runs `appends` calls of `work` over `writers` loops; returns events per second. */
+async function inLoops(writers: number, appends: number, work: (writer: number) => Promise<number>): Promise<number> {
+  let remaining = appends;
+  return timed(async () => {
+    const counts = await Promise.all(
+      Array.from({ length: writers }, async (_, writer) => {
+        let events = 0;
+        while (remaining > 0) {
+          remaining--;
+          events += await work(writer);
+        }
+        return events;
+      }),
+    );
+    return counts.reduce((sum, n) => sum + n, 0);
+  });
+}
+
+async function timed(work: () => Promise<number>): Promise<number> {
+  const started = process.hrtime.bigint();
+  const events = await work();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return events / seconds;
+}
+
+function row(name: string, value: number, floor: number): BenchRow {
+  return { name, unit: 'events/s', value: Math.round(value), floor: Math.round(floor), ratio: Math.round((value / floor) * 100) / 100 };
+}
+
+function newEvents(count: number): NewEvent[] {
+  const occurredAt = new Date().toISOString();
+  return Array.from({ length: count }, (_, index) => ({
+    type: 'ItemAdded',
+    schemaVersion: 1,
+    data: { orderId: 'order-0b7c6a64-5f0e-4a53-9d3a-1e6f2b9f4c11', sku: `sku-${index}`, quantity: 2, unitPrice: { amount: 1299, currency: 'EUR' } },
+    metadata: { correlationId: '5d0c7a0e-3f4b-4c2d-9a51-0f3e7c2b1a90', causationId: '5d0c7a0e-3f4b-4c2d-9a51-0f3e7c2b1a90', actor: 'user-42' },
+    occurredAt,
+  }));
+}
+
+function hex(): string {
+  return randomBytes(32).toString('hex');
+}
+
+async function admin(serverUrl: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
