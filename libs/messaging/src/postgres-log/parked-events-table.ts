@@ -1,4 +1,4 @@
-import type { ClientBase } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 import type { EventToPark, ParkingStore } from '../parking/parking-store';
 import type { ParkedEvent } from '../subscription.port';
 
@@ -19,6 +19,9 @@ export class ParkedEventsTable implements ParkingStore {
 
   constructor(
     private readonly subscription: string,
+    /** Reads: any instance may list. */
+    private readonly pool: Pool,
+    /** Writes go through the active reader's lock connection, fenced like its checkpoint. */
     private readonly client: () => ClientBase,
   ) {}
 
@@ -44,12 +47,12 @@ export class ParkedEventsTable implements ParkingStore {
   }
 
   async list(): Promise<ParkedEvent[]> {
-    const { rows } = await this.client().query<ParkedRow>('SELECT * FROM parked_events WHERE subscription = $1 ORDER BY order_id, version', [this.subscription]);
+    const { rows } = await this.pool.query<ParkedRow>('SELECT * FROM parked_events WHERE subscription = $1 ORDER BY order_id, version', [this.subscription]);
     return rows.map(toParked);
   }
 
   async parkedOf(orderId: string): Promise<ParkedEvent[]> {
-    const { rows } = await this.client().query<ParkedRow>('SELECT * FROM parked_events WHERE subscription = $1 AND order_id = $2 ORDER BY version', [
+    const { rows } = await this.pool.query<ParkedRow>('SELECT * FROM parked_events WHERE subscription = $1 AND order_id = $2 ORDER BY version', [
       this.subscription,
       orderId,
     ]);

@@ -6,7 +6,7 @@
  * One active reader per subscription name (advisory lock); the checkpoint moves only after the
  * handler succeeded or the events were parked, so a crash re-delivers at most one batch.
  */
-import type { EventStore } from '@ordersource/event-store';
+import type { EventStore, EventStoreDatabase } from '@ordersource/event-store';
 import type { Registry } from 'prom-client';
 import { eventsAfter, loadCheckpoint, saveCheckpoint } from '../checkpoints';
 import { acquireLeadership, type Leadership } from '../leadership';
@@ -19,6 +19,8 @@ import { ParkedEventsTable } from './parked-events-table';
 
 export interface PostgresLogSubscriptionsOptions {
   store: EventStore;
+  /** The event store's pool (acts as ordersource_app): reads of the parked events. */
+  database: Pick<EventStoreDatabase, 'pool'>;
   /** Owner's URL of the event store database (the reader's lock connection acts as ordersource_app). */
   url: string;
   registry?: Registry;
@@ -62,7 +64,7 @@ class PostgresLogReader implements Subscription {
     private readonly metrics: MessagingMetrics,
     private readonly logger: MessagingLogger,
   ) {
-    this.parking = new ParkedEventsTable(name, () => this.activeClient());
+    this.parking = new ParkedEventsTable(name, options.database.pool, () => this.activeClient());
     this.guard = new PoisonGuard({ name, handler, parking: this.parking, options: subscribeOptions, metrics, logger, isRunning: () => this.running && !this.leadership?.lost });
   }
 
