@@ -1,0 +1,127 @@
+/**
+ * Applies a batch of events to one projection's view, whatever transport delivered them: any
+ * mix of orders, duplicates, and orders interleaved in any way. Per order, events at or below
+ * the view's version are duplicates and skipped; the rest must continue the version without a
+ * hole. A hole is never papered over: the order's events before it are applied, the rest are
+ * returned as a ProjectionGapError so the caller can refetch the stream or park the order.
+ */
+import type { JsonObject, RecordedEvent } from '@ordersource/event-store';
+import { orderIdOf, type Projection } from './projections/projection';
+import type { GenerationOptions, OrderChangeSet, OrderHead, ReadStore, RecordDocument } from './store/read-store.port';
+
+export class ProjectionGapError extends Error {
+  override readonly name = 'ProjectionGapError';
+  constructor(
+    readonly projection: string,
+    readonly orderId: string,
+    /** The version the view needs next. */
+    readonly expected: number,
+    /** The lowest version that was delivered instead. */
+    readonly got: number,
+  ) {
+    super(`${projection}: order ${orderId} needs version ${expected} next, got ${got}`);
+  }
+}
+
+/** Thrown when concurrent appliers kept moving an order's head for every retry. */
+export class ProjectionContentionError extends Error {
+  override readonly name = 'ProjectionContentionError';
+}
+
+export interface ProjectionRunStats {
+  projection: string;
+  /** Events applied (each at most once per view, across all concurrent appliers). */
+  applied: number;
+  /** Events at or below the view's version (redeliveries), skipped. */
+  duplicates: number;
+  /** Orders that had at least one event applied. */
+  orders: number;
+  /** Change sets refused because another applier moved the head first; recomputed. */
+  retries: number;
+  gaps: ProjectionGapError[];
+}
+
+export interface RunOptions extends GenerationOptions {
+  /** Recomputations per order after concurrent appliers won; default 5. */
+  maxRetries?: number;
+}
+
+export async function runProjection(projection: Projection, store: ReadStore, events: readonly RecordedEvent[], options: RunOptions = {}): Promise<ProjectionRunStats> {
+  const stats: ProjectionRunStats = { projection: projection.name, applied: 0, duplicates: 0, orders: 0, retries: 0, gaps: [] };
+  let pending = groupByOrder(events);
+  // Per order: a retry re-plans from the new head, so only its last plan's gap counts.
+  const gaps = new Map<string, ProjectionGapError>();
+  for (let attempt = 0; pending.size > 0; attempt += 1) {
+    if (attempt > (options.maxRetries ?? 5)) {
+      throw new ProjectionContentionError(`${projection.name}: orders ${[...pending.keys()].join(', ')} kept moving under concurrent appliers`);
+    }
+    const heads = await store.loadHeads(projection.name, [...pending.keys()], options);
+    const changeSets: OrderChangeSet[] = [];
+    for (const [orderId, orderEvents] of pending) {
+      const planned = planOrder(projection, orderId, orderEvents, heads.get(orderId));
+      gaps.delete(orderId);
+      if (planned.gap) gaps.set(orderId, planned.gap);
+      if (planned.changeSet) changeSets.push(planned.changeSet);
+    }
+    const result = changeSets.length > 0 ? await store.applyChanges(projection.name, changeSets, options) : { applied: [], conflicts: [] };
+    for (const orderId of result.applied) {
+      const changeSet = changeSets.find((candidate) => candidate.orderId === orderId) as OrderChangeSet;
+      stats.applied += changeSet.version - changeSet.expectedVersion;
+      stats.orders += 1;
+    }
+    stats.retries += result.conflicts.length;
+    pending = new Map(result.conflicts.map((orderId) => [orderId, pending.get(orderId) as RecordedEvent[]]));
+  }
+  stats.gaps = [...gaps.values()];
+  const gapped = stats.gaps.reduce((sum, gap) => sum + countFrom(events, gap), 0);
+  stats.duplicates = events.length - stats.applied - gapped;
+  return stats;
+}
+
+/** Throws the first gap of a run, for callers that cannot act on a partial batch. */
+export function assertNoGaps(stats: ProjectionRunStats): void {
+  if (stats.gaps.length > 0) throw stats.gaps[0];
+}
+
+interface OrderPlan {
+  changeSet?: OrderChangeSet;
+  gap?: ProjectionGapError;
+}
+
+function planOrder(projection: Projection, orderId: string, events: readonly RecordedEvent[], head: OrderHead | undefined): OrderPlan {
+  const from = head?.version ?? 0;
+  let version = from;
+  let document: JsonObject | null = head?.document ?? null;
+  const records = new Map<string, RecordDocument>();
+  let gap: ProjectionGapError | undefined;
+  for (const event of events) {
+    if (event.version <= version) continue;
+    if (event.version !== version + 1) {
+      gap = new ProjectionGapError(projection.name, orderId, version + 1, event.version);
+      break;
+    }
+    const step = projection.evolve(document, event);
+    document = step.head;
+    for (const record of step.records) records.set(`${record.collection}\u0000${record.id}`, record);
+    version = event.version;
+  }
+  const changeSet = version > from ? { orderId, expectedVersion: from, version, head: document, records: [...records.values()] } : undefined;
+  return { changeSet, gap };
+}
+
+/** Per order, events in version order with repeats of the same version dropped. */
+function groupByOrder(events: readonly RecordedEvent[]): Map<string, RecordedEvent[]> {
+  const byOrder = new Map<string, Map<number, RecordedEvent>>();
+  for (const event of events) {
+    const orderId = orderIdOf(event);
+    const versions = byOrder.get(orderId) ?? new Map<number, RecordedEvent>();
+    if (!versions.has(event.version)) versions.set(event.version, event);
+    byOrder.set(orderId, versions);
+  }
+  // Sorted by order id so concurrent appliers lock rows in one order (no deadlocks).
+  return new Map([...byOrder.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([orderId, versions]) => [orderId, [...versions.values()].sort((a, b) => a.version - b.version)]));
+}
+
+function countFrom(events: readonly RecordedEvent[], gap: ProjectionGapError): number {
+  return events.filter((event) => orderIdOf(event) === gap.orderId && event.version >= gap.got).length;
+}
