@@ -97,7 +97,7 @@ class KafkaSubscription implements Subscription {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0) return;
         this.heartbeat = heartbeat;
         const events = batch.messages.map((m) => JSON.parse(m.value?.toString() ?? 'null') as EventMessage);
@@ -108,6 +108,7 @@ class KafkaSubscription implements Subscription {
           throw error;
         }
         if (!isRunning() || isStale()) return;
+        resolveOffset(batch.lastOffset());
         const next = (BigInt(batch.lastOffset()) + 1n).toString();
         await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
         this.metrics.subscriptionLagEvents.set({ subscription: this.name }, Number(batch.offsetLag()));
