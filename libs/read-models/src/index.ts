@@ -21,3 +21,6 @@ export { assertNoGaps, ProjectionContentionError, ProjectionGapError, runProject
 export type { ProjectionRunStats, RunOptions } from './projection-runner';
 export { orderStateAt } from './time-travel';
 export type { TimeTravelEvent } from './time-travel';
+export { openReadStore } from './store/open-read-store';
+export { ProjectionStatusStore, projectionStatusMigrations } from './status/projection-status';
+export type { ProjectionStatus } from './status/projection-status';

@@ -187,7 +187,9 @@ export class PostgresReadStore implements ReadStore {
   }
 
   /** The pool belongs to whoever opened the database (openEventStoreDatabase). */
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // Nothing to release: closing the pool here would cut the event store off too.
+  }
 
   private async resolve(view: string, generation?: number): Promise<number> {
     return generation ?? (await this.generations(view)).active;
