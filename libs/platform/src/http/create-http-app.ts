@@ -85,6 +85,18 @@ function installEdge(fastify: FastifyInstance, options: HttpAppOptions): void {
     );
   });
 
+  // Graceful shutdown: close() drops the sockets idle at that moment, but a socket whose request
+  // was still in flight turns idle only after its answer and would then be held open by
+  // keep-alive (72 s) and stall close(). Answers sent while closing end their connection.
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
   fastify.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, options.logger, request)));
 }
 
