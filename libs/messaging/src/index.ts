@@ -7,3 +7,4 @@ export type { ParkingStore, EventToPark } from './parking/parking-store';
 export { PostgresLogSubscriptions, type PostgresLogSubscriptionsOptions } from './postgres-log/postgres-log-subscriptions';
 export { KafkaSubscriptions, type KafkaSubscriptionsOptions } from './kafka/kafka-subscriptions';
 export { KafkaRelay, type KafkaRelayOptions } from './kafka/relay';
+export { createKafkaClient } from './kafka/kafka-client';
