@@ -67,7 +67,7 @@ export function concurrencyContract(open: OpenContractSubject): void {
       }
       cursor = page.cursor;
       return seenOurs >= total ? true : undefined;
-    }, 100_000);
+    }, 60_000);
     await Promise.all([writers, tail]);
 
     const full: LogEvent[] = [];
@@ -86,5 +86,5 @@ export function concurrencyContract(open: OpenContractSubject): void {
     // The tailing reader saw a prefix of exactly the same order, with the same cursors.
     expect(tailed.map((event) => event.cursor)).toEqual(full.slice(0, tailed.length).map((event) => event.cursor));
     expect(tailed.map((event) => event.eventId)).toEqual(fullIds.slice(0, tailed.length));
-  }, 110_000);
+  }, 90_000);
 }

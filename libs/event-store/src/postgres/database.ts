@@ -12,6 +12,12 @@ import { APP_ROLE, eventStoreMigrations } from './migrations';
 export interface OpenEventStoreDatabaseOptions {
   /** Owner's connection URL (runs migrations); the pool then acts as ordersource_app. */
   url: string;
+  /**
+   * The services' login, when it differs from the owner's: a role that is a member of
+   * ordersource_app only. Recommended in production, since a session can always `SET ROLE NONE`
+   * back to its login user; the startup role guards against bugs, not a hostile session.
+   */
+  appUrl?: string;
   /** Secret for the stream heads' HMAC; never stored in the database. */
   chainKey: string | Buffer;
   /** Other libraries' migrations, run after the event store's. */
@@ -51,7 +57,7 @@ export async function openEventStoreDatabase(options: OpenEventStoreDatabaseOpti
   ].join(' ');
   const dataSource = new DataSource({
     type: 'postgres',
-    url: options.url,
+    url: options.appUrl ?? options.url,
     poolSize: options.poolSize ?? 10,
     applicationName: 'ordersource-event-store',
     // timestamptz stays text (read.ts isoMillis): exact, and cheaper than a Date per value.
