@@ -37,12 +37,17 @@ export interface BuildResult {
 
 const SOURCE_DIRS = ['apps', 'libs'];
 
-/** Test files, test support and benchmarks never ship. */
+/**
+ * Test files, test support and benchmarks never ship: `*.spec.ts`, `*.int-spec.ts`,
+ * `*.e2e-spec.ts`, contract suites (`*.contract.ts`), `libs/testing/**`, a library's own
+ * `testing/` helpers (e.g. libs/messaging/src/testing) and `bench/`. The require-graph check
+ * fails the build if a service needed any of them.
+ */
 export function isShippedSource(relPath: string): boolean {
   const path = relPath.split(sep).join('/');
   if (!path.endsWith('.ts') || path.endsWith('.d.ts')) return false;
-  if (/\.(spec|int-spec|e2e-spec)\.ts$/.test(path)) return false;
-  if (path.startsWith('libs/testing/')) return false;
+  if (/\.(spec|int-spec|e2e-spec|contract)\.ts$/.test(path)) return false;
+  if (path.startsWith('libs/testing/') || /^(apps|libs)\/.+\/testing\//.test(path)) return false;
   if (/(^|\/)bench\//.test(path)) return false;
   if (/(^|\/)node_modules\//.test(path)) return false;
   return true;
@@ -130,8 +135,7 @@ export function checkRequireGraph(root: string, outDir: string, entryPoints: str
   const used = new Set<string>();
   const seen = new Set<string>();
   const pending = entryPoints.map((entry) => join(outDir, entry));
-  while (pending.length > 0) {
-    const file = pending.pop()!;
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
     if (seen.has(file)) continue;
     seen.add(file);
     const code = readFileSync(file, 'utf8');
