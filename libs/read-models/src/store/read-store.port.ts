@@ -56,7 +56,11 @@ export interface OrderChangeSet {
 
 export interface ApplyResult {
   applied: string[];
-  /** Orders whose head was no longer at `expectedVersion`: nothing of theirs was written. */
+  /**
+   * Orders whose head was no longer at `expectedVersion`: their head is untouched. Their records
+   * may have been rewritten (MongoDB writes them before the head, to survive a crash between the
+   * two), which is harmless: a record is a function of its one event, so the content is the same.
+   */
   conflicts: string[];
 }
 
