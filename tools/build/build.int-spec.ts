@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
+import { Client } from 'pg';
 import { build, isShippedSource, type BuildResult } from './build';
 
 const root = resolve(__dirname, '..', '..');
@@ -44,6 +44,24 @@ Module._resolveFilename = function (request, parent, ...rest) {
   return resolved;
 };
 `;
+
+/** A fresh database on the test server (the tools project may not import libs/testing). */
+async function createTestDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `os_build_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
 
 interface Run {
   code: number | null;
@@ -131,9 +149,10 @@ describe('production build (tools/build)', () => {
   }, 60_000);
 
   // `npm test` always sets DATABASE_URL (embedded PostgreSQL when unset).
-  const withDatabase = process.env.DATABASE_URL ? it : it.skip;
+  const serverUrl = process.env.DATABASE_URL;
+  const withDatabase = serverUrl ? it : it.skip;
   withDatabase('serves /health/ready and /docs-json when configured (NestJS DI works on the compiled decorator metadata)', async () => {
-    const database: TestDatabase = await createTestDatabase('os_build');
+    const database = await createTestDatabase(serverUrl as string);
     let child: ChildProcess | undefined;
     try {
       child = spawn(process.execPath, ['-r', guard, join(outDir, commandMain)], {
@@ -153,7 +172,7 @@ describe('production build (tools/build)', () => {
       started.stderr?.on('data', (chunk) => (errors += chunk));
       const url = await new Promise<string>((done, fail) => {
         started.once('exit', (code) => fail(new Error(`command service exited with ${code}: ${errors}`)));
-        createInterface({ input: started.stdout! }).on('line', (line) => {
+        createInterface({ input: started.stdout as NodeJS.ReadableStream }).on('line', (line) => {
           const entry = JSON.parse(line) as { msg?: string; url?: string };
           if (entry.msg === 'command service listening' && entry.url) done(entry.url);
         });
