@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyInstance, FastifyRequest, LogController } from 'fastify';
 import { Logger } from 'pino';
 import { ServiceMetrics } from '../metrics/metrics';
-import { ProblemFilter, sendProblem, toProblem } from './problem.filter';
+import { ProblemFilter, sendProblem } from './problem.filter';
 import { problems } from './problem';
 import { requestContext, setRequestContext } from './request-context';
 
@@ -97,7 +97,7 @@ function installEdge(fastify: FastifyInstance, options: HttpAppOptions): void {
     return payload;
   });
 
-  fastify.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, options.logger, request)));
+  // Errors, including Fastify's body-parsing ones, reach Nest's handler and so ProblemFilter.
 }
 
 function routeOf(request: FastifyRequest): string {

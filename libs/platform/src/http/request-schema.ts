@@ -8,7 +8,7 @@ import { FieldError, problems } from './problem';
  * length); unknown fields are errors, never silently dropped.
  */
 const bodies = new Ajv({ allErrors: true, strict: true, useDefaults: false });
-const queries = new Ajv({ allErrors: true, strict: true, coerceTypes: true });
+const queries = new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true });
 addFormats(bodies);
 addFormats(queries);
 

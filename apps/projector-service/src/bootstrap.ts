@@ -1,0 +1,89 @@
+import { AddressInfo } from 'node:net';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-store';
+import { KafkaRelay, KafkaSubscriptions, PostgresLogSubscriptions, SubscriptionSource, createKafkaClient, messagingMigrations } from '@ordersource/messaging';
+import { personalDataMigrations } from '@ordersource/personal-data';
+import { ProjectionStatusStore, openReadStore, projectionStatusMigrations, projections, readModelMigrations } from '@ordersource/read-models';
+import { Logger, OrdersourceConfig, counter, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
+import { ProjectorServiceModule } from './app.module';
+import { ProjectionWorker } from './projections/projection-worker';
+import { StatusPublisher } from './projections/status-publisher';
+
+export interface RunningProjectorService {
+  app: NestFastifyApplication;
+  url: string;
+  workers: ProjectionWorker[];
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the projector: embedded profile reads the PostgreSQL log directly; distributed runs the
+ * relay (one active instance cluster-wide, by advisory lock) and consumes the Kafka topic, one
+ * consumer group per projection. Either way each projection writes its view in the profile's
+ * read store and fills delivery gaps from the event store.
+ */
+export async function startProjectorService(config: OrdersourceConfig & { databaseUrl: string }, options: { logger?: Logger; host?: string } = {}): Promise<RunningProjectorService> {
+  const logger = options.logger ?? createLogger('projector-service', config.logLevel);
+  const apiKeys = parseApiKeys(config.apiKeys, config.authDisabled);
+  const chainKey = requireSecret(config.chainKey, 'ORDERSOURCE_CHAIN_KEY');
+  const database = await openEventStoreDatabase({
+    url: config.databaseUrl,
+    chainKey,
+    extraMigrations: [...personalDataMigrations, ...messagingMigrations, ...readModelMigrations, ...projectionStatusMigrations],
+    poolSize: 10,
+    logger,
+  });
+  const closers: (() => Promise<void>)[] = [() => database.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'close failed'));
+  };
+  try {
+    const metrics = createServiceMetrics('projector-service');
+    const eventStore = new PostgresEventStore(database);
+    const readStore = await openReadStore(config.profile, { pool: database.pool, mongoUrl: config.mongoUrl });
+    closers.push(() => readStore.close());
+    let source: SubscriptionSource;
+    if (config.profile === 'embedded') {
+      source = new PostgresLogSubscriptions({ store: eventStore, database, url: config.databaseUrl, registry: metrics.registry, logger });
+    } else {
+      const kafka = createKafkaClient({ brokers: config.kafkaBrokers, clientId: 'ordersource-projector', logger });
+      const relay = new KafkaRelay({ store: eventStore, url: config.databaseUrl, kafka, registry: metrics.registry, logger });
+      await relay.start();
+      closers.push(() => relay.stop());
+      source = new KafkaSubscriptions({ kafka, registry: metrics.registry, logger });
+    }
+    const applied = counter(metrics, 'ordersource_projection_events_total', 'Events applied to a view, by projection', ['projection']);
+    const workers = Object.values(projections).map((projection) => new ProjectionWorker({ projection, source, readStore, eventStore, applied, logger }));
+    for (const worker of workers) await worker.start();
+    closers.push(async () => {
+      for (const worker of workers) await worker.stop();
+    });
+    const status = new StatusPublisher(workers, readStore, new ProjectionStatusStore(database.pool), metrics.registry, logger);
+    status.start();
+    closers.push(async () => status.stop());
+
+    const app = await createHttpApp({
+      service: 'projector-service',
+      module: ProjectorServiceModule.forRoot({
+        logger,
+        metrics,
+        apiKeys,
+        readiness: [
+          { name: 'postgres', check: async () => void (await database.pool.query('SELECT 1')) },
+          { name: 'read-store', check: async () => void (await readStore.generations('order-tracking')) },
+        ],
+        onShutdown: closeAll,
+      }),
+      logger,
+      metrics,
+      openApi: { title: 'ordersource projector service', description: 'Builds the read models from the log; rebuilds them (API.md).' },
+    });
+    await app.listen({ port: config.ports.projector, host: options.host ?? '0.0.0.0' });
+    const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    logger.info({ url, profile: config.profile }, 'projector service listening');
+    return { app, url, workers, close: () => app.close() };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

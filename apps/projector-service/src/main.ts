@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runService } from '@ordersource/platform';
+import { startProjectorService } from './bootstrap';
+
+void runService('projector-service', startProjectorService);

@@ -1,0 +1,57 @@
+import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ReadStore } from '@ordersource/read-models';
+import { ApiKeyRing, Logger, PlatformModule, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
+import { AuditController } from './audit/audit.controller';
+import { OrderHistory } from './orders/order-history';
+import { OrdersController } from './orders/orders.controller';
+import { PaymentsController } from './payments/payments.controller';
+import { OPENER, PROJECTION_STATUS, PersonalDataOpener, ProjectionStatusSource, QUERY_SETTINGS, QuerySettings, READ_STORE } from './ports';
+import { ProjectionsController } from './projections/projections.controller';
+import { ReadAccess } from './read-access';
+import { ShipmentsController } from './shipments/shipments.controller';
+
+export interface QueryServiceDependencies {
+  logger: Logger;
+  metrics: ServiceMetrics;
+  apiKeys: ApiKeyRing;
+  readStore: ReadStore;
+  opener: PersonalDataOpener;
+  projectionStatus: ProjectionStatusSource;
+  settings: QuerySettings;
+  readiness: ReadinessCheck[];
+  onShutdown: () => Promise<void>;
+}
+
+class ShutdownHook implements OnApplicationShutdown {
+  constructor(private readonly close: () => Promise<void>) {}
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
+  }
+}
+
+@Module({})
+export class QueryServiceModule {
+  static forRoot(deps: QueryServiceDependencies): DynamicModule {
+    return {
+      module: QueryServiceModule,
+      imports: [
+        PlatformModule.forRoot({
+          logger: deps.logger,
+          metrics: deps.metrics,
+          apiKeys: deps.apiKeys,
+          readiness: { provide: READINESS_CHECKS, useValue: deps.readiness },
+        }),
+      ],
+      controllers: [OrdersController, PaymentsController, ShipmentsController, AuditController, ProjectionsController],
+      providers: [
+        { provide: READ_STORE, useValue: deps.readStore },
+        { provide: OPENER, useValue: deps.opener },
+        { provide: PROJECTION_STATUS, useValue: deps.projectionStatus },
+        { provide: QUERY_SETTINGS, useValue: deps.settings },
+        { provide: 'QueryServiceShutdown', useFactory: () => new ShutdownHook(deps.onShutdown) },
+        ReadAccess,
+        OrderHistory,
+      ],
+    };
+  }
+}

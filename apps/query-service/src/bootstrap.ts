@@ -1,0 +1,67 @@
+import { AddressInfo } from 'node:net';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { openEventStoreDatabase } from '@ordersource/event-store';
+import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
+import { ProjectionStatusStore, openReadStore, projectionStatusMigrations, readModelMigrations } from '@ordersource/read-models';
+import { Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
+import { QueryServiceModule } from './app.module';
+
+export interface RunningQueryService {
+  app: NestFastifyApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Wires the query service: views from the profile's read store, personal data opened on the way out. */
+export async function startQueryService(config: OrdersourceConfig & { databaseUrl: string }, options: { logger?: Logger; host?: string } = {}): Promise<RunningQueryService> {
+  const logger = options.logger ?? createLogger('query-service', config.logLevel);
+  const apiKeys = parseApiKeys(config.apiKeys, config.authDisabled);
+  const masterKey = requireSecret(config.masterKey, 'ORDERSOURCE_MASTER_KEY');
+  const chainKey = requireSecret(config.chainKey, 'ORDERSOURCE_CHAIN_KEY');
+  if (apiKeys.authDisabled) logger.warn('AUTH_DISABLED=true: every request acts as admin');
+
+  const database = await openEventStoreDatabase({
+    url: config.databaseUrl,
+    chainKey,
+    extraMigrations: [...personalDataMigrations, ...readModelMigrations, ...projectionStatusMigrations],
+    poolSize: 20,
+    logger,
+  });
+  const closers: (() => Promise<void>)[] = [() => database.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'close failed'));
+  };
+  try {
+    const opener = await createPersonalDataVault({ dataSource: database.dataSource, masterKey });
+    const readStore = await openReadStore(config.profile, { pool: database.pool, mongoUrl: config.mongoUrl });
+    closers.push(() => readStore.close());
+    const metrics = createServiceMetrics('query-service');
+    const app = await createHttpApp({
+      service: 'query-service',
+      module: QueryServiceModule.forRoot({
+        logger,
+        metrics,
+        apiKeys,
+        readStore,
+        opener,
+        projectionStatus: new ProjectionStatusStore(database.pool),
+        settings: { minVersionPollMs: 25 },
+        readiness: [
+          { name: 'postgres', check: async () => void (await database.pool.query('SELECT 1')) },
+          { name: 'read-store', check: async () => void (await readStore.generations('order-tracking')) },
+        ],
+        onShutdown: closeAll,
+      }),
+      logger,
+      metrics,
+      openApi: { title: 'ordersource query service', description: 'Order tracking, payments, shipments, history, the event log and time travel (API.md).' },
+    });
+    await app.listen({ port: config.ports.query, host: options.host ?? '0.0.0.0' });
+    const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    logger.info({ url, profile: config.profile }, 'query service listening');
+    return { app, url, close: () => app.close() };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,92 @@
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { JsonObject } from '@ordersource/event-store';
+import { ReadStore } from '@ordersource/read-models';
+import { Access, principalOf } from '@ordersource/platform';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { READ_STORE } from '../ports';
+import { ReadAccess, orderIdParam } from '../read-access';
+import { asQueryProblem, id64, instant, listQuery, noQuery, range } from '../query-schemas';
+import { OrderHistory } from './order-history';
+
+const ordersQuery = listQuery<{ customerId?: string; status?: string; placedFrom?: string; placedTo?: string; limit: number; cursor?: string }>({
+  customerId: id64,
+  status: { type: 'string', enum: ['PLACED', 'PAYMENT_FAILED', 'PAYMENT_AUTHORIZED', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'REFUNDED'] },
+  placedFrom: instant,
+  placedTo: instant,
+});
+
+@ApiTags('orders')
+@ApiBearerAuth()
+@ApiHeader({ name: 'X-Min-Version', required: false, description: 'wait until the view holds the order at this version' })
+@Controller('orders')
+export class OrdersController {
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly access: ReadAccess,
+    private readonly history: OrderHistory,
+  ) {}
+
+  @Get()
+  @Access('customer', 'operator', 'admin')
+  @ApiOperation({ summary: 'Orders, newest first by (placedAt, orderId); a customer sees its own' })
+  @ApiQuery({ name: 'customerId', required: false })
+  @ApiQuery({ name: 'status', required: false })
+  @ApiQuery({ name: 'placedFrom', required: false })
+  @ApiQuery({ name: 'placedTo', required: false })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'cursor', required: false })
+  async list(@Req() request: FastifyRequest, @Query() raw: unknown) {
+    const query = ordersQuery(raw);
+    const principal = principalOf(request);
+    const customerId = principal.role === 'customer' ? principal.customerId : query.customerId;
+    const page = await asQueryProblem(
+      this.store.findPage({
+        view: 'order-tracking',
+        where: [
+          ...(customerId ? [{ field: 'customerId', op: 'eq' as const, value: customerId }] : []),
+          ...(query.status ? [{ field: 'status', op: 'eq' as const, value: query.status }] : []),
+          ...range('placedAt', query.placedFrom, query.placedTo),
+        ],
+        sortBy: 'placedAt',
+        direction: 'desc',
+        limit: query.limit,
+        cursor: query.cursor,
+      }),
+    );
+    return { items: page.items, nextCursor: page.nextCursor };
+  }
+
+  @Get(':orderId')
+  @Access('customer', 'operator', 'admin')
+  @ApiOperation({ summary: 'The order-tracking view of one order' })
+  async one(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Param('orderId') rawId: string, @Query() raw: unknown) {
+    noQuery(raw);
+    const document = await this.access.document('order-tracking', orderIdParam(rawId), request, principalOf(request));
+    return sendWithEtag(reply, document);
+  }
+
+  @Get(':orderId/history')
+  @Access('customer', 'operator', 'admin')
+  @ApiOperation({ summary: 'Every event of the order in version order' })
+  async events(@Req() request: FastifyRequest, @Param('orderId') rawId: string, @Query() raw: unknown) {
+    noQuery(raw);
+    const orderId = orderIdParam(rawId);
+    return { orderId, events: await this.history.history(orderId, request, principalOf(request)) };
+  }
+
+  @Get(':orderId/state')
+  @Access('customer', 'operator', 'admin')
+  @ApiOperation({ summary: 'The tracking view as it stood at a version or an instant (recordedAt)' })
+  @ApiQuery({ name: 'asOfVersion', required: false })
+  @ApiQuery({ name: 'asOf', required: false })
+  async state(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Param('orderId') rawId: string, @Query() raw: unknown) {
+    const orderId = orderIdParam(rawId);
+    const document = await this.history.stateAt(orderId, raw, request, principalOf(request));
+    return sendWithEtag(reply, document);
+  }
+}
+
+export function sendWithEtag(reply: FastifyReply, document: JsonObject) {
+  return reply.header('etag', `"${String(document.version)}"`).send(document);
+}

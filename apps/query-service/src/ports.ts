@@ -1,0 +1,30 @@
+import { JsonObject } from '@ordersource/event-store';
+
+export const READ_STORE = Symbol('ReadStore');
+export const OPENER = Symbol('PersonalDataOpener');
+export const PROJECTION_STATUS = Symbol('ProjectionStatusSource');
+export const QUERY_SETTINGS = Symbol('QuerySettings');
+
+/** Opens the sealed personal fields a view keeps ("[erased]" once the customer was forgotten). */
+export interface PersonalDataOpener {
+  openEvents<E extends { readonly type: string; readonly data: object }>(events: readonly E[]): Promise<E[]>;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  status: 'live' | 'rebuilding' | 'stalled';
+  lagEvents: number;
+  lagSeconds: number;
+  rebuild?: JsonObject;
+}
+
+/** Where the projector publishes each view's status (API.md GET /projections). */
+export interface ProjectionStatusSource {
+  list(): Promise<ProjectionStatus[]>;
+}
+
+export interface QuerySettings {
+  /** How often an X-Min-Version wait looks again. */
+  minVersionPollMs: number;
+}

@@ -1,0 +1,79 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import { JsonObject } from '@ordersource/event-store';
+import { OrderHead, ReadStore } from '@ordersource/read-models';
+import { Principal, problems } from '@ordersource/platform';
+import { FastifyRequest } from 'fastify';
+import { QUERY_SETTINGS, QuerySettings, READ_STORE } from './ports';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DEFAULT_WAIT_MS = 2000;
+const MAX_WAIT_MS = 10_000;
+
+export function orderIdParam(value: string): string {
+  if (!UUID.test(value)) throw problems.invalidRequest([{ path: 'orderId', message: 'must be a UUID' }]);
+  return value.toLowerCase();
+}
+
+export function notFound(orderId: string) {
+  return problems.notFound('order-not-found', `Order ${orderId} was not found.`);
+}
+
+/**
+ * One-order reads: read-your-writes with `X-Min-Version` (wait until the view holds the order
+ * at that version, up to `X-Wait-Ms`, else 503) and the customer rule (another customer's
+ * order is 404, never 403).
+ */
+@Injectable()
+export class ReadAccess {
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(QUERY_SETTINGS) private readonly settings: QuerySettings,
+  ) {}
+
+  async head(view: string, orderId: string, request: FastifyRequest): Promise<OrderHead | undefined> {
+    const wait = minVersionOf(request);
+    const deadline = Date.now() + (wait?.waitMs ?? 0);
+    for (;;) {
+      const head = (await this.store.loadHeads(view, [orderId])).get(orderId);
+      if (!wait || (head && head.version >= wait.minVersion)) return head;
+      if (Date.now() >= deadline) {
+        throw problems.unavailable('min-version-not-reached', `The ${view} view has not reached version ${wait.minVersion} of order ${orderId} yet.`, 1);
+      }
+      await sleep(this.settings.minVersionPollMs);
+    }
+  }
+
+  /** The view's document for the order, checked against the caller; 404 when unseen or not theirs. */
+  async document(view: string, orderId: string, request: FastifyRequest, principal: Principal): Promise<JsonObject> {
+    const document = (await this.head(view, orderId, request))?.document;
+    if (!document) throw notFound(orderId);
+    await this.assertVisible(orderId, principal, view === 'order-tracking' ? document : undefined);
+    return document;
+  }
+
+  /** A customer sees only its own orders; the order-tracking view says whose an order is. */
+  async assertVisible(orderId: string, principal: Principal, tracking?: JsonObject): Promise<void> {
+    if (principal.role !== 'customer') return;
+    const owner = (tracking ?? (await this.store.loadHeads('order-tracking', [orderId])).get(orderId)?.document)?.customerId;
+    if (owner !== principal.customerId) throw notFound(orderId);
+  }
+}
+
+function minVersionOf(request: FastifyRequest): { minVersion: number; waitMs: number } | undefined {
+  const raw = request.headers['x-min-version'];
+  if (raw === undefined) return undefined;
+  const minVersion = Number(raw);
+  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw) || minVersion < 1) {
+    throw problems.invalidRequest([{ path: 'X-Min-Version', message: 'must be a positive integer' }]);
+  }
+  const rawWait = request.headers['x-wait-ms'];
+  let waitMs = DEFAULT_WAIT_MS;
+  if (rawWait !== undefined) {
+    if (typeof rawWait !== 'string' || !/^\d{1,6}$/.test(rawWait) || Number(rawWait) > MAX_WAIT_MS) {
+      throw problems.invalidRequest([{ path: 'X-Wait-Ms', message: `must be an integer from 0 to ${MAX_WAIT_MS}` }]);
+    }
+    waitMs = Number(rawWait);
+  }
+  return { minVersion, waitMs };
+}
