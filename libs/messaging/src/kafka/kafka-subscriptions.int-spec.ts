@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { openEventStoreDatabase, PostgresEventStore, type EventStoreDatabase } from '@ordersource/event-store';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startKafkaTestBroker, type KafkaTestBroker } from '@ordersource/testing/kafka-broker';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -19,7 +21,7 @@ interface BrokerVariant {
 // Real Kafka joins only when KAFKA_BROKERS is set; otherwise that variant is not registered.
 const variants: BrokerVariant[] = [
   { name: 'the Kafka test broker', start: () => startKafkaTestBroker().then((broker: KafkaTestBroker) => ({ brokers: broker.brokers, stop: () => broker.stop() })) },
-  ...(process.env.KAFKA_BROKERS ? [{ name: 'Kafka at KAFKA_BROKERS', start: async () => ({ brokers: process.env.KAFKA_BROKERS!.split(','), stop: async () => undefined }) }] : []),
+  ...(process.env.KAFKA_BROKERS ? [{ name: 'Kafka at KAFKA_BROKERS', start: async () => ({ brokers: (process.env.KAFKA_BROKERS ?? '').split(','), stop: async () => undefined }) }] : []),
 ];
 
 describe.each(variants)('Kafka subscriptions behind the relay, on $name', (variant) => {
