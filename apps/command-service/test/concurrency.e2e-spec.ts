@@ -42,7 +42,11 @@ describe('concurrent commands on one order', () => {
 
     const accepted = locations.filter((_, i) => answers[i].status === 200);
     const rejected = locations.filter((_, i) => answers[i].status !== 200);
-    console.log(`32 concurrent checkpoints: ${accepted.length} accepted without client retries, ${rejected.length} answered 409 concurrency-conflict`);
+    const metrics = (await harness.get('/metrics', { key: null })).text;
+    const retries = /^ordersource_command_concurrency_retries_total\{[^}]*command="RecordCheckpoint"[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? '0';
+    console.log(
+      `32 concurrent checkpoints: ${accepted.length} accepted without client retries (${retries} service-side retries), ${rejected.length} answered 409 concurrency-conflict`,
+    );
     expect(accepted.length).toBeGreaterThanOrEqual(1);
     answers.filter((a) => a.status !== 200).forEach((answer) => {
       expectProblem(answer, 409, 'concurrency-conflict');
