@@ -24,7 +24,8 @@ function interleave(seed: number, lists: RecordedEvent[][]): RecordedEvent[] {
 
 /** Everything a view holds, in a stable order, for comparing two stores. */
 async function snapshot(store: MemoryReadStore, view: string) {
-  const definition = readModelViews.find((candidate) => candidate.name === view)!;
+  const definition = readModelViews.find((candidate) => candidate.name === view);
+  if (!definition) throw new Error(`no view ${view}`);
   const heads = await store.loadHeads(view, orders);
   const records: unknown[] = [];
   for (const collection of definition.records) {

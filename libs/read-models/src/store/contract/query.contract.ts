@@ -1,7 +1,7 @@
-import type { JsonObject } from '@ordersource/event-store';
+import type { JsonObject, JsonValue } from '@ordersource/event-store';
 import { AUDIT_EVENTS } from '../../projections/audit/audit.projection';
 import { InvalidQueryError } from '../errors';
-import type { PageQuery } from '../read-store.port';
+import type { Condition, PageQuery } from '../read-store.port';
 import { freshId, isoAt, placeChange, type ReadStoreSubject } from './fixtures';
 
 export function queryContract(store: ReadStoreSubject): void {
@@ -84,8 +84,9 @@ export function queryContract(store: ReadStoreSubject): void {
     const [orderId] = await placeOrders(hostile, [1]);
     const query = { view: 'order-tracking', sortBy: 'placedAt', direction: 'desc' as const, limit: 10 };
     expect((await store().findPage({ ...query, where: [{ field: 'customerId', op: 'eq', value: hostile }] })).items.map((item) => item.orderId)).toEqual([orderId]);
-    for (const value of [{ $gt: '' }, '{"$gt": ""}', { $ne: null }, ['x'], { $where: 'true' }]) {
-      const where = [{ field: 'customerId', op: 'eq' as const, value }];
+    const hostileValues: JsonValue[] = [{ $gt: '' }, '{"$gt": ""}', { $ne: null }, ['x'], { $where: 'true' }];
+    for (const value of hostileValues) {
+      const where: Condition[] = [{ field: 'customerId', op: 'eq', value }];
       expect(await store().findPage({ ...query, where })).toEqual({ items: [], nextCursor: null });
       expect(await store().count({ view: 'order-tracking', where })).toBe(0);
     }
