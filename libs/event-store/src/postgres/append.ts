@@ -52,7 +52,7 @@ export async function appendToStream(
   try {
     const lead = ['BEGIN'];
     if (idempotency) lead.push(claimIdempotencySql(idempotency));
-    lead.push(lockStreamSql(streamId));
+    lead.push(lockStreamSql(streamId, expected));
     open = true;
     const leadResults = (await client.query(lead.join(';\n'))) as unknown as QueryResult[];
     if (idempotency) {
@@ -63,11 +63,12 @@ export async function appendToStream(
         return repeat;
       }
     }
-    const head = leadResults[leadResults.length - 1].rows[0] as { version: number; head_hash: string | null; recorded_at: string };
-    if (!versionMatches(expected, head.version)) {
+    const head = leadResults[leadResults.length - 1].rows[0] as { version: number; head_hash: string | null; recorded_at: string } | undefined;
+    if (!head || !versionMatches(expected, head.version)) {
+      const actual = head ? head.version : await currentVersion(client, streamId);
       await rollback(client);
       open = false;
-      throw new WrongExpectedVersionError(streamId, expected, head.version);
+      throw new WrongExpectedVersionError(streamId, expected, actual);
     }
 
     const recorded: RecordedEvent[] = [];
@@ -120,11 +121,23 @@ function versionMatches(expected: ExpectedVersion, actual: number): boolean {
   return actual === expected;
 }
 
-/** Creates the stream row if absent and locks it; returns its head and the transaction time. */
-function lockStreamSql(streamId: string): string {
-  return `INSERT INTO streams AS s (stream_id, version) VALUES (${lit(streamId)}, 0)
-    ON CONFLICT (stream_id) DO UPDATE SET updated_at = now()
-    RETURNING s.version, s.head_hash, ${NOW_MILLIS} AS recorded_at`;
+/**
+ * Locks the stream row (creating it when the expected version allows) and returns its head and
+ * the transaction time; no row back means the stream is not in the expected state. The upsert
+ * is only for 'any': it writes a row version even when the stream exists, which the
+ * lighter lock of the other forms avoids.
+ */
+function lockStreamSql(streamId: string, expected: ExpectedVersion): string {
+  const returning = `RETURNING s.version, s.head_hash, ${NOW_MILLIS} AS recorded_at`;
+  const insert = `INSERT INTO streams AS s (stream_id, version) VALUES (${lit(streamId)}, 0) ON CONFLICT (stream_id)`;
+  if (expected === 'any') return `${insert} DO UPDATE SET updated_at = now() ${returning}`;
+  if (expected === 'no_stream' || expected === 0) return `${insert} DO NOTHING ${returning}`;
+  return `SELECT s.version, s.head_hash, ${NOW_MILLIS} AS recorded_at FROM streams s WHERE s.stream_id = ${lit(streamId)} FOR UPDATE`;
+}
+
+async function currentVersion(client: PoolClient, streamId: string): Promise<number> {
+  const { rows } = await client.query<{ version: number }>('SELECT version FROM streams WHERE stream_id = $1', [streamId]);
+  return rows[0]?.version ?? 0;
 }
 
 /**

@@ -51,6 +51,8 @@ export async function openEventStoreDatabase(options: OpenEventStoreDatabaseOpti
     `-c role=${APP_ROLE}`,
     `-c statement_timeout=${options.statementTimeoutMs ?? 30_000}`,
     `-c lock_timeout=${options.lockTimeoutMs ?? 10_000}`,
+    // A leaked open transaction would also hold back every readAll on the server (read.ts).
+    '-c idle_in_transaction_session_timeout=60000',
     // Timestamps come back as UTC ISO text that maps 1:1 onto the hashed strings.
     '-c TimeZone=UTC',
     '-c DateStyle=ISO',

@@ -57,6 +57,8 @@ export async function benchStore(serverUrl: string): Promise<BenchTable> {
 
 class Pair {
   private streamCounter = 0;
+  /** Stream versions as a command handler would have loaded them. */
+  private readonly versions = new Map<string, number>();
 
   constructor(
     private readonly store: PostgresEventStore,
@@ -88,8 +90,11 @@ class Pair {
 
   private storeAppends(batch: number, writers: number, appends: number): Promise<number> {
     return inLoops(writers, appends, async (writer) => {
-      // Each writer cycles over its own streams: no conflicts, realistic stream lengths.
-      await this.store.appendToStream(`bench-${writer}-${this.streamCounter++ % 50}`, 'any', newEvents(batch));
+      // Each writer cycles over its own streams (no conflicts) with the version it last saw,
+      // as a command handler appends with the version it loaded.
+      const streamId = `bench-${writer}-${this.streamCounter++ % 50}`;
+      const result = await this.store.appendToStream(streamId, this.versions.get(streamId) ?? 'no_stream', newEvents(batch));
+      this.versions.set(streamId, (result as { version: number }).version);
       return batch;
     });
   }
