@@ -1,0 +1,106 @@
+import { setTimeout as pause } from 'node:timers/promises';
+import { keys } from './keys';
+
+/** HTTP over Node's fetch, as an outside client would talk to the services. */
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+export interface RequestOptions {
+  /** API key sent as Bearer; `null` sends none. Default: admin. */
+  key?: string | null;
+  headers?: Record<string, string>;
+}
+
+export interface HttpClient {
+  /** Mutable: a restarted service listens on another port. */
+  baseUrl: string;
+  get(path: string, options?: RequestOptions): Promise<HttpAnswer>;
+  post(path: string, body?: unknown, options?: RequestOptions): Promise<HttpAnswer>;
+}
+
+export function httpClient(baseUrl: string): HttpClient {
+  const client: HttpClient = {
+    baseUrl,
+    get: (path, options) => request(client.baseUrl, 'GET', path, undefined, options),
+    post: (path, body, options) => request(client.baseUrl, 'POST', path, body, options),
+  };
+  return client;
+}
+
+async function request(baseUrl: string, method: string, path: string, body: unknown, options: RequestOptions = {}): Promise<HttpAnswer> {
+  const headers: Record<string, string> = {};
+  const key = options.key === undefined ? keys.admin : options.key;
+  if (key !== null) headers.authorization = `Bearer ${key}`;
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  if (payload !== undefined) headers['content-type'] = 'application/json';
+  Object.assign(headers, options.headers);
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, body: parsed };
+}
+
+/** Fails loudly unless the answer has the status expected; returns the body. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function ok(answer: HttpAnswer, status = 200, what = 'request'): any {
+  if (answer.status !== status) throw new Error(`${what} answered ${answer.status} (expected ${status}): ${answer.text}`);
+  return answer.body;
+}
+
+/**
+ * Polling probe with a deadline (eventual consistency is awaited, never slept on): resolves
+ * with the probe's value once `done` holds, else throws with the last value seen.
+ */
+export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, deadlineMs = 30_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await probe();
+    if (done(last)) return last;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${deadlineMs} ms; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`);
+    await pause(50);
+  }
+}
+
+/** Runs `work` over `items` with at most `width` in flight at once. */
+export async function inBatches<T, R>(items: readonly T[], width: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(width, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index], index);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/** Follows `nextCursor` from `firstPath` to the end, with a guard against endless paging. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function allPages(client: HttpClient, firstPath: string, options?: RequestOptions): Promise<{ items: any[]; pages: number }> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const items: any[] = [];
+  let pages = 0;
+  let cursor: string | null = null;
+  do {
+    const separator = firstPath.includes('?') ? '&' : '?';
+    const path: string = cursor ? `${firstPath}${separator}cursor=${encodeURIComponent(cursor)}` : firstPath;
+    const body = ok(await client.get(path, options), 200, `GET ${path}`);
+    items.push(...body.items);
+    cursor = body.nextCursor ?? null;
+    pages += 1;
+    if (pages > 10_000) throw new Error(`${firstPath} never stopped paging`);
+  } while (cursor);
+  return { items, pages };
+}
