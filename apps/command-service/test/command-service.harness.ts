@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '@ordersource/platform';
 // This file is test support itself (the e2e suites' harness), not application code.
-// eslint-disable-next-line no-restricted-imports
 import { TestDatabase, createTestDatabase } from '@ordersource/testing/postgres';
 import { Client } from 'pg';
 import { RunningCommandService, startCommandService } from '../src/bootstrap';

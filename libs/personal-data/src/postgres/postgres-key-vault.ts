@@ -90,8 +90,13 @@ export class PostgresKeyVault implements KeyVault {
       // repeat with nothing to delete keeps the recorded time, so forgetting is idempotent.
       if (deleted > 0) await manager.query('DELETE FROM erased_customers WHERE customer_id = $1', [customerId]);
       await manager.query('INSERT INTO erased_customers (customer_id) VALUES ($1) ON CONFLICT (customer_id) DO NOTHING', [customerId]);
-      const [row] = await manager.query<{ erased_at: Date }[]>('SELECT erased_at FROM erased_customers WHERE customer_id = $1', [customerId]);
-      return { customerId, erasedAt: row.erased_at.toISOString() };
+      // As ISO text from the server: pools differ in how they parse timestamptz (the event
+      // store's keeps it as text), so never rely on getting a Date back.
+      const [row] = await manager.query<{ erased_at: string }[]>(
+        `SELECT to_char(erased_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS erased_at FROM erased_customers WHERE customer_id = $1`,
+        [customerId],
+      );
+      return { customerId, erasedAt: row.erased_at };
     });
   }
 

@@ -20,8 +20,12 @@ export interface TestDatabase {
 }
 
 /** A fresh, empty database on the test server, so suites never see each other's rows. */
-export async function createTestDatabase(prefix = 'os_test'): Promise<TestDatabase> {
-  const serverUrl = testServerUrl();
+export function createTestDatabase(prefix = 'os_test'): Promise<TestDatabase> {
+  return createDatabaseOn(testServerUrl(), prefix);
+}
+
+/** A fresh database on the given server (benchmarks name theirs), dropped by `drop()`. */
+export async function createDatabaseOn(serverUrl: string, prefix: string): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`.toLowerCase();
   await withAdmin(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
   const url = databaseUrl(serverUrl, name);

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench` section `commands` (issue 4): an open-loop load placing orders against the
+ * command service (its own process, as deployed), stepping the arrival rate up; beside it the
+ * raw-pg floor of 16 concurrent single-row transactions on the same server in the same run.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { createDatabaseOn } from '@ordersource/testing/postgres';
+import { BenchTable } from './bench-table';
+import { StepResult, runStep } from './open-loop';
+
+const ROOT = join(__dirname, '..', '..');
+const RATES = [50, 100, 200, 300, 400, 500, 600, 800, 1000, 1200];
+const STEP_SECONDS = 4;
+const P99_LIMIT_MS = 50;
+
+export async function benchCommands(serverUrl: string, target: string): Promise<BenchTable> {
+  const database = await createDatabaseOn(serverUrl, 'os_bench_commands');
+  const port = 3900 + Math.floor(Math.random() * 90);
+  const service = startService(database.url, port);
+  try {
+    const floor = await rawFloor(database.url);
+    await waitReady(`http://127.0.0.1:${port}`, service);
+    const steps: StepResult[] = [];
+    for (const rate of RATES) {
+      const step = await runStep(rate, STEP_SECONDS, (dispatcher) => placeOrder(`http://127.0.0.1:${port}`, dispatcher));
+      steps.push(step);
+      if (step.p99 > P99_LIMIT_MS * 3 || step.failed > step.sent * 0.01) break;
+    }
+    const passing = steps.filter((step) => step.p99 <= P99_LIMIT_MS && step.failed === 0);
+    const best = passing.length > 0 ? Math.max(...passing.map((step) => step.rate)) : 0;
+    return {
+      section: 'commands',
+      target,
+      rows: [
+        { name: `POST /orders: highest arrival rate with p99 <= ${P99_LIMIT_MS} ms`, unit: 'req/s', value: best, floor, ratio: best / floor },
+        ...steps.map((step) => ({ name: `  at ${step.rate} req/s: p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, failed ${step.failed}`, unit: 'req/s ok', value: step.ok / STEP_SECONDS })),
+      ],
+      notes: [`Raw-pg floor: 16 connections each running BEGIN; INSERT one row; COMMIT in a loop for 3 s. Steps of ${STEP_SECONDS} s; latency from each request's scheduled start.`],
+    };
+  } finally {
+    await stop(service);
+    await database.drop();
+  }
+}
+
+function startService(databaseUrl: string, port: number): ChildProcess {
+  const key = randomBytes(32).toString('base64');
+  return spawn(process.execPath, ['-r', '@swc-node/register', 'apps/command-service/src/main.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DATABASE_URL: databaseUrl, COMMAND_PORT: String(port), API_KEYS: 'bench.k=operator', ORDERSOURCE_MASTER_KEY: key, ORDERSOURCE_CHAIN_KEY: key, LOG_LEVEL: 'warn' },
+  });
+}
+
+async function placeOrder(base: string, dispatcher: import('undici').Agent): Promise<boolean> {
+  const { request } = await import('undici');
+  const response = await request(`${base}/orders`, {
+    method: 'POST',
+    dispatcher,
+    headers: { 'content-type': 'application/json', authorization: 'Bearer bench.k' },
+    body: JSON.stringify({
+      orderId: randomUUID(),
+      customerId: `c-${Math.floor(Math.random() * 1000)}`,
+      currency: 'EUR',
+      items: [{ sku: 'SKU-1', quantity: 1 + Math.floor(Math.random() * 3), unitPrice: 1999 }],
+      shippingAddress: { name: 'Bench Customer', line1: '1 Main St', city: 'Paris', postalCode: '75001', country: 'FR' },
+    }),
+  });
+  await response.body.dump();
+  return response.statusCode === 201;
+}
+
+async function rawFloor(url: string): Promise<number> {
+  const pool = new Pool({ connectionString: url, max: 16 });
+  await pool.query('CREATE TABLE IF NOT EXISTS bench_floor (id uuid PRIMARY KEY, body jsonb)');
+  let done = 0;
+  const until = performance.now() + 3000;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      const client = await pool.connect();
+      try {
+        while (performance.now() < until) {
+          await client.query('BEGIN');
+          await client.query('INSERT INTO bench_floor VALUES ($1, $2)', [randomUUID(), { customerId: 'c', total: 1999 }]);
+          await client.query('COMMIT');
+          done++;
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  await pool.end();
+  return done / 3;
+}
+
+async function waitReady(base: string, child: ChildProcess): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`command service exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/health/ready`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('command service did not become ready');
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+

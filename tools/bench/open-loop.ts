@@ -1,0 +1,52 @@
+/**
+ * An open-loop load generator: requests start on a fixed schedule whatever the server does, and
+ * each latency is measured from its SCHEDULED start, so a stalled server cannot hide its stall
+ * by slowing the generator down (coordinated omission).
+ */
+import { Agent } from 'undici';
+
+export interface StepResult {
+  rate: number;
+  sent: number;
+  ok: number;
+  failed: number;
+  p50: number;
+  p99: number;
+}
+
+export async function runStep(rate: number, seconds: number, send: (dispatcher: Agent) => Promise<boolean>, connections = 64): Promise<StepResult> {
+  const dispatcher = new Agent({ connections, pipelining: 1, keepAliveTimeout: 10_000 });
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(
+      send(dispatcher).then(
+        (success) => {
+          latencies.push(performance.now() - due);
+          if (success) ok++;
+          else failed++;
+        },
+        () => {
+          latencies.push(performance.now() - due);
+          failed++;
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  await dispatcher.close();
+  latencies.sort((a, b) => a - b);
+  return { rate, sent: total, ok, failed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}
