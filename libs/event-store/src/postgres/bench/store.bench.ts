@@ -2,8 +2,9 @@
  * `npm run bench`, section `store`: the event store beside raw `pg` doing the cheapest
  * equivalent work on the same server in the same run -- plain INSERTs of the same rows into a
  * bare table (autocommit, no indexes, no chain) and a keyset SELECT of the same rows.
- * Each pair is measured three times, alternating, and the best run of each side is kept: the
- * machine is shared, so the best run is the least disturbed one.
+ * The machine is shared and its load swings, so each measure is taken in 5 short rounds, raw and
+ * store back to back (alternating which goes first); the ratio is the median of the rounds'
+ * ratios, and the figures the medians of each side.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
@@ -27,6 +28,7 @@ export interface BenchTable {
 
 const WRITERS = 16;
 const PAGE = 10_000;
+const ROUNDS = 5;
 
 export async function benchStore(serverUrl: string): Promise<BenchTable> {
   const name = `os_bench_store_${randomBytes(4).toString('hex')}`;
@@ -42,10 +44,10 @@ export async function benchStore(serverUrl: string): Promise<BenchTable> {
       previous_hash text, hash text)`);
     const bench = new Pair(new PostgresEventStore(database), raw);
     const rows: BenchRow[] = [];
-    rows.push(await bench.measure('append 1 event, sequential', 1, 1, 1000));
-    rows.push(await bench.measure(`append 1 event, ${WRITERS} concurrent writers`, 1, WRITERS, 3000));
-    rows.push(await bench.measure('append 10 events, sequential', 10, 1, 200));
-    rows.push(await bench.measure('append 100 events, sequential', 100, 1, 40));
+    rows.push(await bench.measure('append 1 event, sequential', 1, 1, 600));
+    rows.push(await bench.measure(`append 1 event, ${WRITERS} concurrent writers`, 1, WRITERS, 2000));
+    rows.push(await bench.measure('append 10 events, sequential', 10, 1, 120));
+    rows.push(await bench.measure('append 100 events, sequential', 100, 1, 25));
     rows.push(await bench.readWholeLog());
     return { section: 'store', rows };
   } finally {
@@ -65,27 +67,15 @@ class Pair {
     private readonly raw: Pool,
   ) {}
 
-  /** `appends` appends of `batch` events spread over `writers` concurrent loops. */
+  /** `appends` appends of `batch` events spread over `writers` concurrent loops, per round. */
   async measure(name: string, batch: number, writers: number, appends: number): Promise<BenchRow> {
-    await this.storeAppends(batch, writers, Math.ceil(appends / 10));
-    await this.rawInserts(batch, writers, Math.ceil(appends / 10));
-    let value = 0;
-    let floor = 0;
-    for (let round = 0; round < 3; round++) {
-      floor = Math.max(floor, await this.rawInserts(batch, writers, appends));
-      value = Math.max(value, await this.storeAppends(batch, writers, appends));
-    }
-    return row(name, value, floor);
+    await this.storeAppends(batch, writers, Math.ceil(appends / 5));
+    await this.rawInserts(batch, writers, Math.ceil(appends / 5));
+    return paired(name, () => this.storeAppends(batch, writers, appends), () => this.rawInserts(batch, writers, appends));
   }
 
-  async readWholeLog(): Promise<BenchRow> {
-    let value = 0;
-    let floor = 0;
-    for (let round = 0; round < 3; round++) {
-      floor = Math.max(floor, await timed(() => this.rawRead()));
-      value = Math.max(value, await timed(() => this.storeRead()));
-    }
-    return row(`read the whole log (${PAGE}-event pages)`, value, floor);
+  readWholeLog(): Promise<BenchRow> {
+    return paired(`read the whole log (${PAGE}-event pages)`, () => timed(() => this.storeRead()), () => timed(() => this.rawRead()));
   }
 
   private storeAppends(batch: number, writers: number, appends: number): Promise<number> {
@@ -169,8 +159,30 @@ async function timed(work: () => Promise<number>): Promise<number> {
   return events / seconds;
 }
 
-function row(name: string, value: number, floor: number): BenchRow {
-  return { name, unit: 'events/s', value: Math.round(value), floor: Math.round(floor), ratio: Math.round((value / floor) * 100) / 100 };
+async function paired(name: string, store: () => Promise<number>, raw: () => Promise<number>): Promise<BenchRow> {
+  const values: number[] = [];
+  const floors: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    let value: number;
+    let floor: number;
+    if (round % 2 === 0) {
+      value = await store();
+      floor = await raw();
+    } else {
+      floor = await raw();
+      value = await store();
+    }
+    values.push(value);
+    floors.push(floor);
+    ratios.push(value / floor);
+  }
+  return { name, unit: 'events/s', value: Math.round(median(values)), floor: Math.round(median(floors)), ratio: Math.round(median(ratios) * 100) / 100 };
+}
+
+function median(numbers: number[]): number {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function newEvents(count: number): NewEvent[] {
