@@ -33,6 +33,9 @@ export async function acquireLeadership(options: LeadershipOptions): Promise<Lea
     const client = new Client({ connectionString: options.url, options: `-c role=${APP_ROLE}`, application_name: `ordersource-messaging:${options.lockName}` });
     let lost = false;
     let wake: ((notified: boolean) => void) | undefined;
+    // A notification that arrives while the reader is busy (no waiter yet) must not be lost:
+    // the next wait returns at once instead of sleeping through the poll back-off.
+    let missed = false;
     client.on('error', () => {
       lost = true;
       wake?.(false);
@@ -41,7 +44,10 @@ export async function acquireLeadership(options: LeadershipOptions): Promise<Lea
       lost = true;
       wake?.(false);
     });
-    client.on('notification', () => wake?.(true));
+    client.on('notification', () => {
+      if (wake) wake(true);
+      else missed = true;
+    });
     try {
       await client.connect();
       while (options.isRunning() && !lost) {
@@ -55,6 +61,10 @@ export async function acquireLeadership(options: LeadershipOptions): Promise<Lea
             },
             nextNotification: (ms) =>
               new Promise<boolean>((resolve) => {
+                if (missed) {
+                  missed = false;
+                  return resolve(true);
+                }
                 const timer = setTimeout(() => done(false), ms);
                 function done(notified: boolean): void {
                   clearTimeout(timer);
