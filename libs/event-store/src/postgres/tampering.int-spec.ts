@@ -81,6 +81,12 @@ describe('verifyIntegrity against a superuser who rewrites history', () => {
     expect(await store.verifyIntegrity('order-b')).toMatchObject({ ok: false, firstBroken: { streamId: 'order-b', reason: expect.stringMatching(/events are missing/) } });
   });
 
+  it('catches events whose stream row was deleted', async () => {
+    await append('order-a', 2);
+    await owner.query(`DELETE FROM streams WHERE stream_id = 'order-a'`);
+    expect(await store.verifyIntegrity()).toMatchObject({ ok: false, firstBroken: { streamId: 'order-a', version: 2, reason: expect.stringMatching(/stream row/) } });
+  });
+
   it('reports a clean log as ok, across batch boundaries', async () => {
     for (let i = 0; i < 30; i++) await append(`order-${i}`, 100);
     expect(await store.verifyIntegrity()).toEqual({ ok: true, checked: 3000 });
