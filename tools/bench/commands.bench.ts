@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { createDatabaseOn } from '@ordersource/testing/postgres';
+import { stopProcess, waitUntilReady } from '../start/service-process';
 import { BenchTable } from './bench-table';
 import { StepResult, runStep } from './open-loop';
 
@@ -22,7 +23,7 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
   const service = startService(database.url, port);
   try {
     const floor = await rawFloor(database.url);
-    await waitReady(`http://127.0.0.1:${port}`, service);
+    await waitUntilReady(`http://127.0.0.1:${port}`, service, 60_000);
     const steps: StepResult[] = [];
     for (const rate of RATES) {
       const step = await runStep(rate, STEP_SECONDS, (dispatcher) => placeOrder(`http://127.0.0.1:${port}`, dispatcher));
@@ -41,7 +42,7 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
       notes: [`Raw-pg floor: 16 connections each running BEGIN; INSERT one row; COMMIT in a loop for 3 s. Steps of ${STEP_SECONDS} s; latency from each request's scheduled start.`],
     };
   } finally {
-    await stop(service);
+    await stopProcess(service);
     await database.drop();
   }
 }
@@ -96,26 +97,3 @@ async function rawFloor(url: string): Promise<number> {
   await pool.end();
   return done / 3;
 }
-
-async function waitReady(base: string, child: ChildProcess): Promise<void> {
-  const until = Date.now() + 60_000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`command service exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/health/ready`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('command service did not become ready');
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
