@@ -74,6 +74,14 @@ export class InvalidEventError extends InvalidAppendError {
   }
 }
 
+/** An event id that is already in the log (a re-sent event); nothing was written. */
+export class DuplicateEventIdError extends InvalidAppendError {
+  override name = 'DuplicateEventIdError';
+  constructor(readonly streamId: string) {
+    super('duplicate_event_id', `an event appended to ${streamId} has an id that is already in the log`);
+  }
+}
+
 export class InvalidCursorError extends InvalidAppendError {
   override name = 'InvalidCursorError';
   constructor(cursor: unknown) {

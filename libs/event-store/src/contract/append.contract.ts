@@ -1,4 +1,4 @@
-import { WrongExpectedVersionError } from '../errors';
+import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors';
 import { isDuplicateAppend, type AppendResult, type EventStore } from '../event-store.port';
 import { events, newEvent, newStreamId, type ContractSubject, type OpenContractSubject } from './fixtures';
 
@@ -77,6 +77,16 @@ export function appendContract(open: OpenContractSubject): void {
     const result = await append(streamId, 'no_stream', [newEvent('OrderPlaced', { total: 1 }, { eventId }), newEvent()]);
     expect(result.events[0].eventId).toBe(eventId);
     expect(result.events[1].eventId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('rejects an event id that is already in the log, writing nothing', async () => {
+    const eventId = '7f1c2a64-5f0e-4a53-9d3a-1e6f2b9f4c13';
+    await append(newStreamId(), 'no_stream', [newEvent('OrderPlaced', { total: 1 }, { eventId })]);
+    const other = newStreamId();
+    await expect(store.appendToStream(other, 'any', [newEvent(), newEvent('OrderPlaced', { total: 1 }, { eventId })])).rejects.toBeInstanceOf(
+      DuplicateEventIdError,
+    );
+    expect(await store.streamVersion(other)).toBe(0);
   });
 
   it('stores data, metadata and timestamps exactly as given, including unicode and numbers', async () => {

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { escapeLiteral as lit, type Pool, type PoolClient, type QueryResult } from 'pg';
-import { IdempotencyKeyReusedError, InvalidAppendError, WrongExpectedVersionError } from '../errors';
+import { DuplicateEventIdError, IdempotencyKeyReusedError, InvalidAppendError, WrongExpectedVersionError } from '../errors';
 import type { AppendOptions, AppendResult, DuplicateAppend, ExpectedVersion, NewEvent, RecordedEvent, StoredAnswer } from '../event-store.port';
 import { canonicalJson, eventHashFromCanonical, headHmac } from './hashing';
 import { assertExpectedVersion, assertPayloadSize, assertStreamId, validateEvents } from './validation';
@@ -109,6 +109,8 @@ export async function appendToStream(
         broken = rollbackError;
       });
     }
+    const { code, constraint } = error as { code?: string; constraint?: string };
+    if (code === '23505' && constraint === 'events_event_id_key') throw new DuplicateEventIdError(streamId);
     throw error;
   } finally {
     client.release(broken);
