@@ -33,3 +33,26 @@ export function range(field: string, from?: string, to?: string) {
     ...(to ? [{ field, op: 'lte' as const, value: new Date(to).toISOString() }] : []),
   ];
 }
+
+/**
+ * A list route's cursor names the route it pages: the store's cursor is only [sortValue, id],
+ * so another route's cursor (or one forged in that shape) would otherwise silently start a page
+ * at an arbitrary key instead of answering 400 (API.md: bad input is 400).
+ */
+export function routeCursor(route: string, storeCursor: string | null | undefined): string | null {
+  return storeCursor ? Buffer.from(JSON.stringify([route, storeCursor]), 'utf8').toString('base64url') : null;
+}
+
+export function storeCursorOf(route: string, cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2 || parsed[0] !== route || typeof parsed[1] !== 'string') {
+    throw problems.invalidRequest([{ path: 'cursor', message: `is not a cursor of ${route}` }], 'The query cannot be served as asked.');
+  }
+  return parsed[1];
+}

@@ -4,7 +4,9 @@ import { orderEventTypes } from '@ordersource/domain';
 import { AUDIT_EVENTS, ReadStore } from '@ordersource/read-models';
 import { Access } from '@ordersource/platform';
 import { READ_STORE } from '../ports';
-import { asQueryProblem, id64, instant, listQuery, range, uuid } from '../query-schemas';
+import { asQueryProblem, id64, instant, listQuery, range, routeCursor, storeCursorOf, uuid } from '../query-schemas';
+
+const ROUTE = 'GET /audit/events';
 
 const eventType = { type: 'string', enum: [...orderEventTypes] } as const;
 const auditQuery = listQuery<{ type?: string[]; orderId?: string; actor?: string; from?: string; to?: string; limit: number; cursor?: string }>({
@@ -48,7 +50,7 @@ export class AuditController {
         sortBy: 'recordedAt',
         direction: 'asc',
         limit: query.limit,
-        cursor: query.cursor,
+        cursor: storeCursorOf(ROUTE, query.cursor),
       }),
     );
     const items = page.items.map(({ position, orderId, version, type, occurredAt, recordedAt, actor, correlationId, hash }) => ({
@@ -62,6 +64,6 @@ export class AuditController {
       correlationId,
       hash,
     }));
-    return { items, nextCursor: page.nextCursor };
+    return { items, nextCursor: routeCursor(ROUTE, page.nextCursor) };
   }
 }

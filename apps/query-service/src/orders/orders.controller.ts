@@ -6,7 +6,9 @@ import { Access, principalOf } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { READ_STORE } from '../ports';
 import { ReadAccess, orderIdParam } from '../read-access';
-import { asQueryProblem, id64, instant, listQuery, noQuery, range } from '../query-schemas';
+import { asQueryProblem, id64, instant, listQuery, noQuery, range, routeCursor, storeCursorOf } from '../query-schemas';
+
+const ROUTE = 'GET /orders';
 import { OrderHistory } from './order-history';
 
 const ordersQuery = listQuery<{ customerId?: string; status?: string; placedFrom?: string; placedTo?: string; limit: number; cursor?: string }>({
@@ -51,10 +53,10 @@ export class OrdersController {
         sortBy: 'placedAt',
         direction: 'desc',
         limit: query.limit,
-        cursor: query.cursor,
+        cursor: storeCursorOf(ROUTE, query.cursor),
       }),
     );
-    return { items: page.items, nextCursor: page.nextCursor };
+    return { items: page.items, nextCursor: routeCursor(ROUTE, page.nextCursor) };
   }
 
   @Get(':orderId')

@@ -7,7 +7,9 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { sendWithEtag } from '../orders/orders.controller';
 import { OPENER, PersonalDataOpener, READ_STORE } from '../ports';
 import { ReadAccess, orderIdParam } from '../read-access';
-import { asQueryProblem, instant, listQuery, noQuery, range } from '../query-schemas';
+import { asQueryProblem, instant, listQuery, noQuery, range, routeCursor, storeCursorOf } from '../query-schemas';
+
+const ROUTE = 'GET /payments';
 
 const paymentsQuery = listQuery<{ kind?: string; from?: string; to?: string; limit: number; cursor?: string }>({
   kind: { type: 'string', enum: ['authorization', 'failure', 'capture', 'refund'] },
@@ -46,10 +48,10 @@ export class PaymentsController {
         sortBy: 'at',
         direction: 'desc',
         limit: query.limit,
-        cursor: query.cursor,
+        cursor: storeCursorOf(ROUTE, query.cursor),
       }),
     );
-    return { items: await this.openReasons(page.items), nextCursor: page.nextCursor };
+    return { items: await this.openReasons(page.items), nextCursor: routeCursor(ROUTE, page.nextCursor) };
   }
 
   @Get(':orderId')
