@@ -1,0 +1,50 @@
+/**
+ * The last step before a swap, run while the live projection is paused: every order with an
+ * event past the rebuild's log bound (appended since the rebuild began) is brought in the
+ * shadow up to the event store's version, from the event store itself. Together with the
+ * subscription having delivered the whole log below the bound, that makes the shadow at least
+ * as far as the live view for every order, so after the swap the live handler only meets
+ * duplicates or the next version: readers never see an order step back.
+ */
+import type { EventStore, RecordedEvent } from '@ordersource/event-store';
+import type { Pool } from 'pg';
+import { assertNoGaps, runProjection } from '../projection-runner';
+import type { Projection } from '../projections/projection';
+import type { ReadStore } from '../store/read-store.port';
+
+const CHUNK = 500;
+const STREAM_PREFIX = 'order-';
+
+export async function catchUpChangedOrders(pool: Pool, eventStore: EventStore, projection: Projection, store: ReadStore, generation: number, logBound: string): Promise<number> {
+  const { rows } = await pool.query<{ stream_id: string; version: number }>(
+    `SELECT stream_id, max(version) AS version FROM events WHERE transaction_id >= $1::xid8 AND stream_id LIKE 'order-%' GROUP BY stream_id`,
+    [logBound],
+  );
+  let applied = 0;
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    const chunk = rows.slice(start, start + CHUNK);
+    const heads = await store.loadHeads(projection.name, chunk.map((row) => row.stream_id.slice(STREAM_PREFIX.length)), { generation });
+    const missing: RecordedEvent[] = [];
+    for (const row of chunk) {
+      const have = heads.get(row.stream_id.slice(STREAM_PREFIX.length))?.version ?? 0;
+      if (have < row.version) missing.push(...(await eventStore.readStream(row.stream_id, { fromVersion: have + 1 })));
+    }
+    if (missing.length === 0) continue;
+    const stats = await runProjection(projection, store, missing, { generation });
+    assertNoGaps(stats);
+    applied += stats.applied;
+  }
+  return applied;
+}
+
+/** pg_snapshot_xmin now: every transaction below it has finished, so the log below is final. */
+export async function logBoundNow(pool: Pool): Promise<{ bound: string; events: number }> {
+  const { rows } = await pool.query<{ bound: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS bound');
+  return { bound: rows[0].bound, events: await eventsBelow(pool, rows[0].bound) };
+}
+
+/** Events the log holds below a bound: what a reader from the start must deliver to reach it. */
+export async function eventsBelow(pool: Pool, bound: string): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM events WHERE transaction_id < $1::xid8', [bound]);
+  return Number(rows[0].n);
+}
