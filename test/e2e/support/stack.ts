@@ -5,8 +5,13 @@ import { OrdersourceConfig, loadConfig } from '@ordersource/platform';
 import { TestDatabase, createTestDatabase } from '@ordersource/testing/postgres';
 import { startKafkaTestBroker } from '@ordersource/testing/kafka-broker';
 import { startMongoTestServer } from '@ordersource/testing/mongo-server';
+// The system suites start the three services through their own bootstraps, in-process; apps
+// publish no import alias (nothing else may depend on an app), so these paths are relative.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { RunningCommandService, startCommandService } from '../../../apps/command-service/src/bootstrap';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { RunningProjectorService, startProjectorService } from '../../../apps/projector-service/src/bootstrap';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { RunningQueryService, startQueryService } from '../../../apps/query-service/src/bootstrap';
 import { HttpClient, httpClient } from './http';
 import { API_KEYS } from './keys';
@@ -39,6 +44,8 @@ export interface Stack {
   rebuildViewsFromLog(): Promise<void>;
   stop(): Promise<void>;
 }
+
+export { startCommandService, startQueryService };
 
 const secret = () => randomBytes(32).toString('base64');
 const HOST = { host: '127.0.0.1' };
