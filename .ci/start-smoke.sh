@@ -6,6 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log=$(mktemp)
+stack_pid=
+# Whatever fails, never leave the stack running (ports 3000-3002 would stay taken).
+cleanup() {
+  if [[ -n $stack_pid ]] && kill -0 "$stack_pid" 2>/dev/null; then
+    kill -INT -- "-$stack_pid" 2>/dev/null || true
+    sleep 5
+    kill -KILL -- "-$stack_pid" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
 
 start_stack() {
   # Its own session, so SIGINT can go to the whole group as a terminal's Ctrl-C does.
