@@ -5,7 +5,7 @@
  * services on free ports) and stopped afterwards.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -58,6 +58,9 @@ function readSecrets(dataDir: string): LocalSecrets | undefined {
 
 async function startStack(env: NodeJS.ProcessEnv): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ordersource-demo-'));
+  // Run as root, embedded PostgreSQL runs as a `postgres` user, which must reach <dataDir>/pg
+  // (secrets.json itself stays 0600).
+  chmodSync(dataDir, 0o711);
   const secrets = loadOrCreateSecrets(dataDir);
   let database: DatabaseProcess | undefined;
   const children: ChildProcess[] = [];
