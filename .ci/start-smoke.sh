@@ -36,8 +36,13 @@ stop_stack() {
     sleep 0.5
   done
   if kill -0 "$stack_pid" 2>/dev/null; then echo "start-smoke: still running 30 s after SIGINT"; exit 1; fi
-  local left
-  left=$(pgrep -af "apps/(command|query|projector)-service/src/main.ts|embedded-postgres.cli|postgres -D $PWD/.data" || true)
+  local left="" pid
+  # Only this checkout's processes: its services and database run with their cwd here.
+  for pid in $(pgrep -f "apps/(command|query|projector)-service/src/main.ts|embedded-postgres.cli|postgres -D $PWD/.data" || true); do
+    if [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == "$PWD" ]] || grep -qa -- "$PWD/.data" "/proc/$pid/cmdline" 2>/dev/null; then
+      left+="$(ps -o pid=,args= -p "$pid")"$'\n'
+    fi
+  done
   if [[ -n $left ]]; then echo "start-smoke: processes left after SIGINT:"; echo "$left"; exit 1; fi
   grep -q "ordersource: stopped" "$log" || { cat "$log"; echo "start-smoke: no clean stop message"; exit 1; }
 }
