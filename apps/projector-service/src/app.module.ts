@@ -1,12 +1,14 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ApiKeyRing, Logger, PlatformModule, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
-import { RebuildController } from './rebuild/rebuild.controller';
+import { REBUILDER, RebuildController } from './rebuild/rebuild.controller';
+import type { Rebuilder } from './rebuild/rebuild-port';
 
 export interface ProjectorServiceDependencies {
   logger: Logger;
   metrics: ServiceMetrics;
   apiKeys: ApiKeyRing;
   readiness: ReadinessCheck[];
+  rebuilder: Rebuilder;
   /** Stops the workers, then closes the stores. */
   onShutdown: () => Promise<void>;
 }
@@ -27,7 +29,7 @@ export class ProjectorServiceModule {
         PlatformModule.forRoot({ logger: deps.logger, metrics: deps.metrics, apiKeys: deps.apiKeys, readiness: { provide: READINESS_CHECKS, useValue: deps.readiness } }),
       ],
       controllers: [RebuildController],
-      providers: [{ provide: 'ProjectorShutdown', useFactory: () => new ShutdownHook(deps.onShutdown) }],
+      providers: [{ provide: 'ProjectorShutdown', useFactory: () => new ShutdownHook(deps.onShutdown) }, { provide: REBUILDER, useValue: deps.rebuilder }],
     };
   }
 }

@@ -8,6 +8,8 @@ import { Logger, OrdersourceConfig, counter, createHttpApp, createLogger, create
 import { ProjectorServiceModule } from './app.module';
 import { ProjectionWorker } from './projections/projection-worker';
 import { StatusPublisher } from './projections/status-publisher';
+import { PausableSubscriptions, Rebuilder, openRebuildStore, rebuildMigrations } from './rebuild/rebuild-port';
+import { rebuildStatusOf, resumeUnfinishedRebuilds } from './rebuild/rebuild-status';
 
 export interface RunningProjectorService {
   app: NestFastifyApplication;
@@ -29,7 +31,7 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
   const database = await openEventStoreDatabase({
     url: config.databaseUrl,
     chainKey,
-    extraMigrations: [...personalDataMigrations, ...messagingMigrations, ...readModelMigrations, ...projectionStatusMigrations],
+    extraMigrations: [...personalDataMigrations, ...messagingMigrations, ...readModelMigrations, ...projectionStatusMigrations, ...rebuildMigrations],
     poolSize: 10,
     logger,
   });
@@ -53,12 +55,19 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
       source = new KafkaSubscriptions({ kafka, registry: metrics.registry, logger });
     }
     const applied = counter(metrics, 'ordersource_projection_events_total', 'Events applied to a view, by projection', ['projection']);
-    const workers = Object.values(projections).map((projection) => new ProjectionWorker({ projection, source, readStore, eventStore, applied, logger }));
+    // Live batches run under the view's pause lock, so a rebuild can hold them for its swap.
+    const liveSource = new PausableSubscriptions(source, database.pool);
+    const workers = Object.values(projections).map((projection) => new ProjectionWorker({ projection, source: liveSource, readStore, eventStore, applied, logger }));
     for (const worker of workers) await worker.start();
     closers.push(async () => {
       for (const worker of workers) await worker.stop();
     });
-    const status = new StatusPublisher(workers, readStore, new ProjectionStatusStore(database.pool), metrics.registry, logger);
+    const rebuildStore = await openRebuildStore(config.profile, { pool: database.pool, mongoUrl: config.mongoUrl });
+    closers.push(() => rebuildStore.close());
+    const rebuilder = new Rebuilder({ pool: database.pool, url: config.databaseUrl, store: rebuildStore, eventStore, source, log: (message, fields) => logger.info(fields, message) });
+    closers.push(() => rebuilder.close());
+    await resumeUnfinishedRebuilds(rebuilder, (fields, message) => logger.warn(fields, message));
+    const status = new StatusPublisher(workers, readStore, new ProjectionStatusStore(database.pool), metrics.registry, logger, rebuildStatusOf(rebuilder));
     status.start();
     closers.push(async () => status.stop());
 
@@ -68,6 +77,7 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
         logger,
         metrics,
         apiKeys,
+        rebuilder,
         readiness: [
           { name: 'postgres', check: async () => void (await database.pool.query('SELECT 1')) },
           { name: 'read-store', check: async () => void (await readStore.generations('order-tracking')) },

@@ -1,27 +1,68 @@
-import { Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, ProblemError } from '@ordersource/platform';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, bodyValidator, problems } from '@ordersource/platform';
+import { RebuildConflictError, type RebuildProgress, type Rebuilder } from './rebuild-port';
 
-/** API.md's rebuild routes; the rebuild itself is issue 7. Until it lands they say so plainly. */
+export const REBUILDER = Symbol('REBUILDER');
+
+const rebuildBody = bodyValidator<{ verifyOnly?: boolean }>({
+  type: 'object',
+  additionalProperties: false,
+  properties: { verifyOnly: { type: 'boolean' } },
+});
+
+/**
+ * API.md's rebuild routes (issue 7): a rebuild runs in the background beside the live view;
+ * POST answers as soon as it holds the view's cluster-wide lock, GET reports its progress.
+ */
 @ApiTags('rebuild')
 @ApiBearerAuth()
 @Controller('projections')
 export class RebuildController {
+  constructor(@Inject(REBUILDER) private readonly rebuilder: Rebuilder) {}
+
   @Post(':name/rebuild')
   @Access('admin')
-  @ApiOperation({ summary: 'Rebuild a view beside the live one, diff, then swap (not available yet)' })
-  start(@Param('name') name: string): never {
-    throw notImplemented(name);
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Rebuild a view from the log beside the live one, diff it, then swap it in (or only verify)' })
+  @ApiBody({ required: false, schema: { type: 'object', properties: { verifyOnly: { type: 'boolean' } }, additionalProperties: false } })
+  async start(@Param('name') name: string, @Body() body: unknown): Promise<{ rebuildId: string }> {
+    this.knownView(name);
+    const { verifyOnly } = rebuildBody(body);
+    try {
+      const started = await this.rebuilder.start(name, { verifyOnly });
+      return { rebuildId: started.rebuildId };
+    } catch (error) {
+      if (error instanceof RebuildConflictError) throw problems.conflict('rebuild-running', `A rebuild of ${name} is already running.`);
+      throw error;
+    }
   }
 
   @Get(':name/rebuild')
   @Access('admin')
-  @ApiOperation({ summary: "A rebuild's progress (not available yet)" })
-  progress(@Param('name') name: string): never {
-    throw notImplemented(name);
+  @ApiOperation({ summary: "The latest rebuild's progress: processed, total, events/s, ETA, and its diff once verified" })
+  async progress(@Param('name') name: string) {
+    this.knownView(name);
+    const progress = await this.rebuilder.status(name);
+    if (!progress) throw problems.notFound('no-rebuild', `${name} has not been rebuilt yet.`);
+    return answer(progress);
+  }
+
+  private knownView(name: string): void {
+    if (!this.rebuilder.views.includes(name)) throw problems.notFound('unknown-projection', `There is no projection named ${JSON.stringify(name).slice(0, 80)}.`);
   }
 }
 
-function notImplemented(name: string): ProblemError {
-  return new ProblemError(501, 'rebuild-not-available', 'Not implemented', `Rebuilding ${name} is not available in this version.`);
+function answer(progress: RebuildProgress) {
+  return {
+    rebuildId: progress.rebuildId,
+    status: progress.status,
+    processed: progress.processed,
+    total: progress.total,
+    eventsPerSecond: progress.eventsPerSecond,
+    etaSeconds: progress.etaSeconds,
+    ...(progress.differences !== undefined ? { differences: progress.differences, differingIds: progress.differingIds ?? [] } : {}),
+  };
 }
+
+
