@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -14,14 +14,14 @@ export interface DatabaseProcess {
  */
 export function startDatabaseProcess(root: string, dataDir: string): Promise<DatabaseProcess> {
   const cli = join(root, 'libs/platform/src/embedded-postgres/embedded-postgres.cli.ts');
-  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', cli, 'start', dataDir], {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', cli, 'start', dataDir], {
     cwd: root,
     detached: true,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => {
+    createInterface({ input: child.stdout }).once('line', (line) => {
       const { url, started } = JSON.parse(line) as { url: string; started: boolean };
       child.removeAllListeners('exit');
       resolve({
@@ -31,7 +31,7 @@ export function startDatabaseProcess(root: string, dataDir: string): Promise<Dat
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done();
             child.once('exit', () => done());
-            child.stdin!.end();
+            child.stdin.end();
           }),
       });
     });

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 // Test support in a test file: the root depConstraints do not yet exempt *.int-spec.ts.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase } from '@ordersource/testing/postgres';
 import { createPersonalDataVault } from './create-personal-data-vault';
 import { ERASED } from './envelope';

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { EventStore } from '@ordersource/event-store';
 import { Access, bodyValidator, queryValidator } from '@ordersource/platform';
@@ -48,6 +48,7 @@ export class AdminController {
   }
 
   @Post('customers/:customerId/forget')
+  @HttpCode(200)
   @Access('admin')
   @ApiOperation({ summary: "Erase a customer's personal data (crypto-shredding): views then show \"[erased]\"" })
   async forget(@Param('customerId') customerId: string) {

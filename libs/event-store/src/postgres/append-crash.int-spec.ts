@@ -1,5 +1,4 @@
 // Test support in a test file: the root depConstraints do not yet exempt *.int-spec.ts.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

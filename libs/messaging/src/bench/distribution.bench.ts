@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { openEventStoreDatabase, PostgresEventStore, type EventStore } from '@ordersource/event-store';
+import { startKafkaTestBroker } from '@ordersource/testing/kafka-broker';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Registry } from 'prom-client';
@@ -109,8 +110,6 @@ async function measureLag(store: EventStore, source: SubscriptionSource): Promis
 async function startBroker(): Promise<{ brokers: string[]; stop(): Promise<void> }> {
   if (process.env.KAFKA_BROKERS) return { brokers: process.env.KAFKA_BROKERS.split(','), stop: async () => undefined };
   // The bench is a tool, not a service: without a Kafka it runs on the in-memory test broker.
-  // eslint-disable-next-line @nx/enforce-module-boundaries
-  const { startKafkaTestBroker } = await import('@ordersource/testing/kafka-broker');
   return startKafkaTestBroker();
 }
 

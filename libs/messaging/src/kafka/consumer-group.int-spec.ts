@@ -1,8 +1,6 @@
 import type { EventMessage } from '@ordersource/contracts';
 import { openEventStoreDatabase, PostgresEventStore, type EventStoreDatabase } from '@ordersource/event-store';
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startKafkaTestBroker, type KafkaTestBroker } from '@ordersource/testing/kafka-broker';
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';

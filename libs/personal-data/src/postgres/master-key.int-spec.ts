@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '@ordersource/platform';
 // Test support in a test file: the root depConstraints do not yet exempt *.int-spec.ts.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase } from '@ordersource/testing/postgres';
 import { createPersonalDataVault } from '../create-personal-data-vault';
 import { openVaultDatabase, type VaultDatabase } from '../specs/support/vault-database';

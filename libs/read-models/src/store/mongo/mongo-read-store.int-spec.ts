@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test support, imported by a test only
 import { startMongoTestServer } from '@ordersource/testing/mongo-server';
 import { readModelViews } from '../../projections';
 import { readStoreContract } from '../read-store.contract';

@@ -1,5 +1,4 @@
 import { openEventStoreDatabase, type EventStoreDatabase } from '@ordersource/event-store';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test support, imported by a test only
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { readModelViews } from '../../projections';
 import { readStoreContract } from '../read-store.contract';
