@@ -1,7 +1,7 @@
 /**
  * `npm run demo` (issue 8): drives realistic orders through the command API, then checks every
  * order's views against its command results. With `--rate` it is the end-to-end benchmark.
- * See `--help` and tools/demo/README in the usage text.
+ * `--help` prints the usage (args.ts).
  */
 import { SingleBar } from 'cli-progress';
 import { DemoArgs, parseArgs, usage } from './args';
