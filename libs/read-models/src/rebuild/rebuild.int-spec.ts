@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { EventStoreDatabase, JsonObject, PostgresEventStore } from '@ordersource/event-store';
 import { PostgresLogSubscriptions } from '@ordersource/messaging';
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { projections } from '../projections';
 import type { Projection } from '../projections/projection';
