@@ -16,7 +16,6 @@ import { canonicalJson, eventHashFromCanonical, headHmac } from './hashing';
 import { assertExpectedVersion, assertPayloadSize, assertStreamId, validateEvents } from './validation';
 
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-const NOW_MILLIS = `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 export interface AppendContext {
   pool: Pool;
@@ -50,20 +49,24 @@ export async function appendToStream(
   let open = false;
   let broken: Error | undefined;
   try {
-    const lead = ['BEGIN'];
+    // The stream lock comes first: it is this transaction's first write, so its transaction id
+    // is taken while it queues for the stream, and ids follow version order within a stream
+    // (readAll's total order is by transaction id; writing the idempotency row first let a
+    // later version get the smaller id). The record time is read only once the lock is held.
+    const lead = ['BEGIN', lockStreamSql(streamId, expected), recordedAtSql(streamId)];
     if (idempotency) lead.push(claimIdempotencySql(idempotency));
-    lead.push(lockStreamSql(streamId, expected));
     open = true;
     const leadResults = (await client.query(lead.join(';\n'))) as unknown as QueryResult[];
     if (idempotency) {
-      const repeat = repeatedAnswer(idempotency, leadResults[1].rows[0]);
+      const repeat = repeatedAnswer(idempotency, leadResults[3].rows[0]);
       if (repeat) {
         await rollback(client);
         open = false;
         return repeat;
       }
     }
-    const head = leadResults[leadResults.length - 1].rows[0] as { version: number; head_hash: string | null; recorded_at: string } | undefined;
+    const locked = leadResults[1].rows[0] as { version: number; head_hash: string | null } | undefined;
+    const head = locked && { ...locked, recorded_at: (leadResults[2].rows[0] as { recorded_at: string }).recorded_at };
     if (!head || !versionMatches(expected, head.version)) {
       const actual = head ? head.version : await currentVersion(client, streamId);
       await rollback(client);
@@ -77,7 +80,7 @@ export async function appendToStream(
     validated.forEach(({ event, eventId }, index) => {
       const version = head.version + index + 1;
       const fields = { streamId, version, type: event.type, schemaVersion: event.schemaVersion, occurredAt: event.occurredAt, recordedAt: head.recorded_at, previousHash };
-      const hash = eventHashFromCanonical(fields, payloads[index].data, payloads[index].metadata);
+      const hash = eventHashFromCanonical({ eventId, ...fields }, payloads[index].data, payloads[index].metadata);
       rows.push(
         `(${lit(eventId)},${lit(streamId)},${version},${lit(event.type)},${event.schemaVersion},${lit(payloads[index].data)},` +
           `${lit(payloads[index].metadata)},${lit(event.occurredAt)},${lit(head.recorded_at)},${previousHash === null ? 'NULL' : lit(previousHash)},${lit(hash)})`,
@@ -90,7 +93,7 @@ export async function appendToStream(
       `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at, recorded_at, previous_hash, hash)
        VALUES ${rows.join(',')} RETURNING version, position`,
       `UPDATE streams SET version = ${version}, head_hash = ${lit(previousHash as string)},
-       head_hmac = ${lit(headHmac(context.chainKey, streamId, version, previousHash))}, updated_at = now()
+       head_hmac = ${lit(headHmac(context.chainKey, streamId, version, previousHash))}, updated_at = ${lit(head.recorded_at)}
        WHERE stream_id = ${lit(streamId)}`,
     ];
     if (!idempotency) tail.push('COMMIT');
@@ -124,17 +127,28 @@ function versionMatches(expected: ExpectedVersion, actual: number): boolean {
 }
 
 /**
- * Locks the stream row (creating it when the expected version allows) and returns its head and
- * the transaction time; no row back means the stream is not in the expected state. The upsert
- * is only for 'any': it writes a row version even when the stream exists, which the
- * lighter lock of the other forms avoids.
+ * Locks the stream row (creating it when the expected version allows) and returns its head; no
+ * row back means the stream is not in the expected state. The upsert is only for 'any': it
+ * writes a row version even when the stream exists, which the lighter lock of the other forms
+ * avoids.
  */
 function lockStreamSql(streamId: string, expected: ExpectedVersion): string {
-  const returning = `RETURNING s.version, s.head_hash, ${NOW_MILLIS} AS recorded_at`;
+  const returning = 'RETURNING s.version, s.head_hash';
   const insert = `INSERT INTO streams AS s (stream_id, version) VALUES (${lit(streamId)}, 0) ON CONFLICT (stream_id)`;
-  if (expected === 'any') return `${insert} DO UPDATE SET updated_at = now() ${returning}`;
+  if (expected === 'any') return `${insert} DO UPDATE SET stream_id = s.stream_id ${returning}`;
   if (expected === 'no_stream' || expected === 0) return `${insert} DO NOTHING ${returning}`;
-  return `SELECT s.version, s.head_hash, ${NOW_MILLIS} AS recorded_at FROM streams s WHERE s.stream_id = ${lit(streamId)} FOR UPDATE`;
+  return `SELECT s.version, s.head_hash FROM streams s WHERE s.stream_id = ${lit(streamId)} FOR UPDATE`;
+}
+
+/**
+ * recordedAt, read after the stream lock is held (a statement of its own, so never evaluated
+ * before a lock wait) and never before the stream's previous append (streams.updated_at holds
+ * it): within a stream, recordedAt never decreases with version, so "as of" a time is always a
+ * prefix of the stream, even across clock steps.
+ */
+function recordedAtSql(streamId: string): string {
+  const previous = `(SELECT updated_at FROM streams WHERE stream_id = ${lit(streamId)})`;
+  return `SELECT to_char(GREATEST(clock_timestamp(), ${previous}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at`;
 }
 
 async function currentVersion(client: PoolClient, streamId: string): Promise<number> {

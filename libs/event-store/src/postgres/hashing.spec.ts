@@ -1,6 +1,7 @@
 import { eventHash, eventHashFromCanonical, canonicalJson, headHmac, type HashedFields } from './hashing';
 
 const fields: HashedFields = {
+  eventId: '0b5e7e0c-9a53-4a55-8d62-3d3c8d0c5a11',
   streamId: 'order-1',
   version: 2,
   type: 'ItemAdded',
@@ -23,7 +24,7 @@ describe('event hashing', () => {
   it('does not depend on key order but on every stored field', () => {
     const reordered = { ...fields, data: Object.fromEntries(Object.entries(fields.data).reverse()) };
     expect(eventHash(reordered)).toBe(eventHash(fields));
-    for (const change of [{ version: 3 }, { type: 'ItemRemoved' }, { recordedAt: '2026-01-02T03:04:06.001Z' }, { previousHash: null }, { data: { z: 2 } }]) {
+    for (const change of [{ eventId: '1b5e7e0c-9a53-4a55-8d62-3d3c8d0c5a11' }, { version: 3 }, { type: 'ItemRemoved' }, { recordedAt: '2026-01-02T03:04:06.001Z' }, { previousHash: null }, { data: { z: 2 } }]) {
       expect(eventHash({ ...fields, ...change })).not.toBe(eventHash(fields));
     }
   });

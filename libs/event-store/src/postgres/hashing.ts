@@ -8,6 +8,8 @@ import canonicalize from 'canonicalize';
 import type { JsonObject } from '../event-store.port';
 
 export interface HashedFields {
+  /** Covered too: an event's id is what consumers deduplicate and cite, so it must not move. */
+  eventId: string;
   streamId: string;
   version: number;
   type: string;
@@ -21,8 +23,8 @@ export interface HashedFields {
 
 /** The reference definition, used by verifyIntegrity. */
 export function eventHash(fields: HashedFields): string {
-  const { streamId, version, type, schemaVersion, data, metadata, occurredAt, recordedAt, previousHash } = fields;
-  const canonical = canonicalize({ streamId, version, type, schemaVersion, data, metadata, occurredAt, recordedAt, previousHash });
+  const { eventId, streamId, version, type, schemaVersion, data, metadata, occurredAt, recordedAt, previousHash } = fields;
+  const canonical = canonicalize({ eventId, streamId, version, type, schemaVersion, data, metadata, occurredAt, recordedAt, previousHash });
   if (canonical === undefined) throw new Error('event is not canonicalisable');
   return sha256(canonical);
 }
@@ -34,7 +36,7 @@ export function eventHash(fields: HashedFields): string {
  */
 export function eventHashFromCanonical(fields: Omit<HashedFields, 'data' | 'metadata'>, dataJson: string, metadataJson: string): string {
   const text =
-    `{"data":${dataJson},"metadata":${metadataJson},"occurredAt":${JSON.stringify(fields.occurredAt)}` +
+    `{"data":${dataJson},"eventId":${JSON.stringify(fields.eventId)},"metadata":${metadataJson},"occurredAt":${JSON.stringify(fields.occurredAt)}` +
     `,"previousHash":${fields.previousHash === null ? 'null' : JSON.stringify(fields.previousHash)}` +
     `,"recordedAt":${JSON.stringify(fields.recordedAt)},"schemaVersion":${fields.schemaVersion}` +
     `,"streamId":${JSON.stringify(fields.streamId)},"type":${JSON.stringify(fields.type)},"version":${fields.version}}`;

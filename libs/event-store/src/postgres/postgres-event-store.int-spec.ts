@@ -1,4 +1,3 @@
-// Test support in a test file: the root depConstraints do not yet exempt *.int-spec.ts.
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { Client } from 'pg';
 import { eventually } from '../contract/fixtures';
