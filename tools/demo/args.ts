@@ -1,6 +1,7 @@
 /** `npm run demo -- [options]`: the command line. */
 export interface DemoArgs {
   orders: number;
+  /** Orders in flight at most (default 16; 64 in the benchmark, so arrivals are not held back). */
   concurrency: number;
   seed: number;
   /** Open-loop benchmark: commands per second; with `duration`. */
@@ -19,7 +20,7 @@ order's views against its command results. Keys: DEMO_ADMIN_KEY / DEMO_OPERATOR_
 When nothing answers at COMMAND_URL, an embedded stack is started for the run and stopped after.
 
   --orders N        orders to drive (default 200)
-  --concurrency N   orders in flight at once (default 16)
+  --concurrency N   orders in flight at once (default 16; with --rate 64)
   --seed N          scenario seed: the same seed generates the same orders (default: random)
   --rate R          end-to-end benchmark: open loop at R commands/s (new orders arrive at a
                     fixed rate, each order's commands follow), reporting latency and projection lag
@@ -62,5 +63,6 @@ export function parseArgs(argv: readonly string[]): DemoArgs {
     }
   }
   if (args.duration !== undefined && args.rate === undefined) throw new Error('--duration needs --rate');
+  if (args.rate !== undefined && !argv.some((arg) => arg.startsWith('--concurrency'))) args.concurrency = 64;
   return args;
 }
