@@ -13,6 +13,7 @@ import { benchProjections } from '@ordersource/read-models/bench';
 import { startEmbeddedPostgres } from '@ordersource/platform';
 import { startMongoTestServer } from '@ordersource/testing/mongo-server';
 import { BenchTable, markdownTable } from './bench-table';
+import { benchEndToEnd } from '../demo/e2e.bench';
 import { benchCommands } from './commands.bench';
 import { benchQueries } from './queries.bench';
 
@@ -35,6 +36,7 @@ const sections: Record<string, Section> = {
       await mongo.stop();
     }
   },
+  e2e: async (target) => [await benchEndToEnd({ serverUrl: target.url, target: target.label })],
 };
 
 async function main(): Promise<void> {

@@ -66,6 +66,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return { url: urlFor(port), port, started: true, stop: () => server.stop() };
 }
 
+/** The URL of an embedded server running in `dataDir` (e.g. the one `npm start` runs), if any. */
+export function runningEmbeddedPostgresUrl(dataDir: string): string | undefined {
+  const port = liveServerIn(resolve(dataDir));
+  return port === undefined ? undefined : urlFor(port);
+}
+
 function urlFor(port: number): string {
   return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
 }
