@@ -1,7 +1,7 @@
-import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventStore, IdempotencyStore } from '@ordersource/event-store';
-import { ApiKeyRing, Logger, PlatformModule, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
+import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
 import { AdminController } from './admin/admin.controller';
 import { CUSTOMER_FORGETTER, CustomerForgetter } from './admin/customer-forgetter';
 import { AuthorizePaymentHandler } from './orders/authorize-payment/authorize-payment';
@@ -32,15 +32,6 @@ export interface CommandServiceDependencies {
   onShutdown: () => Promise<void>;
 }
 
-const SHUTDOWN = Symbol('Shutdown');
-
-class ShutdownHook implements OnApplicationShutdown {
-  constructor(private readonly close: () => Promise<void>) {}
-  onApplicationShutdown(): Promise<void> {
-    return this.close();
-  }
-}
-
 @Module({})
 export class CommandServiceModule {
   static forRoot(deps: CommandServiceDependencies): DynamicModule {
@@ -62,7 +53,7 @@ export class CommandServiceModule {
         { provide: PERSONAL_DATA, useValue: deps.personalData },
         { provide: CUSTOMER_FORGETTER, useValue: deps.personalData },
         { provide: COMMAND_SETTINGS, useValue: deps.settings },
-        { provide: SHUTDOWN, useFactory: () => new ShutdownHook(deps.onShutdown) },
+        closeOnShutdown(deps.onShutdown),
         CommandMetrics,
         CommandRunner,
         OrderCommandExecutor,

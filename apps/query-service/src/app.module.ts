@@ -1,6 +1,6 @@
-import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ReadStore } from '@ordersource/read-models';
-import { ApiKeyRing, Logger, PlatformModule, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
+import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
 import { AuditController } from './audit/audit.controller';
 import { OrderHistory } from './orders/order-history';
 import { OrdersController } from './orders/orders.controller';
@@ -22,13 +22,6 @@ export interface QueryServiceDependencies {
   onShutdown: () => Promise<void>;
 }
 
-class ShutdownHook implements OnApplicationShutdown {
-  constructor(private readonly close: () => Promise<void>) {}
-  onApplicationShutdown(): Promise<void> {
-    return this.close();
-  }
-}
-
 @Module({})
 export class QueryServiceModule {
   static forRoot(deps: QueryServiceDependencies): DynamicModule {
@@ -48,7 +41,7 @@ export class QueryServiceModule {
         { provide: OPENER, useValue: deps.opener },
         { provide: PROJECTION_STATUS, useValue: deps.projectionStatus },
         { provide: QUERY_SETTINGS, useValue: deps.settings },
-        { provide: 'QueryServiceShutdown', useFactory: () => new ShutdownHook(deps.onShutdown) },
+        closeOnShutdown(deps.onShutdown),
         ReadAccess,
         OrderHistory,
       ],

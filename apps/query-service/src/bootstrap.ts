@@ -3,7 +3,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { openEventStoreDatabase } from '@ordersource/event-store';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
 import { ProjectionStatusStore, openReadStore, projectionStatusMigrations, readModelMigrations } from '@ordersource/read-models';
-import { Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
+import { Closers, Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
 import { QueryServiceModule } from './app.module';
 
 export interface RunningQueryService {
@@ -27,14 +27,13 @@ export async function startQueryService(config: OrdersourceConfig & { databaseUr
     poolSize: 20,
     logger,
   });
-  const closers: (() => Promise<void>)[] = [() => database.close()];
-  const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'close failed'));
-  };
+  const closers = new Closers(logger);
+  closers.add(() => database.close());
+  const closeAll = () => closers.closeAll();
   try {
     const opener = await createPersonalDataVault({ dataSource: database.dataSource, masterKey });
     const readStore = await openReadStore(config.profile, { pool: database.pool, mongoUrl: config.mongoUrl });
-    closers.push(() => readStore.close());
+    closers.add(() => readStore.close());
     const metrics = createServiceMetrics('query-service');
     const app = await createHttpApp({
       service: 'query-service',

@@ -1,4 +1,4 @@
-import { JsonObject } from '@ordersource/event-store';
+import type { ProjectionStatus } from '@ordersource/read-models';
 
 export const READ_STORE = Symbol('ReadStore');
 export const OPENER = Symbol('PersonalDataOpener');
@@ -10,14 +10,6 @@ export interface PersonalDataOpener {
   openEvents<E extends { readonly type: string; readonly data: object }>(events: readonly E[]): Promise<E[]>;
 }
 
-export interface ProjectionStatus {
-  name: string;
-  version: number;
-  status: 'live' | 'rebuilding' | 'stalled';
-  lagEvents: number;
-  lagSeconds: number;
-  rebuild?: JsonObject;
-}
 
 /** Where the projector publishes each view's status (API.md GET /projections). */
 export interface ProjectionStatusSource {

@@ -13,3 +13,4 @@ export * from './metrics/metrics';
 export * from './platform.module';
 export * from './platform.tokens';
 export * from './service/run-service';
+export * from './service/shutdown';
