@@ -25,6 +25,8 @@ export interface RebuildRunContext {
   projection: Projection;
   lock: RebuildLock;
   batchSize: number;
+  /** Slices of a batch applied concurrently. */
+  parallelism: number;
   diffCap: number;
   pollMs: number;
   log: (message: string, fields: Record<string, unknown>) => void;
@@ -104,6 +106,7 @@ export class RebuildRun {
       await context.pool.query('UPDATE rebuilds SET log_bound = $2::xid8 WHERE rebuild_id = $1', [record.rebuildId, later.bound]);
       await this.waitUntil(() => this.processed >= this.total);
       await this.saveProgress();
+      context.log('rebuild caught up with the log', { view, rebuildId: record.rebuildId, processed: this.processed });
       await this.setStatus('verifying');
       const generations = await context.store.generations(view);
       this.diff = await diffGenerations(context.store, context.projection.view, generations.active, generation, { cap: context.diffCap });
@@ -152,9 +155,15 @@ export class RebuildRun {
   private async apply(batch: readonly EventMessage[]): Promise<void> {
     if (this.failure) return;
     try {
-      const events = batch.map(toRecordedEvent);
-      const stats = await runProjection(this.context.projection, this.context.store, events, { generation: this.record.generation });
-      for (const gap of stats.gaps) await this.closeGap(gap.orderId, gap.expected, events);
+      // Orders are independent: a batch is applied in a few slices by order at once, so the
+      // read store's round trips overlap (the subscription itself hands batches one at a time).
+      const slices = sliceByOrder(batch.map(toRecordedEvent), this.context.parallelism);
+      await Promise.all(
+        slices.map(async (events) => {
+          const stats = await runProjection(this.context.projection, this.context.store, events, { generation: this.record.generation });
+          for (const gap of stats.gaps) await this.closeGap(gap.orderId, gap.expected, events);
+        }),
+      );
       this.processed += batch.length;
       if (this.processed > this.total && this.status === 'running') this.total = this.processed;
       await this.saveProgress();
@@ -200,6 +209,21 @@ export class RebuildRun {
     this.subscription = undefined;
     await subscription?.stop().catch(() => undefined);
   }
+}
+
+function sliceByOrder(events: RecordedEvent[], slices: number): RecordedEvent[][] {
+  if (slices <= 1) return [events];
+  const out: RecordedEvent[][] = Array.from({ length: slices }, () => []);
+  const slot = new Map<string, number>();
+  for (const event of events) {
+    let index = slot.get(event.streamId);
+    if (index === undefined) {
+      index = slot.size % slices;
+      slot.set(event.streamId, index);
+    }
+    out[index].push(event);
+  }
+  return out.filter((slice) => slice.length > 0);
 }
 
 function toRecordedEvent(message: EventMessage): RecordedEvent {

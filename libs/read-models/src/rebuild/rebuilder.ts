@@ -36,8 +36,10 @@ export interface RebuilderOptions {
   source: SubscriptionSource;
   /** Default: the projections of this code version; a test may pass a fixed or buggy one. */
   projections?: Readonly<Record<string, Projection>>;
-  /** Events per handler call of the rebuild subscription; default 1000. */
+  /** Events per handler call of the rebuild subscription; default 2000. */
   batchSize?: number;
+  /** Slices of a batch applied at once (distinct orders); default 3. */
+  parallelism?: number;
   /** Most differing ids kept; default 100. */
   diffCap?: number;
   pollMs?: number;
@@ -89,7 +91,8 @@ export class Rebuilder {
           records: this.records,
           projection,
           lock,
-          batchSize: this.options.batchSize ?? 1000,
+          batchSize: this.options.batchSize ?? 2000,
+          parallelism: this.options.parallelism ?? 3,
           diffCap: this.options.diffCap ?? 100,
           pollMs: this.options.pollMs ?? 50,
           log: this.options.log ?? (() => undefined),

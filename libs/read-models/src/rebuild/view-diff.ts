@@ -74,7 +74,7 @@ function sameHashes(a: string[], b: string[]): boolean {
 }
 
 /** One generation's documents grouped by order, in order id order; each group's hashes sorted. */
-async function* orderGroups(store: ReadStore, view: string, collection: CollectionDefinition, generation: number, pageSize = 500, counted: () => void): AsyncGenerator<OrderGroup> {
+async function* orderGroups(store: ReadStore, view: string, collection: CollectionDefinition, generation: number, pageSize = 1000, counted: () => void): AsyncGenerator<OrderGroup> {
   let current: OrderGroup | undefined;
   let cursor: string | undefined;
   do {

@@ -1,0 +1,129 @@
+/**
+ * `npm run bench` section `rebuild` (issue 7): how fast a view is rebuilt from the log, end to
+ * end (subscription from the start of the log into a shadow, catch-up, online diff, swap),
+ * per read-store adapter, beside a floor measured in the same run on the same server: plain
+ * 100-row batched INSERTs of a jsonb document, the least any batch of view writes can cost.
+ */
+import { randomBytes } from 'node:crypto';
+import { openEventStoreDatabase, PostgresEventStore } from '@ordersource/event-store';
+import { messagingMigrations, PostgresLogSubscriptions } from '@ordersource/messaging';
+import { MongoClient } from 'mongodb';
+import { Client } from 'pg';
+import { MongoReadStore } from '../../store/mongo/mongo-read-store';
+import { readModelMigrations } from '../../store/postgres/migrations';
+import { PostgresReadStore } from '../../store/postgres/postgres-read-store';
+import type { ReadStore } from '../../store/read-store.port';
+import { Rebuilder } from '../rebuilder';
+import { rebuildMigrations } from '../rebuild-migrations';
+import { rebuildViews } from '../rebuild-views';
+import { appendOrderHistories } from '../testing/rebuild-fixtures';
+
+export interface BenchRow {
+  name: string;
+  unit: string;
+  value: number;
+  floor?: number;
+  ratio?: number;
+}
+
+export interface RebuildBenchSection {
+  section: 'rebuild';
+  rows: BenchRow[];
+}
+
+const BATCH = 100;
+const VIEW = 'order-tracking';
+
+/** `orders` orders of 1-7 events each (about 4 per order); default 5,000. */
+export async function benchRebuild(serverUrl: string, mongoUrl?: string, options: { orders?: number } = {}): Promise<RebuildBenchSection> {
+  const scratch = await scratchDatabase(serverUrl);
+  const rows: BenchRow[] = [];
+  try {
+    const database = await openEventStoreDatabase({ url: scratch.url, chainKey: randomBytes(24).toString('hex'), extraMigrations: [...messagingMigrations, ...readModelMigrations, ...rebuildMigrations] });
+    try {
+      const eventStore = new PostgresEventStore(database);
+      await appendOrderHistories(eventStore, options.orders ?? 5000);
+      const { rows: counted } = await database.pool.query<{ n: string }>('SELECT count(*) AS n FROM events');
+      const events = Number(counted[0].n);
+      const floor = await rawInsertFloor(scratch.url, events);
+      const source = new PostgresLogSubscriptions({ store: eventStore, database, url: scratch.url, pollMs: 100 });
+      const rebuild = async (store: ReadStore, adapter: string) => {
+        const rebuilder = new Rebuilder({ pool: database.pool, url: scratch.url, store, eventStore, source, pollMs: 10 });
+        const started = process.hrtime.bigint();
+        const record = await (await rebuilder.start(VIEW)).done;
+        if (record.status !== 'swapped') throw new Error(`bench rebuild ended ${record.status}: ${record.error}`);
+        const endToEnd = record.processed / seconds(started);
+        // The replay rate is the row's own figure (log into the shadow, until caught up); end to
+        // end adds the shadow's creation, the online diff of both generations and the swap.
+        rows.push(row(`rebuild ${VIEW}: replay, ${adapter}`, record.eventsPerSecond, floor));
+        rows.push(row(`rebuild ${VIEW}: end to end (replay, diff, swap), ${adapter}`, endToEnd, floor));
+      };
+      const postgres = new PostgresReadStore(database.pool, rebuildViews);
+      await postgres.ensureViews();
+      await rebuild(postgres, 'PostgreSQL log -> PostgreSQL JSONB');
+      if (mongoUrl) {
+        const client = await new MongoClient(mongoUrl).connect();
+        const db = client.db(`os_bench_rebuild_${randomBytes(4).toString('hex')}`);
+        try {
+          const mongo = new MongoReadStore(db, rebuildViews);
+          await mongo.ensureViews();
+          await rebuild(mongo, 'PostgreSQL log -> MongoDB');
+        } finally {
+          await db.dropDatabase();
+          await client.close();
+        }
+      }
+      rows.push({ name: 'floor: raw pg 100-row batched jsonb inserts', unit: 'rows/s', value: Math.round(floor) });
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await scratch.drop();
+  }
+  return { section: 'rebuild', rows };
+}
+
+function row(name: string, value: number, floor: number): BenchRow {
+  return { name, unit: 'events/s', value: Math.round(value), floor: Math.round(floor), ratio: Number((value / floor).toFixed(3)) };
+}
+
+async function rawInsertFloor(url: string, count: number): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE TABLE bench_floor (id text PRIMARY KEY, doc jsonb NOT NULL)');
+    const started = process.hrtime.bigint();
+    for (let start = 0; start < count; start += BATCH) {
+      const size = Math.min(BATCH, count - start);
+      const values = Array.from({ length: size }, (_, index) => `($${index * 2 + 1}, $${index * 2 + 2}::jsonb)`);
+      const parameters = Array.from({ length: size }, (_, index) => [`row-${start + index}`, JSON.stringify({ n: start + index, status: 'PLACED' })]).flat();
+      await client.query(`INSERT INTO bench_floor (id, doc) VALUES ${values.join(', ')}`, parameters);
+    }
+    return count / seconds(started);
+  } finally {
+    await client.end();
+  }
+}
+
+function seconds(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `os_bench_rebuild_${randomBytes(6).toString('hex')}`;
+  await admin(serverUrl, `CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
+async function admin(serverUrl: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
