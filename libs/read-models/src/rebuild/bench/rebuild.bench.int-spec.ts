@@ -1,6 +1,6 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test support, imported by a test only
+ 
 import { startMongoTestServer } from '@ordersource/testing/mongo-server';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test support, imported by a test only
+ 
 import { testServerUrl } from '@ordersource/testing/postgres';
 import { benchRebuild } from './rebuild.bench';
 
