@@ -1,6 +1,5 @@
- 
 import { startMongoTestServer } from '@ordersource/testing/mongo-server';
- 
+
 import { testServerUrl } from '@ordersource/testing/postgres';
 import { benchRebuild } from './rebuild.bench';
 
