@@ -1,5 +1,4 @@
 import { startMongoTestServer } from '@ordersource/testing/mongo-server';
-
 import { testServerUrl } from '@ordersource/testing/postgres';
 import { benchRebuild } from './rebuild.bench';
 
