@@ -109,6 +109,11 @@ export class RebuildRecords {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
+  async latestSwapped(view: string): Promise<RebuildRecord | undefined> {
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM rebuilds WHERE view = $1 AND status = 'swapped' ORDER BY started_at DESC LIMIT 1`, [view]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
   async progress(rebuildId: string, progress: { processed: number; total: number; eventsPerSecond: number; etaSeconds: number | null }): Promise<void> {
     await this.pool.query(`UPDATE rebuilds SET processed = $2, total = $3, events_per_second = $4, eta_seconds = $5, updated_at = now() WHERE rebuild_id = $1`, [
       rebuildId,

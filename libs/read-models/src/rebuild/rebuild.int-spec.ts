@@ -8,7 +8,7 @@ import type { Projection } from '../projections/projection';
 import type { ReadStore } from '../store/read-store.port';
 import { PausableSubscriptions } from './pausable-subscriptions';
 import { openRebuildStore } from './rebuild-views';
-import { appendOrderHistories, eventually, LiveProjections, startReader, startTraffic, viewFingerprint } from './testing/rebuild-fixtures';
+import { appendOrderHistories, eventually, historyEvent, LiveProjections, startReader, startTraffic, viewFingerprint } from './testing/rebuild-fixtures';
 import { eventCount, openSuiteDatabase, suiteRebuilder } from './testing/rebuild-suite';
 
 const ORDERS = 5000;
@@ -98,8 +98,16 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
     const fixed = await store.findById({ view: 'payments', id: capturedOrders[0] });
     expect(fixed?.captured).toBe(buggyCaptured / 2);
 
+    // The live projection moves an order on the new view; the old one must not come back stale.
+    const [moved, version] = [...versions.entries()].find(([orderId, v]) => v >= 3 && v < 10 && orderId !== capturedOrders[0]) as [string, number];
+    await eventStore.appendToStream(`order-${moved}`, version, [historyEvent(moved, version + 1)]);
+    versions.set(moved, version + 1);
+    const events = await eventCount(database);
+    await eventually('the live views have every event', () => live.caughtUpWith(events));
+
     await rebuilder().rollback('payments');
     expect((await store.findById({ view: 'payments', id: capturedOrders[0] }))?.captured).toBe(buggyCaptured);
+    expect((await store.findById({ view: 'payments', id: moved }))?.version).toBe(version + 1);
     await rebuilder().rollback('payments');
     expect((await store.findById({ view: 'payments', id: capturedOrders[0] }))?.captured).toBe(buggyCaptured / 2);
   }, 120_000);

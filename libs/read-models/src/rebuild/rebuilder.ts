@@ -12,7 +12,7 @@ import { projections as defaultProjections } from '../projections';
 import type { Projection } from '../projections/projection';
 import type { ReadStore, ViewGenerations } from '../store/read-store.port';
 import { RebuildLock } from './advisory-locks';
-import { logBoundNow } from './catch-up';
+import { catchUpChangedOrders, logBoundNow } from './catch-up';
 import { RebuildRecords, type RebuildRecord } from './rebuild-records';
 import { RebuildInterrupted, RebuildRun, type RebuildProgress } from './rebuild-run';
 
@@ -138,15 +138,22 @@ export class Rebuilder {
     };
   }
 
-  /** Swaps the generation the last rebuild replaced back in; refused while a rebuild runs. */
+  /**
+   * Swaps the generation the last rebuild replaced back in; refused while a rebuild runs. The
+   * generation coming back missed what the live projection wrote elsewhere since the swap, so
+   * the orders changed since that rebuild's bound are brought up to date in it, still paused.
+   */
   async rollback(view: string): Promise<ViewGenerations> {
-    this.projectionOf(view);
+    const projection = this.projectionOf(view);
     const lock = await RebuildLock.tryAcquire(this.options.url, view);
     if (!lock) throw new RebuildConflictError(`a rebuild of ${view} is running`);
     try {
       await lock.pauseLive();
       try {
-        return await this.options.store.rollback(view);
+        const generations = await this.options.store.rollback(view);
+        const swapped = await this.records.latestSwapped(view);
+        if (swapped) await catchUpChangedOrders(this.options.pool, this.options.eventStore, projection, this.options.store, generations.active, swapped.logBound);
+        return generations;
       } finally {
         await lock.resumeLive();
       }
