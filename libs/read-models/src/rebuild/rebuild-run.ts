@@ -103,7 +103,6 @@ export class RebuildRun {
       // The log kept growing meanwhile: observe its head again and catch up with that too.
       const later = await logBoundNow(context.pool);
       this.total = Math.max(this.total, this.processed, later.events);
-      await context.pool.query('UPDATE rebuilds SET log_bound = $2::xid8 WHERE rebuild_id = $1', [record.rebuildId, later.bound]);
       await this.waitUntil(() => this.processed >= this.total);
       await this.saveProgress();
       context.log('rebuild caught up with the log', { view, rebuildId: record.rebuildId, processed: this.processed });
@@ -117,7 +116,10 @@ export class RebuildRun {
         await context.store.dropGeneration(view, generation);
         await this.setStatus('verified');
       } else {
-        await this.swapWithLivePaused(later.bound);
+        // Swept from the bound at the start, not the later one: on Kafka the count can be
+        // reached while one partition still lags another (or with redelivered duplicates), but
+        // not by more than the whole rebuild's duration.
+        await this.swapWithLivePaused(record.logBound);
         await this.stopSubscription();
         await this.setStatus('swapped');
       }

@@ -44,7 +44,7 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
     live = new LiveProjections(new PausableSubscriptions(source, database.pool), store, [...Object.values(projections).filter((p) => p.name !== 'payments'), buggyPayments]);
     await live.start();
     const events = await eventCount(database);
-    await eventually('the live views have every event', () => live.caughtUpWith(events), 90_000);
+    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events), 90_000);
   }, 120_000);
 
   afterAll(async () => {
@@ -72,7 +72,7 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
     expect(read.reads).toBeGreaterThan(20);
     expect(read.failures).toEqual([]);
     const events = await eventCount(database);
-    await eventually('the live views have every event', () => live.caughtUpWith(events));
+    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events));
     // A verify-only rebuild replays the log again from scratch and diffs it against the swapped view.
     const verified = await (await rebuilder().start('order-tracking', { verifyOnly: true })).done;
     expect(verified).toMatchObject({ status: 'verified', differences: 0, differingIds: [] });
@@ -103,7 +103,7 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
     await eventStore.appendToStream(`order-${moved}`, version, [historyEvent(moved, version + 1)]);
     versions.set(moved, version + 1);
     const events = await eventCount(database);
-    await eventually('the live views have every event', () => live.caughtUpWith(events));
+    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events));
 
     await rebuilder().rollback('payments');
     expect((await store.findById({ view: 'payments', id: capturedOrders[0] }))?.captured).toBe(buggyCaptured);

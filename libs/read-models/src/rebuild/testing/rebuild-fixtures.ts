@@ -94,6 +94,11 @@ export class LiveProjections {
     }
   }
 
+  /** What each live view was handed so far, for a timeout's message. */
+  describe(): string {
+    return JSON.stringify(Object.fromEntries(this.delivered));
+  }
+
   caughtUpWith(events: number): boolean {
     return [...this.delivered.values()].every((delivered) => delivered >= events);
   }
@@ -151,10 +156,10 @@ export async function viewFingerprint(store: ReadStore, view: { name: string; he
 }
 
 /** Polls `probe` until it holds or the deadline passes: consistency is awaited, never slept for. */
-export async function eventually(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+export async function eventually(what: string | (() => string), probe: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
