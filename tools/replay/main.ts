@@ -5,7 +5,7 @@
  * view cluster-wide; the live projection is paused through PostgreSQL for the swap), and after
  * the read store was wiped: `all` restores every view from the log alone.
  */
-import { MultiBar, Presets } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-store';
 import { KafkaRelay, KafkaSubscriptions, PostgresLogSubscriptions, createKafkaClient, messagingMigrations, silentLogger, type SubscriptionSource } from '@ordersource/messaging';
 import { projectionStatusMigrations, readModelMigrations } from '@ordersource/read-models';
@@ -72,19 +72,27 @@ async function main(args: string[]): Promise<number> {
 async function rebuildWithProgress(rebuilder: Rebuilder, view: string, verifyOnly: boolean): Promise<RebuildRecord> {
   const started = await rebuilder.start(view, { verifyOnly });
   console.log(`${view}: rebuild ${started.rebuildId}${started.resumed ? ' resumed from its checkpoint' : ''}`);
-  const bars = new MultiBar({ format: '{view} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {etaText} | {status}', hideCursor: true }, Presets.shades_classic);
-  const bar = bars.create(1, 0, { view, rate: 0, etaText: '-', status: 'running' });
+  // A bar on a terminal; piped output (CI, scripts) gets a plain line every few seconds instead.
+  const bar = process.stdout.isTTY ? new SingleBar({ format: `${view} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {etaText} | {state}`, hideCursor: true }, Presets.shades_classic) : undefined;
+  bar?.start(1, 0, { rate: 0, etaText: '-', state: 'running' });
+  let lastLine = Date.now();
   const tick = setInterval(() => {
     const progress = rebuilder.active(view);
     if (!progress) return;
-    bar.setTotal(Math.max(progress.total, 1));
-    bar.update(progress.processed, { rate: progress.eventsPerSecond, etaText: progress.etaSeconds === null ? '-' : `${progress.etaSeconds}s`, status: progress.status });
+    const etaText = progress.etaSeconds === null ? '-' : `${progress.etaSeconds}s`;
+    if (bar) {
+      bar.setTotal(Math.max(progress.total, 1));
+      bar.update(progress.processed, { rate: progress.eventsPerSecond, etaText, state: progress.status });
+    } else if (Date.now() - lastLine >= 5000) {
+      lastLine = Date.now();
+      console.log(`${view}: ${progress.status} ${progress.processed}/${progress.total} events, ${progress.eventsPerSecond} events/s, ETA ${etaText}`);
+    }
   }, 250);
   try {
     return await started.done;
   } finally {
     clearInterval(tick);
-    bars.stop();
+    bar?.stop();
   }
 }
 
