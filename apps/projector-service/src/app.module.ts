@@ -1,5 +1,5 @@
-import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
-import { ApiKeyRing, Logger, PlatformModule, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
 import { REBUILDER, RebuildController } from './rebuild/rebuild.controller';
 import type { Rebuilder } from './rebuild/rebuild-port';
 
@@ -13,13 +13,6 @@ export interface ProjectorServiceDependencies {
   onShutdown: () => Promise<void>;
 }
 
-class ShutdownHook implements OnApplicationShutdown {
-  constructor(private readonly close: () => Promise<void>) {}
-  onApplicationShutdown(): Promise<void> {
-    return this.close();
-  }
-}
-
 @Module({})
 export class ProjectorServiceModule {
   static forRoot(deps: ProjectorServiceDependencies): DynamicModule {
@@ -29,7 +22,7 @@ export class ProjectorServiceModule {
         PlatformModule.forRoot({ logger: deps.logger, metrics: deps.metrics, apiKeys: deps.apiKeys, readiness: { provide: READINESS_CHECKS, useValue: deps.readiness } }),
       ],
       controllers: [RebuildController],
-      providers: [{ provide: 'ProjectorShutdown', useFactory: () => new ShutdownHook(deps.onShutdown) }, { provide: REBUILDER, useValue: deps.rebuilder }],
+      providers: [closeOnShutdown(deps.onShutdown), { provide: REBUILDER, useValue: deps.rebuilder }],
     };
   }
 }

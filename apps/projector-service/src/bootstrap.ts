@@ -4,7 +4,7 @@ import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-s
 import { KafkaRelay, KafkaSubscriptions, PostgresLogSubscriptions, SubscriptionSource, createKafkaClient, messagingMigrations } from '@ordersource/messaging';
 import { personalDataMigrations } from '@ordersource/personal-data';
 import { ProjectionStatusStore, openReadStore, projectionStatusMigrations, projections, readModelMigrations } from '@ordersource/read-models';
-import { Logger, OrdersourceConfig, counter, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
+import { Closers, Logger, OrdersourceConfig, counter, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
 import { ProjectorServiceModule } from './app.module';
 import { ProjectionWorker } from './projections/projection-worker';
 import { StatusPublisher } from './projections/status-publisher';
@@ -35,15 +35,14 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
     poolSize: 10,
     logger,
   });
-  const closers: (() => Promise<void>)[] = [() => database.close()];
-  const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch((error: unknown) => logger.warn({ err: error }, 'close failed'));
-  };
+  const closers = new Closers(logger);
+  closers.add(() => database.close());
+  const closeAll = () => closers.closeAll();
   try {
     const metrics = createServiceMetrics('projector-service');
     const eventStore = new PostgresEventStore(database);
     const readStore = await openReadStore(config.profile, { pool: database.pool, mongoUrl: config.mongoUrl });
-    closers.push(() => readStore.close());
+    closers.add(() => readStore.close());
     let source: SubscriptionSource;
     if (config.profile === 'embedded') {
       source = new PostgresLogSubscriptions({ store: eventStore, database, url: config.databaseUrl, registry: metrics.registry, logger });
@@ -51,7 +50,7 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
       const kafka = createKafkaClient({ brokers: config.kafkaBrokers, clientId: 'ordersource-projector', logger });
       const relay = new KafkaRelay({ store: eventStore, url: config.databaseUrl, kafka, registry: metrics.registry, logger });
       await relay.start();
-      closers.push(() => relay.stop());
+      closers.add(() => relay.stop());
       source = new KafkaSubscriptions({ kafka, registry: metrics.registry, logger });
     }
     const applied = counter(metrics, 'ordersource_projection_events_total', 'Events applied to a view, by projection', ['projection']);
@@ -59,17 +58,17 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
     const liveSource = new PausableSubscriptions(source, database.pool);
     const workers = Object.values(projections).map((projection) => new ProjectionWorker({ projection, source: liveSource, readStore, eventStore, applied, logger }));
     for (const worker of workers) await worker.start();
-    closers.push(async () => {
+    closers.add(async () => {
       for (const worker of workers) await worker.stop();
     });
     const rebuildStore = await openRebuildStore(config.profile, { pool: database.pool, mongoUrl: config.mongoUrl });
-    closers.push(() => rebuildStore.close());
+    closers.add(() => rebuildStore.close());
     const rebuilder = new Rebuilder({ pool: database.pool, url: config.databaseUrl, store: rebuildStore, eventStore, source, log: (message, fields) => logger.info(fields, message) });
-    closers.push(() => rebuilder.close());
+    closers.add(() => rebuilder.close());
     await resumeUnfinishedRebuilds(rebuilder, (fields, message) => logger.warn(fields, message));
     const status = new StatusPublisher(workers, readStore, new ProjectionStatusStore(database.pool), metrics.registry, logger, rebuildStatusOf(rebuilder));
     status.start();
-    closers.push(async () => status.stop());
+    closers.add(async () => status.stop());
 
     const app = await createHttpApp({
       service: 'projector-service',
