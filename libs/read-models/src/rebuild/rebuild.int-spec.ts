@@ -122,7 +122,8 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
     first.child.kill('SIGKILL');
     await first.exited;
     const killed = await rebuilder().records.unfinished(view);
-    expect(killed).toMatchObject({ status: 'running' });
+    // Killed while replaying, or (on a fast machine) while diffing: both resume.
+    expect(['running', 'verifying']).toContain(killed?.status);
     expect(killed?.processed).toBeLessThan(await eventCount(database));
 
     const second = replay(['audit']);

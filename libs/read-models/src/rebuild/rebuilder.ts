@@ -36,9 +36,9 @@ export interface RebuilderOptions {
   source: SubscriptionSource;
   /** Default: the projections of this code version; a test may pass a fixed or buggy one. */
   projections?: Readonly<Record<string, Projection>>;
-  /** Events per handler call of the rebuild subscription; default 2000. */
+  /** Events per handler call of the rebuild subscription; default 5000 (readAll pages up to 10,000). */
   batchSize?: number;
-  /** Slices of a batch applied at once (distinct orders); default 3. */
+  /** Slices of a batch applied at once (distinct orders); default 4. */
   parallelism?: number;
   /** Most differing ids kept; default 100. */
   diffCap?: number;
@@ -91,8 +91,8 @@ export class Rebuilder {
           records: this.records,
           projection,
           lock,
-          batchSize: this.options.batchSize ?? 2000,
-          parallelism: this.options.parallelism ?? 3,
+          batchSize: this.options.batchSize ?? 5000,
+          parallelism: this.options.parallelism ?? 4,
           diffCap: this.options.diffCap ?? 100,
           pollMs: this.options.pollMs ?? 50,
           log: this.options.log ?? (() => undefined),
