@@ -59,6 +59,7 @@ grep -qx "status: SHIPPED" <<<"$out" || { echo "start-smoke: expected status SHI
 grep -qx "at version 2: PAYMENT_AUTHORIZED" <<<"$out" || { echo "start-smoke: expected time travel to PAYMENT_AUTHORIZED"; exit 1; }
 grep -qx "integrity ok: true" <<<"$out" || { echo "start-smoke: integrity not ok"; exit 1; }
 grep -q "OrderPlaced, PaymentAuthorized, PaymentCaptured, ShipmentDispatched" <<<"$out" || { echo "start-smoke: history incomplete"; exit 1; }
+grep -qx "rebuild: verified, differences: 0" <<<"$out" || { echo "start-smoke: the verify-only rebuild did not report zero differences"; exit 1; }
 stop_stack
 
 start_stack "npm start"

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { benchStore } from '@ordersource/event-store/bench';
 import { benchDistribution } from '@ordersource/messaging/bench';
 import { benchProjections } from '@ordersource/read-models/bench';
+import { benchRebuild } from '@ordersource/read-models/rebuild-bench';
 import { startEmbeddedPostgres } from '@ordersource/platform';
 import { startMongoTestServer } from '@ordersource/testing/mongo-server';
 import { BenchTable, markdownTable } from './bench-table';
@@ -32,6 +33,14 @@ const sections: Record<string, Section> = {
     const mongo = await startMongoTestServer();
     try {
       return [await benchProjections(target.url, `${mongo.url}/os_bench`), await benchQueries(target.url)];
+    } finally {
+      await mongo.stop();
+    }
+  },
+  rebuild: async (target) => {
+    const mongo = await startMongoTestServer();
+    try {
+      return [await benchRebuild(target.url, `${mongo.url}/os_bench_rebuild`)];
     } finally {
       await mongo.stop();
     }

@@ -8,10 +8,8 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-store';
 import { KafkaRelay, KafkaSubscriptions, PostgresLogSubscriptions, createKafkaClient, messagingMigrations, silentLogger, type SubscriptionSource } from '@ordersource/messaging';
-import { projectionStatusMigrations, readModelMigrations } from '@ordersource/read-models';
 // The rebuild is not exported by @ordersource/read-models' index yet (another engineer owns it).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { Rebuilder, openRebuildStore, rebuildMigrations, type RebuildRecord } from '../../libs/read-models/src/rebuild';
+import { Rebuilder, openRebuildStore, projectionStatusMigrations, readModelMigrations, rebuildMigrations, type RebuildRecord } from '@ordersource/read-models';
 import { replayConfig } from './replay-config';
 
 const USAGE = 'usage: npm run replay -- <projection|all> [--verify-only]\n       npm run replay -- rollback <projection>';

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
 import { REBUILDER, RebuildController } from './rebuild/rebuild.controller';
-import type { Rebuilder } from './rebuild/rebuild-port';
+import type { Rebuilder } from '@ordersource/read-models';
 
 export interface ProjectorServiceDependencies {
   logger: Logger;

@@ -8,7 +8,7 @@ import { Closers, Logger, OrdersourceConfig, counter, createHttpApp, createLogge
 import { ProjectorServiceModule } from './app.module';
 import { ProjectionWorker } from './projections/projection-worker';
 import { StatusPublisher } from './projections/status-publisher';
-import { PausableSubscriptions, Rebuilder, openRebuildStore, rebuildMigrations } from './rebuild/rebuild-port';
+import { PausableSubscriptions, Rebuilder, openRebuildStore, rebuildMigrations } from '@ordersource/read-models';
 import { rebuildStatusOf, resumeUnfinishedRebuilds } from './rebuild/rebuild-status';
 
 export interface RunningProjectorService {

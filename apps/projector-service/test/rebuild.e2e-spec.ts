@@ -4,8 +4,7 @@ import { loadConfig } from '@ordersource/platform';
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { Client } from 'pg';
 import { startProjectorService, type RunningProjectorService } from '../src/bootstrap';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { appendOrderHistories, eventually } from '../../../libs/read-models/src/rebuild/testing/rebuild-fixtures';
+import { appendOrderHistories, eventually } from '@ordersource/read-models/rebuild-fixtures';
 
 const ADMIN = 'adm.k1';
 const OPERATOR = 'ops.k2';

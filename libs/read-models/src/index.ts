@@ -24,3 +24,4 @@ export type { TimeTravelEvent } from './time-travel';
 export { openReadStore } from './store/open-read-store';
 export { ProjectionStatusStore, projectionStatusMigrations } from './status/projection-status';
 export type { ProjectionStatus } from './status/projection-status';
+export * from './rebuild';

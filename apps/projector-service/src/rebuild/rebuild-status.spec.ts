@@ -1,4 +1,4 @@
-import type { Rebuilder, RebuildProgress } from './rebuild-port';
+import type { Rebuilder, RebuildProgress } from '@ordersource/read-models';
 import { rebuildStatusOf } from './rebuild-status';
 
 describe('rebuildStatusOf', () => {

@@ -1,5 +1,5 @@
 import type { RebuildStatus } from '../projections/status-publisher';
-import type { Rebuilder } from './rebuild-port';
+import type { Rebuilder } from '@ordersource/read-models';
 
 /** What GET /projections shows of a rebuild running in this projector (status `rebuilding`). */
 export function rebuildStatusOf(rebuilder: Rebuilder): RebuildStatus {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, bodyValidator, problems } from '@ordersource/platform';
-import { RebuildConflictError, type RebuildProgress, type Rebuilder } from './rebuild-port';
+import { RebuildConflictError, type RebuildProgress, type Rebuilder } from '@ordersource/read-models';
 
 export const REBUILDER = Symbol('REBUILDER');
 
