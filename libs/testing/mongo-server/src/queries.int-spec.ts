@@ -116,4 +116,19 @@ describe('queries, cursors and aggregation through the real driver', () => {
     expect(await db.collection('missing').find({}).toArray()).toEqual([]);
     expect(await db.collection('missing').countDocuments()).toBe(0);
   });
+  it('answers _id lookups (equality, $eq, $in) exactly as a full scan would, through updates and deletes', async () => {
+    const heads = db.collection<{ _id: string; v: number; kind?: string }>('heads');
+    await heads.insertMany([{ _id: 'a', v: 1, kind: 'x' }, { _id: 'b', v: 1 }, { _id: 'c', v: 1, kind: 'x' }]);
+    // Natural (insertion) order whatever the order of the $in list; the rest of the filter applies.
+    expect((await heads.find({ _id: { $in: ['c', 'zz', 'a', 'b'] } }).toArray()).map((d) => d._id)).toEqual(['a', 'b', 'c']);
+    expect((await heads.find({ _id: { $in: ['c', 'a', 'b'] }, kind: 'x' }).toArray()).map((d) => d._id)).toEqual(['a', 'c']);
+    expect(await heads.findOne({ _id: { $eq: 'b' } })).toEqual({ _id: 'b', v: 1 });
+    // A replace guarded by a version (the read store's pattern) sees the current document only.
+    expect((await heads.replaceOne({ _id: 'b', v: 1 }, { v: 2 })).modifiedCount).toBe(1);
+    expect((await heads.replaceOne({ _id: 'b', v: 1 }, { v: 3 })).modifiedCount).toBe(0);
+    expect(await heads.findOne({ _id: 'b' })).toEqual({ _id: 'b', v: 2 });
+    await heads.deleteOne({ _id: 'a' });
+    expect(await heads.countDocuments({ _id: { $in: ['a', 'b', 'c'] } })).toBe(2);
+    expect((await heads.find({ _id: { $in: ['a', 'b', 'c'] } }).toArray()).map((d) => d._id)).toEqual(['b', 'c']);
+  });
 });

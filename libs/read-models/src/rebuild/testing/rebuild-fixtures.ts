@@ -39,7 +39,7 @@ export async function appendOrderHistories(eventStore: EventStore, count: number
 }
 
 /** ~`perSecond` appends in the background: half advance an existing order, half place a new one. */
-export function startTraffic(eventStore: EventStore, versions: Map<string, number>, perSecond = 50): { stop(): Promise<number>; touched: Set<string> } {
+export function startTraffic(eventStore: EventStore, versions: Map<string, number>, perSecond = 50): { stop(): Promise<number>; appended(): number; touched: Set<string> } {
   let running = true;
   let appended = 0;
   const touched = new Set<string>();
@@ -62,6 +62,7 @@ export function startTraffic(eventStore: EventStore, versions: Map<string, numbe
   })();
   return {
     touched,
+    appended: () => appended,
     stop: async () => {
       running = false;
       await loop;

@@ -20,7 +20,7 @@ export const findAndModify: CommandHandler = (command, context) => {
     throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
   }
   const collection = context.catalog.find(context.db, name);
-  const [current] = collection ? runQuery(collection.all(), filter, { sort: command.sort, limit: 1 }) : [];
+  const [current] = collection ? runQuery(collection.candidates(filter), filter, { sort: command.sort, limit: 1 }) : [];
   const project = (document: Document | undefined) =>
     document && projection ? (runQuery([document], {}, { projection })[0] ?? null) : (document ?? null);
 

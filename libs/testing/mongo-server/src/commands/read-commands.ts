@@ -5,8 +5,8 @@ import { cloneDocument, valueAtPath, valueKey } from '../storage/documents';
 import { runQuery } from '../storage/query';
 import { collectionName, type CommandContext, type CommandHandler } from './command-context';
 
-function documentsOf(context: CommandContext, name: string): Document[] {
-  return context.catalog.find(context.db, name)?.all() ?? [];
+function documentsOf(context: CommandContext, name: string, filter?: Document): Document[] {
+  return context.catalog.find(context.db, name)?.candidates(filter) ?? [];
 }
 
 // mingo's $set/$addFields write dotted paths into the input documents' nested objects, so a
@@ -18,7 +18,7 @@ function copiesOf(context: CommandContext, name: string): Document[] {
 export const find: CommandHandler = (command, context) => {
   const name = collectionName(command, 'find');
   const limit = Number(command.limit ?? 0);
-  const results = runQuery(documentsOf(context, name), command.filter, {
+  const results = runQuery(documentsOf(context, name, command.filter), command.filter, {
     sort: command.sort,
     skip: Number(command.skip ?? 0),
     limit,
@@ -61,7 +61,7 @@ export const aggregate: CommandHandler = (command, context) => {
 
 export const count: CommandHandler = (command, context) => {
   const name = collectionName(command, 'count');
-  const matches = runQuery(documentsOf(context, name), command.query, {
+  const matches = runQuery(documentsOf(context, name, command.query), command.query, {
     skip: Number(command.skip ?? 0),
     limit: Number(command.limit ?? 0),
   });
@@ -73,7 +73,7 @@ export const distinct: CommandHandler = (command, context) => {
   const name = collectionName(command, 'distinct');
   const key = String(command.key);
   const seen = new Map<string, unknown>();
-  for (const document of runQuery(documentsOf(context, name), command.query)) {
+  for (const document of runQuery(documentsOf(context, name, command.query), command.query)) {
     const value = valueAtPath(document, key);
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) {

@@ -76,7 +76,7 @@ function applyUpdateStatement(
     throw new MongoCommandError('FailedToParse', 'multi update is not supported for replacement-style update');
   }
   const updateStatement = { filter: statement.q ?? {}, update: statement.u, arrayFilters: statement.arrayFilters };
-  const matches = runQuery(collection?.all() ?? [], statement.q, { sort: statement.sort, limit: statement.multi ? 0 : 1 });
+  const matches = runQuery(collection?.candidates(statement.q) ?? [], statement.q, { sort: statement.sort, limit: statement.multi ? 0 : 1 });
   if (matches.length === 0 && statement.upsert) {
     const inserted = upsertTarget().insert(upsertedDocument(updateStatement));
     return { matched: 0, modified: 0, upsertedId: inserted._id };
@@ -97,7 +97,7 @@ export const remove: CommandHandler = (command, context) => {
   const statements = (command.deletes ?? []) as { q: Document; limit: number }[];
   const writeErrors = runStatements(statements, command.ordered !== false, (statement) => {
     if (!collection) return;
-    const matches = runQuery(collection.all(), statement.q, { limit: statement.limit === 1 ? 1 : 0 });
+    const matches = runQuery(collection.candidates(statement.q), statement.q, { limit: statement.limit === 1 ? 1 : 0 });
     for (const document of matches) collection.remove(document);
     n += matches.length;
   });

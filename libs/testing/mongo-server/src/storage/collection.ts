@@ -1,4 +1,4 @@
-import { UUID, type Document } from 'bson';
+import { EJSON, ObjectId, UUID, type Document } from 'bson';
 import { MongoCommandError } from '../errors';
 import { sameDocument, withIdFirst } from './documents';
 import { CollectionIndex, defaultIndexName, type IndexSpec } from './unique-index';
@@ -12,6 +12,13 @@ export class Collection {
   readonly uuid = new UUID();
   private documents: Document[] = [];
   private readonly indexes = new Map<string, CollectionIndex>();
+  /**
+   * Documents by `_id` and their insertion order: a filter on `_id` equality or `$in` (what the
+   * read stores mostly send) starts from the matching documents instead of every document.
+   */
+  private readonly byId = new Map<string, Document>();
+  private readonly order = new Map<Document, number>();
+  private inserted = 0;
 
   constructor(
     readonly database: string,
@@ -30,6 +37,17 @@ export class Collection {
     return this.documents.slice();
   }
 
+  /**
+   * The documents a filter can match, in natural order: all of them unless the filter pins
+   * `_id` to strings or ObjectIds (equality or `$in`). The caller still applies the whole filter.
+   */
+  candidates(filter: Document | undefined): Document[] {
+    const ids = pinnedIds(filter);
+    if (!ids) return this.all();
+    const found = ids.map((id) => this.byId.get(idKey(id))).filter((document): document is Document => document !== undefined);
+    return [...new Set(found)].sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
+  }
+
   get size(): number {
     return this.documents.length;
   }
@@ -39,6 +57,8 @@ export class Collection {
     for (const index of this.indexes.values()) index.assertNoConflict(stored);
     this.documents.push(stored);
     for (const index of this.indexes.values()) index.add(stored);
+    this.byId.set(idKey(stored._id), stored);
+    this.order.set(stored, this.inserted++);
     return stored;
   }
 
@@ -49,6 +69,10 @@ export class Collection {
     for (const index of this.indexes.values()) index.remove(current);
     for (const index of this.indexes.values()) index.add(next);
     this.documents[position] = next;
+    this.byId.delete(idKey(current._id));
+    this.byId.set(idKey(next._id), next);
+    this.order.set(next, this.order.get(current) ?? position);
+    this.order.delete(current);
   }
 
   remove(document: Document): void {
@@ -56,6 +80,8 @@ export class Collection {
     if (position < 0) return;
     this.documents.splice(position, 1);
     for (const index of this.indexes.values()) index.remove(document);
+    this.byId.delete(idKey(document._id));
+    this.order.delete(document);
   }
 
   indexSpecs(): IndexSpec[] {
@@ -116,4 +142,21 @@ export class Collection {
     for (const document of this.documents) moved.insert(document);
     return moved;
   }
+}
+
+function idKey(id: unknown): string {
+  return id instanceof ObjectId ? `o:${id.toHexString()}` : `j:${EJSON.stringify({ id }, { relaxed: false })}`;
+}
+
+/** Ids a filter pins `_id` to, when they are plain strings or ObjectIds; else undefined. */
+function pinnedIds(filter: Document | undefined): unknown[] | undefined {
+  const id = filter?._id;
+  const plain = (value: unknown) => typeof value === 'string' || value instanceof ObjectId;
+  if (plain(id)) return [id];
+  if (id && typeof id === 'object' && !Array.isArray(id)) {
+    const keys = Object.keys(id);
+    if (keys.length === 1 && keys[0] === '$eq' && plain((id as Document).$eq)) return [(id as Document).$eq];
+    if (keys.length === 1 && keys[0] === '$in' && Array.isArray((id as Document).$in) && ((id as Document).$in as unknown[]).every(plain)) return (id as Document).$in as unknown[];
+  }
+  return undefined;
 }
