@@ -16,6 +16,7 @@ import { PostgresLogSubscriptions } from '../postgres-log/postgres-log-subscript
 import type { SubscriptionSource } from '../subscription.port';
 import { eventually } from '../testing/eventually';
 import { appendOrders, newOrderIds, orderPlaced } from '../testing/order-events';
+import { createDatabaseOn } from '@ordersource/testing/postgres';
 
 export interface BenchRow {
   name: string;
@@ -30,10 +31,8 @@ const SECONDS = 6;
 const CHAIN_KEY = 'distribution-bench-chain-key-0123456789';
 
 export async function benchDistribution(serverUrl: string): Promise<{ section: 'distribution'; rows: BenchRow[] }> {
-  const name = `os_bench_distribution_${randomBytes(4).toString('hex')}`;
-  await admin(serverUrl, `CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createDatabaseOn(serverUrl, 'os_bench_distribution');
+  const url = new URL(scratch.url);
   const database = await openEventStoreDatabase({ url: url.toString(), chainKey: CHAIN_KEY, extraMigrations: messagingMigrations, poolSize: 12 });
   const broker = await startBroker();
   const kafka = new Kafka({ clientId: 'bench', brokers: broker.brokers, logLevel: logLevel.NOTHING });
@@ -66,7 +65,7 @@ export async function benchDistribution(serverUrl: string): Promise<{ section: '
   } finally {
     await broker.stop();
     await database.close();
-    await admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await scratch.drop();
   }
   return { section: 'distribution', rows };
 }
@@ -123,12 +122,3 @@ async function countEvents(url: string): Promise<number> {
   }
 }
 
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}

@@ -15,6 +15,7 @@ import { readModelMigrations } from '../store/postgres/migrations';
 import { PostgresReadStore } from '../store/postgres/postgres-read-store';
 import type { ReadStore } from '../store/read-store.port';
 import { deliveredOrderHistory, orderUuid } from '../testing/order-history';
+import { createDatabaseOn } from '@ordersource/testing/postgres';
 
 export interface BenchRow {
   name: string;
@@ -38,7 +39,7 @@ const BATCH = 100;
 
 export async function benchProjections(serverUrl: string, mongoUrl?: string, options: BenchOptions = {}): Promise<BenchSection> {
   const events = interleaved(options.orders ?? 300);
-  const database = await scratchDatabase(serverUrl);
+  const database = await createDatabaseOn(serverUrl, 'os_bench');
   const rows: BenchRow[] = [];
   try {
     const floor = await rawInsertFloor(database.url, events.length);
@@ -112,20 +113,4 @@ function seconds(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `os_bench_${randomBytes(6).toString('hex')}`;
-  await admin(serverUrl, `CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
 
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}

@@ -7,10 +7,11 @@
  * ratios, and the figures the medians of each side.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import type { NewEvent } from '../../event-store.port';
 import { openEventStoreDatabase, type EventStoreDatabase } from '../database';
 import { PostgresEventStore } from '../postgres-event-store';
+import { createDatabaseOn } from '@ordersource/testing/postgres';
 
 export interface BenchRow {
   name: string;
@@ -31,10 +32,8 @@ const PAGE = 10_000;
 const ROUNDS = 5;
 
 export async function benchStore(serverUrl: string): Promise<BenchTable> {
-  const name = `os_bench_store_${randomBytes(4).toString('hex')}`;
-  await admin(serverUrl, `CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const scratch = await createDatabaseOn(serverUrl, 'os_bench_store');
+  const url = new URL(scratch.url);
   let database: EventStoreDatabase | undefined;
   const raw = new Pool({ connectionString: url.toString(), max: WRITERS + 1 });
   try {
@@ -53,7 +52,7 @@ export async function benchStore(serverUrl: string): Promise<BenchTable> {
   } finally {
     await raw.end();
     await database?.close();
-    await admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await scratch.drop();
   }
 }
 
@@ -200,12 +199,3 @@ function hex(): string {
   return randomBytes(32).toString('hex');
 }
 
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}

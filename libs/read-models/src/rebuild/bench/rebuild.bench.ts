@@ -17,6 +17,7 @@ import { Rebuilder } from '../rebuilder';
 import { rebuildMigrations } from '../rebuild-migrations';
 import { rebuildViews } from '../rebuild-views';
 import { appendOrderHistories } from '../testing/rebuild-fixtures';
+import { createDatabaseOn } from '@ordersource/testing/postgres';
 
 export interface BenchRow {
   name: string;
@@ -36,7 +37,7 @@ const VIEW = 'order-tracking';
 
 /** `orders` orders of 1-7 events each (about 4 per order); default 5,000. */
 export async function benchRebuild(serverUrl: string, mongoUrl?: string, options: { orders?: number } = {}): Promise<RebuildBenchSection> {
-  const scratch = await scratchDatabase(serverUrl);
+  const scratch = await createDatabaseOn(serverUrl, 'os_bench_rebuild');
   const rows: BenchRow[] = [];
   try {
     const database = await openEventStoreDatabase({ url: scratch.url, chainKey: randomBytes(24).toString('hex'), extraMigrations: [...messagingMigrations, ...readModelMigrations, ...rebuildMigrations] });
@@ -109,21 +110,5 @@ function seconds(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `os_bench_rebuild_${randomBytes(6).toString('hex')}`;
-  await admin(serverUrl, `CREATE DATABASE "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
 
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
