@@ -48,14 +48,25 @@ export class ReadAccess {
   async document(view: string, orderId: string, request: FastifyRequest, principal: Principal): Promise<JsonObject> {
     const document = (await this.head(view, orderId, request))?.document;
     if (!document) throw notFound(orderId);
-    await this.assertVisible(orderId, principal, view === 'order-tracking' ? document : undefined);
+    await this.assertVisible(orderId, principal, request, view === 'order-tracking' ? document : undefined);
     return document;
   }
 
-  /** A customer sees only its own orders; the order-tracking view says whose an order is. */
-  async assertVisible(orderId: string, principal: Principal, tracking?: JsonObject): Promise<void> {
+  /**
+   * A customer sees only its own orders, and the order-tracking view says whose an order is.
+   * Call it once another view has shown the order exists: the views are projected independently,
+   * so the tracking view may not have it yet; it is waited for (as X-Min-Version waits, up to
+   * X-Wait-Ms) rather than taken as "not yours".
+   */
+  async assertVisible(orderId: string, principal: Principal, request: FastifyRequest, tracking?: JsonObject): Promise<void> {
     if (principal.role !== 'customer') return;
-    const owner = (tracking ?? (await this.store.loadHeads('order-tracking', [orderId])).get(orderId)?.document)?.customerId;
+    let owner = tracking?.customerId;
+    const deadline = Date.now() + waitMsOf(request);
+    while (owner === undefined) {
+      owner = (await this.store.loadHeads('order-tracking', [orderId])).get(orderId)?.document?.customerId;
+      if (owner !== undefined || Date.now() >= deadline) break;
+      await sleep(this.settings.minVersionPollMs);
+    }
     if (owner !== principal.customerId) throw notFound(orderId);
   }
 }
@@ -67,13 +78,14 @@ function minVersionOf(request: FastifyRequest): { minVersion: number; waitMs: nu
   if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw) || minVersion < 1) {
     throw problems.invalidRequest([{ path: 'X-Min-Version', message: 'must be a positive integer' }]);
   }
-  const rawWait = request.headers['x-wait-ms'];
-  let waitMs = DEFAULT_WAIT_MS;
-  if (rawWait !== undefined) {
-    if (typeof rawWait !== 'string' || !/^\d{1,6}$/.test(rawWait) || Number(rawWait) > MAX_WAIT_MS) {
-      throw problems.invalidRequest([{ path: 'X-Wait-Ms', message: `must be an integer from 0 to ${MAX_WAIT_MS}` }]);
-    }
-    waitMs = Number(rawWait);
+  return { minVersion, waitMs: waitMsOf(request) };
+}
+
+function waitMsOf(request: FastifyRequest): number {
+  const raw = request.headers['x-wait-ms'];
+  if (raw === undefined) return DEFAULT_WAIT_MS;
+  if (typeof raw !== 'string' || !/^\d{1,6}$/.test(raw) || Number(raw) > MAX_WAIT_MS) {
+    throw problems.invalidRequest([{ path: 'X-Wait-Ms', message: `must be an integer from 0 to ${MAX_WAIT_MS}` }]);
   }
-  return { minVersion, waitMs };
+  return Number(raw);
 }

@@ -54,7 +54,6 @@ export class OrderHistory {
 
   private async auditEvents(orderId: string, request: FastifyRequest, principal: Principal): Promise<AuditEventDocument[]> {
     await this.access.head('audit', orderId, request);
-    await this.access.assertVisible(orderId, principal);
     const events: AuditEventDocument[] = [];
     let cursor: string | undefined;
     do {
@@ -71,6 +70,7 @@ export class OrderHistory {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     if (events.length === 0) throw notFound(orderId);
+    await this.access.assertVisible(orderId, principal, request);
     return events;
   }
 }
