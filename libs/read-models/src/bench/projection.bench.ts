@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { openEventStoreDatabase, type RecordedEvent } from '@ordersource/event-store';
 import { MongoClient } from 'mongodb';
-import { Client } from 'pg';
 import { projections, readModelViews } from '../projections';
 import { runProjection } from '../projection-runner';
 import { MongoReadStore } from '../store/mongo/mongo-read-store';
@@ -16,6 +15,7 @@ import { PostgresReadStore } from '../store/postgres/postgres-read-store';
 import type { ReadStore } from '../store/read-store.port';
 import { deliveredOrderHistory, orderUuid } from '../testing/order-history';
 import { createDatabaseOn } from '@ordersource/testing/postgres';
+import { rawInsertFloor } from './raw-insert-floor';
 
 export interface BenchRow {
   name: string;
@@ -83,23 +83,6 @@ async function eventsPerSecond(store: ReadStore, events: RecordedEvent[]): Promi
   return events.length / seconds(started);
 }
 
-async function rawInsertFloor(url: string, count: number): Promise<number> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('CREATE TABLE bench_floor (id text PRIMARY KEY, doc jsonb NOT NULL)');
-    const started = process.hrtime.bigint();
-    for (let start = 0; start < count; start += BATCH) {
-      const size = Math.min(BATCH, count - start);
-      const values = Array.from({ length: size }, (_, index) => `($${index * 2 + 1}, $${index * 2 + 2}::jsonb)`);
-      const parameters = Array.from({ length: size }, (_, index) => [`row-${start + index}`, JSON.stringify({ n: start + index, status: 'PLACED' })]).flat();
-      await client.query(`INSERT INTO bench_floor (id, doc) VALUES ${values.join(', ')}`, parameters);
-    }
-    return count / seconds(started);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Orders' histories dealt round-robin, as a log of concurrent orders reads. */
 function interleaved(orders: number): RecordedEvent[] {

@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { openEventStoreDatabase, PostgresEventStore } from '@ordersource/event-store';
 import { messagingMigrations, PostgresLogSubscriptions } from '@ordersource/messaging';
 import { MongoClient } from 'mongodb';
-import { Client } from 'pg';
 import { MongoReadStore } from '../../store/mongo/mongo-read-store';
 import { readModelMigrations } from '../../store/postgres/migrations';
 import { PostgresReadStore } from '../../store/postgres/postgres-read-store';
@@ -18,6 +17,7 @@ import { rebuildMigrations } from '../rebuild-migrations';
 import { rebuildViews } from '../rebuild-views';
 import { appendOrderHistories } from '../testing/rebuild-fixtures';
 import { createDatabaseOn } from '@ordersource/testing/postgres';
+import { rawInsertFloor } from '../../bench/raw-insert-floor';
 
 export interface BenchRow {
   name: string;
@@ -32,7 +32,6 @@ export interface RebuildBenchSection {
   rows: BenchRow[];
 }
 
-const BATCH = 100;
 const VIEW = 'order-tracking';
 
 /** `orders` orders of 1-7 events each (about 4 per order); default 5,000. */
@@ -88,23 +87,6 @@ function row(name: string, value: number, floor: number): BenchRow {
   return { name, unit: 'events/s', value: Math.round(value), floor: Math.round(floor), ratio: Number((value / floor).toFixed(3)) };
 }
 
-async function rawInsertFloor(url: string, count: number): Promise<number> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('CREATE TABLE bench_floor (id text PRIMARY KEY, doc jsonb NOT NULL)');
-    const started = process.hrtime.bigint();
-    for (let start = 0; start < count; start += BATCH) {
-      const size = Math.min(BATCH, count - start);
-      const values = Array.from({ length: size }, (_, index) => `($${index * 2 + 1}, $${index * 2 + 2}::jsonb)`);
-      const parameters = Array.from({ length: size }, (_, index) => [`row-${start + index}`, JSON.stringify({ n: start + index, status: 'PLACED' })]).flat();
-      await client.query(`INSERT INTO bench_floor (id, doc) VALUES ${values.join(', ')}`, parameters);
-    }
-    return count / seconds(started);
-  } finally {
-    await client.end();
-  }
-}
 
 function seconds(started: bigint): number {
   return Number(process.hrtime.bigint() - started) / 1e9;
