@@ -1,20 +1,6 @@
-/** One section of BENCHMARKS.md: figures beside the raw-`pg` floor measured in the same run. */
-export interface BenchRow {
-  name: string;
-  unit: string;
-  value: number;
-  /** What raw pg achieves doing the cheapest equivalent work, when the row has one. */
-  floor?: number;
-  ratio?: number;
-}
+import type { BenchTable } from '@ordersource/platform';
 
-export interface BenchTable {
-  section: string;
-  /** Which server or profile the figures are from. */
-  target?: string;
-  rows: BenchRow[];
-  notes?: string[];
-}
+export type { BenchRow, BenchTable } from '@ordersource/platform';
 
 export function markdownTable(table: BenchTable): string {
   const lines = [

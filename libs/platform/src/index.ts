@@ -14,3 +14,4 @@ export * from './platform.module';
 export * from './platform.tokens';
 export * from './service/run-service';
 export * from './service/shutdown';
+export * from './bench/bench-table';

@@ -17,20 +17,14 @@ import type { SubscriptionSource } from '../subscription.port';
 import { eventually } from '../testing/eventually';
 import { appendOrders, newOrderIds, orderPlaced } from '../testing/order-events';
 import { createDatabaseOn } from '@ordersource/testing/postgres';
+import type { BenchRow, BenchTable } from '@ordersource/platform';
 
-export interface BenchRow {
-  name: string;
-  unit: string;
-  value: number;
-  floor?: number;
-  ratio?: number;
-}
 
 const RATE = 500;
 const SECONDS = 6;
 const CHAIN_KEY = 'distribution-bench-chain-key-0123456789';
 
-export async function benchDistribution(serverUrl: string): Promise<{ section: 'distribution'; rows: BenchRow[] }> {
+export async function benchDistribution(serverUrl: string): Promise<BenchTable> {
   const scratch = await createDatabaseOn(serverUrl, 'os_bench_distribution');
   const url = new URL(scratch.url);
   const database = await openEventStoreDatabase({ url: url.toString(), chainKey: CHAIN_KEY, extraMigrations: messagingMigrations, poolSize: 12 });

@@ -16,19 +16,9 @@ import type { ReadStore } from '../store/read-store.port';
 import { deliveredOrderHistory, orderUuid } from '../testing/order-history';
 import { createDatabaseOn } from '@ordersource/testing/postgres';
 import { rawInsertFloor } from './raw-insert-floor';
+import type { BenchRow, BenchTable } from '@ordersource/platform';
 
-export interface BenchRow {
-  name: string;
-  unit: string;
-  value: number;
-  floor?: number;
-  ratio?: number;
-}
 
-export interface BenchSection {
-  section: 'queries';
-  rows: BenchRow[];
-}
 
 export interface BenchOptions {
   /** Orders of 10 events each; default 300 (3,000 events, 12,000 view updates). */
@@ -37,7 +27,7 @@ export interface BenchOptions {
 
 const BATCH = 100;
 
-export async function benchProjections(serverUrl: string, mongoUrl?: string, options: BenchOptions = {}): Promise<BenchSection> {
+export async function benchProjections(serverUrl: string, mongoUrl?: string, options: BenchOptions = {}): Promise<BenchTable> {
   const events = interleaved(options.orders ?? 300);
   const database = await createDatabaseOn(serverUrl, 'os_bench');
   const rows: BenchRow[] = [];

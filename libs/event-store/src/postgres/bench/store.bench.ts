@@ -12,20 +12,9 @@ import type { NewEvent } from '../../event-store.port';
 import { openEventStoreDatabase, type EventStoreDatabase } from '../database';
 import { PostgresEventStore } from '../postgres-event-store';
 import { createDatabaseOn } from '@ordersource/testing/postgres';
+import type { BenchRow, BenchTable } from '@ordersource/platform';
 
-export interface BenchRow {
-  name: string;
-  unit: string;
-  value: number;
-  /** What raw pg achieves doing the cheapest equivalent work. */
-  floor: number;
-  ratio: number;
-}
 
-export interface BenchTable {
-  section: string;
-  rows: BenchRow[];
-}
 
 const WRITERS = 16;
 const PAGE = 10_000;

@@ -18,24 +18,14 @@ import { rebuildViews } from '../rebuild-views';
 import { appendOrderHistories } from '../testing/rebuild-fixtures';
 import { createDatabaseOn } from '@ordersource/testing/postgres';
 import { rawInsertFloor } from '../../bench/raw-insert-floor';
+import type { BenchRow, BenchTable } from '@ordersource/platform';
 
-export interface BenchRow {
-  name: string;
-  unit: string;
-  value: number;
-  floor?: number;
-  ratio?: number;
-}
 
-export interface RebuildBenchSection {
-  section: 'rebuild';
-  rows: BenchRow[];
-}
 
 const VIEW = 'order-tracking';
 
 /** `orders` orders of 1-7 events each (about 4 per order); default 5,000. */
-export async function benchRebuild(serverUrl: string, mongoUrl?: string, options: { orders?: number } = {}): Promise<RebuildBenchSection> {
+export async function benchRebuild(serverUrl: string, mongoUrl?: string, options: { orders?: number } = {}): Promise<BenchTable> {
   const scratch = await createDatabaseOn(serverUrl, 'os_bench_rebuild');
   const rows: BenchRow[] = [];
   try {

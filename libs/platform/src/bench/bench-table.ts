@@ -1,0 +1,20 @@
+/**
+ * One section of BENCHMARKS.md (`npm run bench`): figures beside the raw-`pg` floor measured in
+ * the same run, for every benchmark in every library to share one shape.
+ */
+export interface BenchRow {
+  name: string;
+  unit: string;
+  value: number;
+  /** What raw pg achieves doing the cheapest equivalent work, when the row has one. */
+  floor?: number;
+  ratio?: number;
+}
+
+export interface BenchTable {
+  section: string;
+  /** Which server or profile the figures are from. */
+  target?: string;
+  rows: BenchRow[];
+  notes?: string[];
+}
