@@ -14,4 +14,5 @@ export * from './platform.module';
 export * from './platform.tokens';
 export * from './service/run-service';
 export * from './service/shutdown';
-export * from './bench/bench-table';
+// Types only: bench/ folders are not part of the production build.
+export type * from './bench/bench-table';
