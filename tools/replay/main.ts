@@ -7,7 +7,7 @@
  */
 import { Presets, SingleBar } from 'cli-progress';
 import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-store';
-import { KafkaRelay, KafkaSubscriptions, PostgresLogSubscriptions, createKafkaClient, messagingMigrations, silentLogger, type SubscriptionSource } from '@ordersource/messaging';
+import { messagingMigrations, openSubscriptionSource } from '@ordersource/messaging';
 // The rebuild is not exported by @ordersource/read-models' index yet (another engineer owns it).
 import { Rebuilder, openRebuildStore, projectionStatusMigrations, readModelMigrations, rebuildMigrations, type RebuildRecord } from '@ordersource/read-models';
 import { replayConfig } from './replay-config';
@@ -30,17 +30,10 @@ async function main(args: string[]): Promise<number> {
     const eventStore = new PostgresEventStore(database);
     const store = await openRebuildStore(config.profile, { pool: database.pool, mongoUrl: config.mongoUrl });
     closers.push(() => store.close());
-    let source: SubscriptionSource;
-    if (config.profile === 'embedded') {
-      source = new PostgresLogSubscriptions({ store: eventStore, database, url: config.databaseUrl });
-    } else {
-      const kafka = createKafkaClient({ brokers: config.kafkaBrokers, clientId: 'ordersource-replay', logger: silentLogger });
-      // Standby while a projector's relay is active; publishes the log itself when none runs.
-      const relay = new KafkaRelay({ store: eventStore, url: config.databaseUrl, kafka });
-      await relay.start();
-      closers.push(() => relay.stop());
-      source = new KafkaSubscriptions({ kafka });
-    }
+    // Distributed: the relay stands by while a projector's relay is active and publishes the log itself when none runs.
+    const opened = openSubscriptionSource(config.profile, { store: eventStore, database, url: config.databaseUrl, kafkaBrokers: config.kafkaBrokers, clientId: 'ordersource-replay' });
+    closers.push(() => opened.close());
+    const source = opened.source;
     const rebuilder = new Rebuilder({ pool: database.pool, url: config.databaseUrl, store, eventStore, source });
     closers.push(() => rebuilder.close());
     if (positional[0] === 'rollback') {

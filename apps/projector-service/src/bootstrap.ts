@@ -1,7 +1,7 @@
 import { AddressInfo } from 'node:net';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-store';
-import { KafkaRelay, KafkaSubscriptions, PostgresLogSubscriptions, SubscriptionSource, createKafkaClient, messagingMigrations } from '@ordersource/messaging';
+import { messagingMigrations, openSubscriptionSource } from '@ordersource/messaging';
 import { personalDataMigrations } from '@ordersource/personal-data';
 import { ProjectionStatusStore, openReadStore, projectionStatusMigrations, projections, readModelMigrations } from '@ordersource/read-models';
 import { Closers, Logger, OrdersourceConfig, counter, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
@@ -43,16 +43,17 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
     const eventStore = new PostgresEventStore(database);
     const readStore = await openReadStore(config.profile, { pool: database.pool, mongoUrl: config.mongoUrl });
     closers.add(() => readStore.close());
-    let source: SubscriptionSource;
-    if (config.profile === 'embedded') {
-      source = new PostgresLogSubscriptions({ store: eventStore, database, url: config.databaseUrl, registry: metrics.registry, logger });
-    } else {
-      const kafka = createKafkaClient({ brokers: config.kafkaBrokers, clientId: 'ordersource-projector', logger });
-      const relay = new KafkaRelay({ store: eventStore, url: config.databaseUrl, kafka, registry: metrics.registry, logger });
-      await relay.start();
-      closers.add(() => relay.stop());
-      source = new KafkaSubscriptions({ kafka, registry: metrics.registry, logger });
-    }
+    const opened = openSubscriptionSource(config.profile, {
+      store: eventStore,
+      database,
+      url: config.databaseUrl,
+      kafkaBrokers: config.kafkaBrokers,
+      clientId: 'ordersource-projector',
+      registry: metrics.registry,
+      logger,
+    });
+    closers.add(() => opened.close());
+    const source = opened.source;
     const applied = counter(metrics, 'ordersource_projection_events_total', 'Events applied to a view, by projection', ['projection']);
     // Live batches run under the view's pause lock, so a rebuild can hold them for its swap.
     const liveSource = new PausableSubscriptions(source, database.pool);

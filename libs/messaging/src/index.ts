@@ -8,3 +8,4 @@ export { PostgresLogSubscriptions, type PostgresLogSubscriptionsOptions } from '
 export { KafkaSubscriptions, type KafkaSubscriptionsOptions } from './kafka/kafka-subscriptions';
 export { KafkaRelay, type KafkaRelayOptions } from './kafka/relay';
 export { createKafkaClient } from './kafka/kafka-client';
+export { openSubscriptionSource, type OpenSubscriptionSourceOptions, type OpenedSubscriptionSource } from './open-subscription-source';

@@ -10,9 +10,8 @@ import { ORDERS_TOPIC, toKafkaRecord } from '@ordersource/contracts';
 import type { EventStore } from '@ordersource/event-store';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { eventsAfter, loadCheckpoint, saveCheckpoint } from '../checkpoints';
-import { acquireLeadership, type Leadership } from '../leadership';
 import { errorText, silentLogger, type MessagingLogger } from '../logger';
+import { tailLog } from '../log-tail';
 import { messagingMetrics, type MessagingMetrics } from '../metrics';
 import { inVersionOrderPerOrder, toEventMessage } from '../to-event-message';
 import { ensureTopic } from './topics';
@@ -62,55 +61,39 @@ export class KafkaRelay {
     await this.loop;
   }
 
-  private async run(): Promise<void> {
-    const lockName = `ordersource:relay:${this.topic}`;
-    while (this.running) {
-      const leadership = await acquireLeadership({ url: this.options.url, lockName, pollMs: this.options.lockPollMs, isRunning: () => this.running });
-      if (!leadership) return;
-      this.leader = true;
-      this.logger.info({ topic: this.topic }, 'relay leader');
-      const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-      try {
+  private run(): Promise<void> {
+    let producer: Producer | undefined;
+    return tailLog({
+      store: this.options.store,
+      url: this.options.url,
+      lockName: `ordersource:relay:${this.topic}`,
+      checkpoint: `relay:${this.topic}`,
+      batchSize: this.options.batchSize ?? 500,
+      pollMs: this.options.pollMs,
+      lockPollMs: this.options.lockPollMs,
+      isRunning: () => this.running,
+      onLeader: async () => {
+        this.leader = true;
+        this.logger.info({ topic: this.topic }, 'relay leader');
+        producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
         await ensureTopic(this.options.kafka, { topic: this.topic, partitions: this.options.partitions ?? 6 });
         await producer.connect();
-        await this.publishWhileLeader(leadership, producer);
-      } catch (error) {
-        if (this.running) this.logger.error({ topic: this.topic, error: errorText(error) }, 'relay failed; retrying');
-      } finally {
+      },
+      onLeadershipEnd: async () => {
         this.leader = false;
-        await producer.disconnect().catch(() => undefined);
-        await leadership.release();
-      }
-    }
-  }
-
-  private async publishWhileLeader(leadership: Leadership, producer: Producer): Promise<void> {
-    const checkpointName = `relay:${this.topic}`;
-    const saved = await loadCheckpoint(leadership.client, checkpointName);
-    let cursor = saved?.cursor;
-    let position = saved?.position ?? null;
-    const pollMs = this.options.pollMs ?? 1000;
-    let idleWaitMs = 10;
-    while (this.running && !leadership.lost) {
-      const page = await this.options.store.readAll({ after: cursor, limit: this.options.batchSize ?? 500 });
-      if (page.events.length > 0) {
-        const messages = inVersionOrderPerOrder(page.events.map(toEventMessage)).map(toKafkaRecord);
-        await producer.send({ topic: this.topic, acks: -1, messages });
-        cursor = page.cursor;
-        for (const event of page.events) if (position === null || BigInt(event.position) > BigInt(position)) position = event.position;
-        await saveCheckpoint(leadership.client, checkpointName, { cursor, position });
-        this.metrics.relayPublished.inc(page.events.length);
-        const last = page.events[page.events.length - 1];
-        this.metrics.relayLagSeconds.set(page.endOfLog ? 0 : Math.max(0, (Date.now() - Date.parse(last.recordedAt)) / 1000));
-        this.metrics.relayLagEvents.set(page.endOfLog ? 0 : await eventsAfter(leadership.client, position));
-        idleWaitMs = 10;
-        if (!page.endOfLog) continue;
-      } else {
-        this.metrics.relayLagSeconds.set(0);
-        this.metrics.relayLagEvents.set(0);
-      }
-      const notified = await leadership.nextNotification(idleWaitMs);
-      idleWaitMs = notified ? 10 : Math.min(pollMs, idleWaitMs * 2);
-    }
+        await producer?.disconnect().catch(() => undefined);
+        producer = undefined;
+      },
+      handle: async (events) => {
+        const messages = inVersionOrderPerOrder(events.map(toEventMessage)).map(toKafkaRecord);
+        await (producer as Producer).send({ topic: this.topic, acks: -1, messages });
+        this.metrics.relayPublished.inc(events.length);
+      },
+      reportLag: (lag) => {
+        this.metrics.relayLagSeconds.set(lag.seconds);
+        this.metrics.relayLagEvents.set(lag.events);
+      },
+      onFailure: (error) => this.logger.error({ topic: this.topic, error: errorText(error) }, 'relay failed; retrying'),
+    });
   }
 }

@@ -4,13 +4,14 @@
  * a fallback (a notification is lost while no connection listens, and an event can become
  * readable later than its own notification: readAll waits for older transactions to finish).
  * One active reader per subscription name (advisory lock); the checkpoint moves only after the
- * handler succeeded or the events were parked, so a crash re-delivers at most one batch.
+ * handler succeeded or the events were parked, so a crash re-delivers at most one batch (the
+ * loop itself is ../log-tail.ts, shared with the Kafka relay).
  */
 import type { EventStore, EventStoreDatabase } from '@ordersource/event-store';
 import type { Registry } from 'prom-client';
-import { eventsAfter, loadCheckpoint, saveCheckpoint } from '../checkpoints';
-import { acquireLeadership, type Leadership } from '../leadership';
+import type { Leadership } from '../leadership';
 import { errorText, silentLogger, type MessagingLogger } from '../logger';
+import { tailLog } from '../log-tail';
 import { messagingMetrics, type MessagingMetrics } from '../metrics';
 import { PoisonGuard } from '../parking/poison-guard';
 import type { SubscribeOptions, Subscription, SubscriptionHandler, SubscriptionSource } from '../subscription.port';
@@ -96,57 +97,29 @@ class PostgresLogReader implements Subscription {
     return next;
   }
 
-  private async run(): Promise<void> {
-    const isRunning = () => this.running;
-    while (this.running) {
-      this.leadership = await acquireLeadership({ url: this.options.url, lockName: `ordersource:subscription:${this.name}`, pollMs: this.options.lockPollMs, isRunning });
-      if (!this.leadership) return;
-      this.logger.info({ subscription: this.name }, 'active reader');
-      this.parking.forget();
-      try {
-        await this.readWhileLeader(this.leadership);
-      } catch (error) {
-        if (this.running) this.logger.error({ subscription: this.name, error: errorText(error) }, 'reader failed; reconnecting');
-      } finally {
-        await this.leadership.release();
-      }
-    }
+  private run(): Promise<void> {
+    return tailLog({
+      store: this.options.store,
+      url: this.options.url,
+      lockName: `ordersource:subscription:${this.name}`,
+      checkpoint: `subscription:${this.name}`,
+      batchSize: this.subscribeOptions.batchSize ?? 500,
+      pollMs: this.options.pollMs,
+      lockPollMs: this.options.lockPollMs,
+      isRunning: () => this.running,
+      onLeader: async (leadership) => {
+        this.leadership = leadership;
+        this.logger.info({ subscription: this.name }, 'active reader');
+        this.parking.forget();
+        await this.guard.refreshParkedGauge();
+      },
+      onLeadershipEnd: async () => undefined,
+      handle: (events) => this.serialised(() => this.guard.deliver(inVersionOrderPerOrder(events.map(toEventMessage)))),
+      reportLag: (lag) => {
+        this.metrics.subscriptionLagSeconds.set({ subscription: this.name }, lag.seconds);
+        this.metrics.subscriptionLagEvents.set({ subscription: this.name }, lag.events);
+      },
+      onFailure: (error) => this.logger.error({ subscription: this.name, error: errorText(error) }, 'reader failed; reconnecting'),
+    });
   }
-
-  private async readWhileLeader(leadership: Leadership): Promise<void> {
-    const checkpointName = `subscription:${this.name}`;
-    const saved = await loadCheckpoint(leadership.client, checkpointName);
-    let cursor = saved?.cursor;
-    let position = saved?.position ?? null;
-    await this.guard.refreshParkedGauge();
-    const pollMs = this.options.pollMs ?? 1000;
-    let idleWaitMs = 10;
-    while (this.running && !leadership.lost) {
-      const page = await this.options.store.readAll({ after: cursor, limit: this.subscribeOptions.batchSize ?? 500 });
-      if (page.events.length > 0) {
-        const batch = inVersionOrderPerOrder(page.events.map(toEventMessage));
-        await this.serialised(() => this.guard.deliver(batch));
-        const last = page.events[page.events.length - 1];
-        cursor = page.cursor;
-        position = maxPosition(position, page.events.map((e) => e.position));
-        await saveCheckpoint(leadership.client, checkpointName, { cursor, position });
-        this.metrics.subscriptionLagSeconds.set({ subscription: this.name }, page.endOfLog ? 0 : Math.max(0, (Date.now() - Date.parse(last.recordedAt)) / 1000));
-        this.metrics.subscriptionLagEvents.set({ subscription: this.name }, page.endOfLog ? 0 : await eventsAfter(leadership.client, position));
-        idleWaitMs = 10;
-        if (!page.endOfLog) continue;
-      } else {
-        this.metrics.subscriptionLagSeconds.set({ subscription: this.name }, 0);
-      }
-      // After a notification the event may still hide behind an older open transaction:
-      // look again soon, backing off to the poll interval.
-      const notified = await leadership.nextNotification(idleWaitMs);
-      idleWaitMs = notified ? 10 : Math.min(pollMs, idleWaitMs * 2);
-    }
-  }
-}
-
-function maxPosition(current: string | null, positions: string[]): string | null {
-  let max = current === null ? -1n : BigInt(current);
-  for (const p of positions) if (BigInt(p) > max) max = BigInt(p);
-  return max < 0n ? null : max.toString();
 }

@@ -5,11 +5,9 @@
  * the two streams line up for a merge-join on any adapter. Queries of the services never sort
  * on it, so it needs no index; the rebuild's store is a second instance on the same database.
  */
-import { MongoClient } from 'mongodb';
 import type { Pool } from 'pg';
 import { readModelViews } from '../projections';
-import { MongoReadStore } from '../store/mongo/mongo-read-store';
-import { PostgresReadStore } from '../store/postgres/postgres-read-store';
+import { openReadStore } from '../store/open-read-store';
 import type { CollectionDefinition, ReadStore, ViewDefinition } from '../store/read-store.port';
 
 export const DIFF_KEY = 'orderId';
@@ -25,19 +23,10 @@ export function withDiffKeys(views: readonly ViewDefinition[]): ViewDefinition[]
 export const rebuildViews: readonly ViewDefinition[] = withDiffKeys(readModelViews);
 
 /**
- * The profile's read store over `rebuildViews`; ensureViews recreates whatever a wiped read
- * store lost (pointers, active generation), so `replay all` can restore from the log alone.
+ * The profile's read store over `rebuildViews` (openReadStore picks the adapter); ensureViews
+ * recreates whatever a wiped read store lost (pointers, active generation), so `replay all` can
+ * restore from the log alone.
  */
-export async function openRebuildStore(profile: 'embedded' | 'distributed', options: { pool: Pool; mongoUrl?: string }): Promise<ReadStore> {
-  if (profile === 'embedded') {
-    const store = new PostgresReadStore(options.pool, rebuildViews);
-    await store.ensureViews();
-    return store;
-  }
-  if (!options.mongoUrl) throw new Error('the distributed profile needs MONGO_URL');
-  const client = new MongoClient(options.mongoUrl, { serverSelectionTimeoutMS: 10_000 });
-  await client.connect();
-  const store = new MongoReadStore(client.db(), rebuildViews, () => client.close());
-  await store.ensureViews();
-  return store;
+export function openRebuildStore(profile: 'embedded' | 'distributed', options: { pool: Pool; mongoUrl?: string }): Promise<ReadStore> {
+  return openReadStore(profile, { ...options, views: rebuildViews });
 }
