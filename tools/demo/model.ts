@@ -3,7 +3,7 @@
  * lifecycle", "Query service"). The scenario generator uses it to know each step's resulting
  * status and event count; the checker compares the views against its final state.
  */
-import type { OrderCommandType, OrderStatus } from '@ordersource/domain';
+import { statusAfterRefund, type OrderCommandType, type OrderStatus } from '@ordersource/domain';
 
 export type Role = 'admin' | 'operator' | 'customer';
 
@@ -112,7 +112,7 @@ export function applyStep(state: ExpectedViews, checkpoints: Checkpoint[], step:
       const full = refunded >= next.payment.captured;
       next.payment = { ...next.payment, refunded, status: full ? 'REFUNDED' : 'PARTIALLY_REFUNDED' };
       next.paymentRecords += 1;
-      if (full && (state.status === 'PAID' || state.status === 'DELIVERED')) status = 'REFUNDED';
+      status = statusAfterRefund(state.status, full);
       break;
     }
     case 'PlaceOrder':

@@ -67,7 +67,7 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
     const rebuilder = new Rebuilder({ pool: database.pool, url: config.databaseUrl, store: rebuildStore, eventStore, source, log: (message, fields) => logger.info(fields, message) });
     closers.add(() => rebuilder.close());
     await resumeUnfinishedRebuilds(rebuilder, (fields, message) => logger.warn(fields, message));
-    const status = new StatusPublisher(workers, readStore, new ProjectionStatusStore(database.pool), metrics.registry, logger, rebuildStatusOf(rebuilder));
+    const status = new StatusPublisher(workers, readStore, new ProjectionStatusStore(database.pool), logger, rebuildStatusOf(rebuilder));
     status.start();
     closers.add(async () => status.stop());
 

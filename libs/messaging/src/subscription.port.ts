@@ -36,8 +36,18 @@ export interface ParkedEvent {
   parkedAt: string;
 }
 
+/** How far behind the log a subscription is, as last measured (its lag gauges show the same). */
+export interface SubscriptionLag {
+  /** Events not yet handled (approximate); 0 when caught up. */
+  events: number;
+  /** Age of the last handled event while behind; 0 when caught up. */
+  seconds: number;
+}
+
 export interface Subscription {
   stop(): Promise<void>;
+  /** The lag as data, for whoever publishes a status (never read back from the metrics registry). */
+  lag(): SubscriptionLag;
   /** The events parked by this subscription, by order then version. */
   listParked(): Promise<ParkedEvent[]>;
   /**

@@ -21,6 +21,12 @@ export function toEventMessage(event: RecordedEvent): EventMessage {
   };
 }
 
+/** The stored event a message carries (its inverse): the message without its orderId. */
+export function fromEventMessage(message: EventMessage): RecordedEvent {
+  const { orderId: _orderId, ...event } = message;
+  return event as unknown as RecordedEvent;
+}
+
 /**
  * Puts each order's events of a batch in version order, in the slots they already hold. The
  * log's order is by committing transaction, and two appends to one stream can take their

@@ -5,9 +5,9 @@
  * hole. A hole is never papered over: the order's events before it are applied, the rest are
  * returned as a ProjectionGapError so the caller can refetch the stream or park the order.
  */
-import type { JsonObject, RecordedEvent } from '@ordersource/event-store';
+import type { EventStore, JsonObject, RecordedEvent } from '@ordersource/event-store';
 import { type Projection } from './projections/projection';
-import { orderIdOf } from '@ordersource/domain';
+import { orderIdOf, orderStreamId } from '@ordersource/domain';
 import type { GenerationOptions, OrderChangeSet, OrderHead, RecordDocument, ViewWriter } from './store/read-store.port';
 
 export class ProjectionGapError extends Error {
@@ -125,4 +125,37 @@ function groupByOrder(events: readonly RecordedEvent[]): Map<string, RecordedEve
 
 function countFrom(events: readonly RecordedEvent[], gap: ProjectionGapError): number {
   return events.filter((event) => orderIdOf(event.streamId) === gap.orderId && event.version >= gap.got).length;
+}
+
+export interface FilledGap {
+  orderId: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * runProjection over delivered events, filling each transport gap (e.g. a replayed dead
+ * letter's successors) from the event store, the source of truth, as far as the delivered
+ * events reach; a gap the store cannot fill either is thrown, never papered over.
+ */
+export async function runProjectionFillingGaps(
+  projection: Projection,
+  store: ViewWriter,
+  eventStore: Pick<EventStore, 'readStream'>,
+  delivered: readonly RecordedEvent[],
+  options: RunOptions = {},
+): Promise<{ applied: number; filled: FilledGap[] }> {
+  const stats = await runProjection(projection, store, delivered, options);
+  let applied = stats.applied;
+  const filled: FilledGap[] = [];
+  for (const gap of stats.gaps) {
+    const streamId = orderStreamId(gap.orderId);
+    const to = Math.max(...delivered.filter((event) => event.streamId === streamId).map((event) => event.version));
+    const missing = await eventStore.readStream(streamId, { fromVersion: gap.expected, toVersion: to });
+    const again = await runProjection(projection, store, missing, options);
+    if (again.gaps.length > 0) throw again.gaps[0];
+    applied += again.applied;
+    filled.push({ orderId: gap.orderId, from: gap.expected, to });
+  }
+  return { applied, filled };
 }

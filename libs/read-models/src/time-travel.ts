@@ -1,16 +1,16 @@
 /**
  * Time travel (GET /orders/{id}/state): the tracking view as it stood after the given events,
- * folded in memory through the order-tracking projection itself, so the past is computed by the
- * same code as the present and can never drift from it.
+ * folded in memory through the order-tracking projection's own evolve, so the past is computed
+ * by the same code as the present and can never drift from it. Audit entries carry everything
+ * that evolve reads, so nothing is dressed up as a stored event (issue 11).
  */
 import type { RecordedEvent } from '@ordersource/event-store';
-import type { OrderTrackingDocument } from './projections/order-tracking/order-tracking.projection';
-import { evolveTracking } from './projections/order-tracking/order-tracking.projection';
+import { orderIdOf } from '@ordersource/domain';
 import type { AuditEventDocument } from './projections/audit/audit.projection';
-import { orderStreamId } from '@ordersource/domain';
+import { evolveTracking, type OrderTrackingDocument, type TrackedEvent } from './projections/order-tracking/order-tracking.projection';
 
-/** An audit entry carries everything the tracking projection reads from an event. */
-export type TimeTravelEvent = Pick<RecordedEvent, 'type' | 'version' | 'occurredAt' | 'data'> & { orderId: string };
+/** An audit entry or any event that says which order it belongs to. */
+export type TimeTravelEvent = TrackedEvent;
 
 /**
  * Folds the order's events (audit documents or recorded events, any order) up to the last one
@@ -20,25 +20,6 @@ export type TimeTravelEvent = Pick<RecordedEvent, 'type' | 'version' | 'occurred
 export function orderStateAt(events: readonly (AuditEventDocument | RecordedEvent | TimeTravelEvent)[]): OrderTrackingDocument | null {
   const sorted = [...events].sort((a, b) => a.version - b.version);
   let state: OrderTrackingDocument | null = null;
-  for (const event of sorted) state = evolveTracking(state, asRecordedEvent(event));
+  for (const event of sorted) state = evolveTracking(state, 'orderId' in event ? event : { ...event, orderId: orderIdOf(event.streamId) });
   return state;
-}
-
-function asRecordedEvent(event: AuditEventDocument | RecordedEvent | TimeTravelEvent): RecordedEvent {
-  if ('streamId' in event) return event;
-  // Only the fields evolveTracking reads are meaningful; the rest are placeholders.
-  return {
-    eventId: '',
-    streamId: orderStreamId(event.orderId),
-    version: event.version,
-    position: 'position' in event ? event.position : '0',
-    type: event.type,
-    schemaVersion: 1,
-    data: event.data,
-    metadata: { correlationId: '', causationId: '', actor: '' },
-    occurredAt: event.occurredAt,
-    recordedAt: 'recordedAt' in event ? event.recordedAt : event.occurredAt,
-    hash: '',
-    previousHash: null,
-  };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { statusAfterRefund, type OrderStatus } from '@ordersource/domain';
 import { HttpClient, ok } from './http';
 import { keys } from './keys';
 
@@ -143,7 +144,7 @@ function planBuilder(index: number, customerId: string, label: string) {
       const body = { amount, reason: `damaged parcel (${label})` };
       refunded += amount;
       const full = refunded === captured;
-      add('refund', '/refund', body, [{ type: 'PaymentRefunded', data: body }], full && (status === 'PAID' || status === 'DELIVERED') ? 'REFUNDED' : status);
+      add('refund', '/refund', body, [{ type: 'PaymentRefunded', data: body }], statusAfterRefund(status as OrderStatus, full));
       return builder;
     },
     refundRest() {

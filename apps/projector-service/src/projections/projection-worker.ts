@@ -1,9 +1,8 @@
-import { EventStore, RecordedEvent } from '@ordersource/event-store';
-import { EventMessage, Subscription, SubscriptionSource } from '@ordersource/messaging';
-import { Projection, ProjectionRunStats, ViewWriter, runProjection } from '@ordersource/read-models';
+import { EventStore } from '@ordersource/event-store';
+import { EventMessage, Subscription, SubscriptionLag, SubscriptionSource, fromEventMessage } from '@ordersource/messaging';
+import { Projection, ViewWriter, runProjectionFillingGaps } from '@ordersource/read-models';
 import { Counter } from 'prom-client';
 import { Logger } from '@ordersource/platform';
-import { orderStreamId } from '@ordersource/domain';
 
 export interface ProjectionWorkerOptions {
   projection: Projection;
@@ -38,30 +37,19 @@ export class ProjectionWorker {
     await this.subscription?.stop();
   }
 
+  /** How far the projection's subscription is behind the log (zero before it started). */
+  lag(): SubscriptionLag {
+    return this.subscription?.lag() ?? { events: 0, seconds: 0 };
+  }
+
   parked() {
     return this.subscription?.listParked() ?? Promise.resolve([]);
   }
 
   async handle(batch: readonly EventMessage[]): Promise<void> {
-    const { projection, readStore } = this.options;
-    const events = batch.map(toRecordedEvent);
-    const stats = await runProjection(projection, readStore, events);
-    let applied = stats.applied;
-    for (const gap of stats.gaps) applied += await this.closeGap(gap, events);
+    const { projection, readStore, eventStore } = this.options;
+    const { applied, filled } = await runProjectionFillingGaps(projection, readStore, eventStore, batch.map(fromEventMessage));
+    for (const gap of filled) this.options.logger.warn({ projection: this.name, orderId: gap.orderId, from: gap.from, to: gap.to }, 'closed a delivery gap from the event store');
     this.options.applied.inc({ projection: this.name }, applied);
   }
-
-  private async closeGap(gap: ProjectionRunStats['gaps'][number], delivered: RecordedEvent[]): Promise<number> {
-    const upTo = Math.max(...delivered.filter((event) => event.streamId === orderStreamId(gap.orderId)).map((event) => event.version));
-    const missing = await this.options.eventStore.readStream(orderStreamId(gap.orderId), { fromVersion: gap.expected, toVersion: upTo });
-    const again = await runProjection(this.options.projection, this.options.readStore, missing);
-    if (again.gaps.length > 0) throw again.gaps[0];
-    this.options.logger.warn({ projection: this.name, orderId: gap.orderId, from: gap.expected, to: upTo }, 'closed a delivery gap from the event store');
-    return again.applied;
-  }
-}
-
-function toRecordedEvent(message: EventMessage): RecordedEvent {
-  const { orderId: _orderId, ...event } = message;
-  return event as unknown as RecordedEvent;
 }

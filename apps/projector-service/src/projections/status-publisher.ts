@@ -1,6 +1,5 @@
 import { ProjectionStatusStore, ViewGenerationAdmin } from '@ordersource/read-models';
 import { Logger } from '@ordersource/platform';
-import { Registry } from 'prom-client';
 import { ProjectionWorker } from './projection-worker';
 
 /** Extra status a rebuild contributes (issue 7) while it runs. */
@@ -8,7 +7,8 @@ export type RebuildStatus = (projection: string) => { status: 'rebuilding'; rebu
 
 /**
  * Publishes each view's status where the query service reads it (GET /projections): the lag
- * the subscription reports, `stalled` while an order is parked, `rebuilding` during a rebuild.
+ * the subscription reports (as data: never read back from the metrics registry), `stalled`
+ * while an order is parked, `rebuilding` during a rebuild.
  */
 export class StatusPublisher {
   private timer?: NodeJS.Timeout;
@@ -17,7 +17,6 @@ export class StatusPublisher {
     private readonly workers: readonly ProjectionWorker[],
     private readonly readStore: Pick<ViewGenerationAdmin, 'generations'>,
     private readonly statusStore: ProjectionStatusStore,
-    private readonly registry: Registry,
     private readonly logger: Logger,
     private readonly rebuildStatus: RebuildStatus = () => undefined,
   ) {}
@@ -35,24 +34,16 @@ export class StatusPublisher {
 
   async publishAll(): Promise<void> {
     for (const worker of this.workers) {
-      const subscription = `projection.${worker.name}`;
       const [generations, parked] = await Promise.all([this.readStore.generations(worker.name), worker.parked()]);
       const rebuild = this.rebuildStatus(worker.name);
       await this.statusStore.publish({
         name: worker.name,
         version: generations.active,
         status: rebuild ? 'rebuilding' : parked.length > 0 ? 'stalled' : 'live',
-        lagEvents: await this.gauge('ordersource_subscription_lag_events', subscription),
-        lagSeconds: await this.gauge('ordersource_subscription_lag_seconds', subscription),
+        lagEvents: worker.lag().events,
+        lagSeconds: worker.lag().seconds,
         ...(rebuild ? { rebuild: rebuild.rebuild } : {}),
       });
     }
-  }
-
-  private async gauge(name: string, subscription: string): Promise<number> {
-    const metric = this.registry.getSingleMetric(name);
-    if (!metric) return 0;
-    const { values } = await metric.get();
-    return values.find((value) => value.labels.subscription === subscription)?.value ?? 0;
   }
 }

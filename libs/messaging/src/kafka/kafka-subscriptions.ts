@@ -10,7 +10,7 @@ import type { Registry } from 'prom-client';
 import { errorText, silentLogger, type MessagingLogger } from '../logger';
 import { messagingMetrics, type MessagingMetrics } from '../metrics';
 import { DeliveryStopped, PoisonGuard } from '../parking/poison-guard';
-import type { SubscribeOptions, Subscription, SubscriptionHandler, SubscriptionSource } from '../subscription.port';
+import type { SubscribeOptions, Subscription, SubscriptionHandler, SubscriptionLag, SubscriptionSource } from '../subscription.port';
 import { DeadLetterTopic } from './dead-letter-topic';
 import { ensureTopic } from './topics';
 
@@ -64,6 +64,7 @@ class KafkaSubscription implements Subscription {
   private readonly guard: PoisonGuard;
   private heartbeat: (() => Promise<void>) | undefined;
   private exclusive: Promise<unknown> = Promise.resolve();
+  private lastLag: SubscriptionLag = { events: 0, seconds: 0 };
 
   constructor(
     private readonly name: string,
@@ -111,12 +112,17 @@ class KafkaSubscription implements Subscription {
         resolveOffset(batch.lastOffset());
         const next = (BigInt(batch.lastOffset()) + 1n).toString();
         await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
-        this.metrics.subscriptionLagEvents.set({ subscription: this.name }, Number(batch.offsetLag()));
         const last = events[events.length - 1];
-        this.metrics.subscriptionLagSeconds.set({ subscription: this.name }, batch.offsetLag() === '0' ? 0 : Math.max(0, (Date.now() - Date.parse(last.recordedAt)) / 1000));
+        this.lastLag = { events: Number(batch.offsetLag()), seconds: batch.offsetLag() === '0' ? 0 : Math.max(0, (Date.now() - Date.parse(last.recordedAt)) / 1000) };
+        this.metrics.subscriptionLagEvents.set({ subscription: this.name }, this.lastLag.events);
+        this.metrics.subscriptionLagSeconds.set({ subscription: this.name }, this.lastLag.seconds);
         await heartbeat();
       },
     });
+  }
+
+  lag(): SubscriptionLag {
+    return this.lastLag;
   }
 
   async stop(): Promise<void> {

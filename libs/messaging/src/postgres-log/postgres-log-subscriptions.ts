@@ -14,7 +14,7 @@ import { errorText, silentLogger, type MessagingLogger } from '../logger';
 import { tailLog } from '../log-tail';
 import { messagingMetrics, type MessagingMetrics } from '../metrics';
 import { PoisonGuard } from '../parking/poison-guard';
-import type { SubscribeOptions, Subscription, SubscriptionHandler, SubscriptionSource } from '../subscription.port';
+import type { SubscribeOptions, Subscription, SubscriptionHandler, SubscriptionLag, SubscriptionSource } from '../subscription.port';
 import { inVersionOrderPerOrder, toEventMessage } from '../to-event-message';
 import { ParkedEventsTable } from './parked-events-table';
 
@@ -69,8 +69,14 @@ class PostgresLogReader implements Subscription {
     this.guard = new PoisonGuard({ name, handler, parking: this.parking, options: subscribeOptions, metrics, logger, isRunning: () => this.running && !this.leadership?.lost });
   }
 
+  private lastLag: SubscriptionLag = { events: 0, seconds: 0 };
+
   start(): void {
     this.loop = this.run();
+  }
+
+  lag(): SubscriptionLag {
+    return this.lastLag;
   }
 
   async stop(): Promise<void> {
@@ -116,6 +122,7 @@ class PostgresLogReader implements Subscription {
       onLeadershipEnd: async () => undefined,
       handle: (events) => this.serialised(() => this.guard.deliver(inVersionOrderPerOrder(events.map(toEventMessage)))),
       reportLag: (lag) => {
+        this.lastLag = lag;
         this.metrics.subscriptionLagSeconds.set({ subscription: this.name }, lag.seconds);
         this.metrics.subscriptionLagEvents.set({ subscription: this.name }, lag.events);
       },

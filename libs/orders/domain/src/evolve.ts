@@ -52,7 +52,10 @@ function evolvePlaced(order: PlacedOrder, event: Exclude<OrderEvent, { type: 'Or
   }
 }
 
-/** A full refund ends a paid or delivered order; a shipped or cancelled one keeps its status. */
-function statusAfterRefund(status: OrderStatus, fullyRefunded: boolean): OrderStatus {
+/**
+ * A full refund ends a paid or delivered order; a shipped or cancelled one keeps its status.
+ * The one statement of the rule (issue 11): views and test models ask it instead of restating it.
+ */
+export function statusAfterRefund(status: OrderStatus, fullyRefunded: boolean): OrderStatus {
   return fullyRefunded && (status === 'PAID' || status === 'DELIVERED') ? 'REFUNDED' : status;
 }

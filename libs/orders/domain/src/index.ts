@@ -37,7 +37,7 @@ export type { LifecycleCell, LifecycleStatus } from './lifecycle';
 export { allowedCommands, lifecycleCell, orderLifecycle } from './lifecycle';
 export { maxFutureSkewMs } from './invariants';
 export { decide } from './decide';
-export { evolve } from './evolve';
+export { evolve, statusAfterRefund } from './evolve';
 export type { Decider } from './decider';
 export { foldOrder, orderDecider } from './decider';
 export { orderIdOf, orderStreamId } from './stream';

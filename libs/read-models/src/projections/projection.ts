@@ -30,7 +30,7 @@ export interface Projection {
  */
 export type EventData<Type extends OrderEventType> = Extract<OrderEvent, { type: Type }>['data'];
 
-export function dataOf<Type extends OrderEventType>(event: RecordedEvent, _type: Type): EventData<Type> {
+export function dataOf<Type extends OrderEventType>(event: Pick<RecordedEvent, 'data'>, _type: Type): EventData<Type> {
   return event.data as unknown as EventData<Type>;
 }
 

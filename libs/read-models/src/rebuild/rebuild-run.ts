@@ -6,9 +6,9 @@
  * the live projection, bring the orders changed since the bound up to date, swap, resume.
  */
 import type { EventStore, RecordedEvent } from '@ordersource/event-store';
-import type { EventMessage, Subscription, SubscriptionSource } from '@ordersource/messaging';
+import { fromEventMessage, type EventMessage, type Subscription, type SubscriptionSource } from '@ordersource/messaging';
 import type { Pool } from 'pg';
-import { runProjection } from '../projection-runner';
+import { runProjectionFillingGaps } from '../projection-runner';
 import type { Projection } from '../projections/projection';
 import type { ReadStore } from '../store/read-store.port';
 import type { RebuildLock } from './advisory-locks';
@@ -159,11 +159,11 @@ export class RebuildRun {
     try {
       // Orders are independent: a batch is applied in a few slices by order at once, so the
       // read store's round trips overlap (the subscription itself hands batches one at a time).
-      const slices = sliceByOrder(batch.map(toRecordedEvent), this.context.parallelism);
+      const slices = sliceByOrder(batch.map(fromEventMessage), this.context.parallelism);
       await Promise.all(
         slices.map(async (events) => {
-          const stats = await runProjection(this.context.projection, this.context.store, events, { generation: this.record.generation });
-          for (const gap of stats.gaps) await this.closeGap(gap.orderId, gap.expected, events);
+          // A transport gap (e.g. a replayed dead letter) is filled from the event store, as live does.
+          await runProjectionFillingGaps(this.context.projection, this.context.store, this.context.eventStore, events, { generation: this.record.generation });
         }),
       );
       this.processed += batch.length;
@@ -172,14 +172,6 @@ export class RebuildRun {
     } catch (error) {
       this.failure = error;
     }
-  }
-
-  /** A transport gap (e.g. a replayed dead letter) is filled from the event store, as live does. */
-  private async closeGap(orderId: string, fromVersion: number, delivered: RecordedEvent[]): Promise<void> {
-    const toVersion = Math.max(...delivered.filter((event) => event.streamId === `order-${orderId}`).map((event) => event.version));
-    const missing = await this.context.eventStore.readStream(`order-${orderId}`, { fromVersion, toVersion });
-    const again = await runProjection(this.context.projection, this.context.store, missing, { generation: this.record.generation });
-    if (again.gaps.length > 0) throw again.gaps[0];
   }
 
   private async waitUntil(done: () => boolean): Promise<void> {
@@ -226,9 +218,4 @@ function sliceByOrder(events: RecordedEvent[], slices: number): RecordedEvent[][
     out[index].push(event);
   }
   return out.filter((slice) => slice.length > 0);
-}
-
-function toRecordedEvent(message: EventMessage): RecordedEvent {
-  const { orderId: _orderId, ...event } = message;
-  return event as unknown as RecordedEvent;
 }

@@ -6,7 +6,7 @@
 import type { JsonObject, RecordedEvent } from '@ordersource/event-store';
 import type { OrderItem, OrderStatus } from '@ordersource/domain';
 import { dataOf, type Projection, type ProjectionStep } from '../projection';
-import { orderIdOf } from '@ordersource/domain';
+import { orderIdOf, statusAfterRefund } from '@ordersource/domain';
 import type { ViewDefinition } from '../../store/read-store.port';
 
 export type PaymentStatus = 'PENDING' | 'FAILED' | 'AUTHORIZED' | 'VOIDED' | 'CAPTURED' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
@@ -51,10 +51,14 @@ export const orderTrackingView: ViewDefinition = {
 export const orderTrackingProjection: Projection = {
   name: 'order-tracking',
   view: orderTrackingView,
-  evolve: (head, event) => ({ head: evolveTracking(head as unknown as OrderTrackingDocument | null, event) as unknown as JsonObject | null, records: [] }) satisfies ProjectionStep,
+  evolve: (head, event) =>
+    ({ head: evolveTracking(head as unknown as OrderTrackingDocument | null, { ...event, orderId: orderIdOf(event.streamId) }) as unknown as JsonObject | null, records: [] }) satisfies ProjectionStep,
 };
 
-export function evolveTracking(order: OrderTrackingDocument | null, event: RecordedEvent): OrderTrackingDocument | null {
+/** What the tracking view reads of an event: a stored event and an audit entry both carry it. */
+export type TrackedEvent = Pick<RecordedEvent, 'type' | 'version' | 'occurredAt' | 'data'> & { orderId: string };
+
+export function evolveTracking(order: OrderTrackingDocument | null, event: TrackedEvent): OrderTrackingDocument | null {
   if (event.type === 'OrderPlaced') return placed(event);
   // Nothing to track before OrderPlaced: the integrity check reports such a stream, not us.
   if (!order) return null;
@@ -96,8 +100,7 @@ export function evolveTracking(order: OrderTrackingDocument | null, event: Recor
       const refunded = order.payment.refunded + amount;
       const full = refunded >= order.payment.captured;
       const payment = { ...order.payment, refunded, status: full ? ('REFUNDED' as const) : ('PARTIALLY_REFUNDED' as const) };
-      // Same rule as the domain's evolve: a full refund ends a paid or delivered order only.
-      const status = full && (order.status === 'PAID' || order.status === 'DELIVERED') ? 'REFUNDED' : order.status;
+      const status = statusAfterRefund(order.status, full);
       return moveTo({ ...next, payment }, status, event);
     }
     default:
@@ -106,10 +109,10 @@ export function evolveTracking(order: OrderTrackingDocument | null, event: Recor
   }
 }
 
-function placed(event: RecordedEvent): OrderTrackingDocument {
+function placed(event: TrackedEvent): OrderTrackingDocument {
   const { customerId, currency, items, total } = dataOf(event, 'OrderPlaced');
   return {
-    orderId: orderIdOf(event.streamId),
+    orderId: event.orderId,
     customerId,
     status: 'PLACED',
     currency,
@@ -125,7 +128,7 @@ function placed(event: RecordedEvent): OrderTrackingDocument {
 }
 
 /** The timeline gains an entry only when the status changes. */
-function moveTo(order: OrderTrackingDocument, status: OrderStatus, event: RecordedEvent): OrderTrackingDocument {
+function moveTo(order: OrderTrackingDocument, status: OrderStatus, event: Pick<TrackedEvent, 'occurredAt'>): OrderTrackingDocument {
   if (order.status === status) return order;
   return { ...order, status, timeline: [...order.timeline, { status, at: event.occurredAt }] };
 }
