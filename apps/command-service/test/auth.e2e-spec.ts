@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { OrderStatus, orderStreamId } from '@ordersource/domain';
 import {
   CommandRoute,
@@ -140,6 +141,20 @@ describe('customers and their own orders', () => {
     expectProblem(answer, 404, 'order-not-found');
     expect(answer.text).not.toContain('cust-a');
     expect(await harness.streamVersions(orderId)).toEqual([1]);
+  });
+
+  // API.md "v1 clarifications": whatever a customer may not see answers exactly as an order
+  // that does not exist (same status, problem type and detail), so a probe learns nothing.
+  it.each(['cancel', 'cancel with a stale If-Match'])("answers customer B's %s of customer A's order exactly as an unknown order", async (variant) => {
+    const orderId = await placeOrder(harness, { customerId: 'cust-a' }, keys.customerA);
+    const headers = variant.includes('If-Match') ? { 'if-match': '"7"' } : undefined;
+    const send = (id: string) => harness.post(commandPaths.cancel(id), commandBodies.cancel(), { key: keys.customerB, headers });
+
+    const [hidden, unknown] = await Promise.all([send(orderId), send(randomUUID())]);
+
+    const problem = (answer: HttpAnswer) => ({ status: answer.status, type: answer.body.type, title: answer.body.title, detail: answer.body.detail });
+    expect(problem(hidden)).toEqual(problem(unknown));
+    expect(hidden.status).toBe(404);
   });
 });
 

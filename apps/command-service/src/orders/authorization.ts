@@ -1,4 +1,4 @@
-import { OrderState, isPlaced } from '@ordersource/domain';
+import { DomainError, OrderCommand, OrderState, decide, initialState, isPlaced } from '@ordersource/domain';
 import { Principal, problems } from '@ordersource/platform';
 
 /**
@@ -13,9 +13,15 @@ export function assertMayPlaceFor(principal: Principal, customerId: string): voi
   }
 }
 
-/** Another customer's order does not exist for a customer key (API.md: never 403). */
-export function guardOrder(principal: Principal, orderId: string, state: OrderState): void {
-  if (principal.role === 'customer' && isPlaced(state) && state.customerId !== principal.customerId) {
-    throw problems.notFound('order-not-found', `Order ${orderId} was not found.`);
-  }
+/**
+ * Another customer's order does not exist for a customer key (API.md: never 403; v1
+ * clarifications: answered exactly as an unknown order). Runs on the loaded state before the
+ * If-Match check and the decider, and refuses the command as the decider refuses it on an order
+ * that was never placed: same status, rule and detail, whatever the command.
+ */
+export function guardOrder(principal: Principal, command: OrderCommand, state: OrderState): void {
+  if (principal.role !== 'customer' || !isPlaced(state) || state.customerId === principal.customerId) return;
+  decide(command, initialState);
+  // Only placing decides anything on an unplaced order; that id is taken by someone else.
+  throw new DomainError('order-not-found', 'The order does not exist.');
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Command } from '@nestjs/cqrs';
-import { CommandMetadata, OrderEvent, OrderState, OrderStatus, evolve, initialState, isPlaced } from '@ordersource/domain';
+import { CommandMetadata, OrderCommand, OrderEvent, OrderState, OrderStatus, evolve, initialState, isPlaced } from '@ordersource/domain';
 import { EventStore, IdempotencyKey, JsonObject, RecordedEvent } from '@ordersource/event-store';
 import { Principal } from '@ordersource/platform';
 import { guardOrder } from './authorization';
@@ -58,20 +58,20 @@ export class OrderCommandOptions {
     private readonly metrics: CommandMetrics,
   ) {}
 
-  for({ orderId, context }: OrderCommandMessage<unknown>, command: string): HandleCommandOptions<OrderState, OrderEvent> {
+  for({ context }: OrderCommandMessage<unknown>, command: OrderCommand): HandleCommandOptions<OrderState, OrderEvent> {
     return {
       evolve,
       initialState: () => initialState,
       fromRecorded: (event) => ({ type: event.type, schemaVersion: event.schemaVersion, data: event.data, occurredAt: event.occurredAt }) as unknown as OrderEvent,
       toNewEvents: (events, after) => Promise.all(events.map((event) => this.toNewEvent(event, after, context))),
-      guard: (state) => guardOrder(context.principal, orderId, state),
+      guard: (state) => guardOrder(context.principal, command, state),
       expectedVersion: context.expectedVersion,
       maxRetries: this.settings.maxConcurrencyRetries,
-      onRetry: () => this.metrics.retries.inc({ command }),
+      onRetry: () => this.metrics.retries.inc({ command: command.type }),
       idempotency: context.idempotency && {
         ...context.idempotency,
         ttlMs: this.settings.idempotencyTtlMs,
-        result: (handled) => ({ ...orderResult(orderId, handled) }),
+        result: (handled) => ({ ...orderResult(command.metadata.orderId, handled) }),
       },
     };
   }

@@ -11,22 +11,21 @@ import type { Pool } from 'pg';
 import { assertNoGaps, runProjection } from '../projection-runner';
 import type { Projection } from '../projections/projection';
 import type { ReadStore } from '../store/read-store.port';
+import { orderIdOf, orderStreamId } from '@ordersource/domain';
 
 const CHUNK = 500;
-const STREAM_PREFIX = 'order-';
-
 export async function catchUpChangedOrders(pool: Pool, eventStore: EventStore, projection: Projection, store: ReadStore, generation: number, logBound: string): Promise<number> {
   const { rows } = await pool.query<{ stream_id: string; version: number }>(
-    `SELECT stream_id, max(version) AS version FROM events WHERE transaction_id >= $1::xid8 AND stream_id LIKE 'order-%' GROUP BY stream_id`,
-    [logBound],
+    `SELECT stream_id, max(version) AS version FROM events WHERE transaction_id >= $1::xid8 AND stream_id LIKE $2 GROUP BY stream_id`,
+    [logBound, `${orderStreamId('')}%`],
   );
   let applied = 0;
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
-    const heads = await store.loadHeads(projection.name, chunk.map((row) => row.stream_id.slice(STREAM_PREFIX.length)), { generation });
+    const heads = await store.loadHeads(projection.name, chunk.map((row) => orderIdOf(row.stream_id)), { generation });
     const missing: RecordedEvent[] = [];
     for (const row of chunk) {
-      const have = heads.get(row.stream_id.slice(STREAM_PREFIX.length))?.version ?? 0;
+      const have = heads.get(orderIdOf(row.stream_id))?.version ?? 0;
       if (have < row.version) missing.push(...(await eventStore.readStream(row.stream_id, { fromVersion: have + 1 })));
     }
     if (missing.length === 0) continue;

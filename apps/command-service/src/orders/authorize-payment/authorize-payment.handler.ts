@@ -12,7 +12,7 @@ export class AuthorizePaymentHandler implements ICommandHandler<AuthorizePayment
 
   async execute(message: AuthorizePaymentCommand): Promise<OrderCommandResult> {
     const command: AuthorizePayment = { type: 'AuthorizePayment', data: message.body, metadata: commandMetadata(message) };
-    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command.type));
+    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command));
     return orderResult(message.orderId, outcome);
   }
 }

@@ -12,7 +12,7 @@ export class CancelOrderHandler implements ICommandHandler<CancelOrderCommand, O
 
   async execute(message: CancelOrderCommand): Promise<OrderCommandResult> {
     const command: CancelOrder = { type: 'CancelOrder', data: message.body, metadata: commandMetadata(message) };
-    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command.type));
+    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command));
     return orderResult(message.orderId, outcome);
   }
 }

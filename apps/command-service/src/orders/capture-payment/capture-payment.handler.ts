@@ -12,7 +12,7 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePaymentComm
 
   async execute(message: CapturePaymentCommand): Promise<OrderCommandResult> {
     const command: CapturePayment = { type: 'CapturePayment', data: {}, metadata: commandMetadata(message) };
-    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command.type));
+    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command));
     return orderResult(message.orderId, outcome);
   }
 }

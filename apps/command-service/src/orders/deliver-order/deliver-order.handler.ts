@@ -12,7 +12,7 @@ export class DeliverOrderHandler implements ICommandHandler<DeliverOrderCommand,
 
   async execute(message: DeliverOrderCommand): Promise<OrderCommandResult> {
     const command: DeliverOrder = { type: 'DeliverOrder', data: message.body, metadata: commandMetadata(message) };
-    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command.type));
+    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command));
     return orderResult(message.orderId, outcome);
   }
 }

@@ -12,7 +12,7 @@ export class DispatchShipmentHandler implements ICommandHandler<DispatchShipment
 
   async execute(message: DispatchShipmentCommand): Promise<OrderCommandResult> {
     const command: DispatchShipment = { type: 'DispatchShipment', data: message.body, metadata: commandMetadata(message) };
-    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command.type));
+    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command));
     return orderResult(message.orderId, outcome);
   }
 }

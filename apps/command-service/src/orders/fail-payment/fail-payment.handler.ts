@@ -12,7 +12,7 @@ export class FailPaymentHandler implements ICommandHandler<FailPaymentCommand, O
 
   async execute(message: FailPaymentCommand): Promise<OrderCommandResult> {
     const command: FailPayment = { type: 'FailPayment', data: message.body, metadata: commandMetadata(message) };
-    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command.type));
+    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command));
     return orderResult(message.orderId, outcome);
   }
 }

@@ -25,7 +25,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand, Ord
     try {
       // A new order's stream almost never exists: append without reading it first, and read
       // only when that append finds the order there. If-Match has no say in placing an order.
-      const options = { ...this.orders.for(message, command.type), expectNewStream: true, expectedVersion: undefined };
+      const options = { ...this.orders.for(message, command), expectNewStream: true, expectedVersion: undefined };
       return orderResult(message.orderId, await handleCommand(this.orders.store, orderStreamId(message.orderId), place, options));
     } catch (error) {
       if (error instanceof OrderAlreadyPlaced) return this.placeAgain(command, message.orderId);

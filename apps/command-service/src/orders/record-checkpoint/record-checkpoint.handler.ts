@@ -12,7 +12,7 @@ export class RecordCheckpointHandler implements ICommandHandler<RecordCheckpoint
 
   async execute(message: RecordCheckpointCommand): Promise<OrderCommandResult> {
     const command: RecordCheckpoint = { type: 'RecordCheckpoint', data: message.body, metadata: commandMetadata(message) };
-    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command.type));
+    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command));
     return orderResult(message.orderId, outcome);
   }
 }

@@ -12,7 +12,7 @@ export class RefundPaymentHandler implements ICommandHandler<RefundPaymentComman
 
   async execute(message: RefundPaymentCommand): Promise<OrderCommandResult> {
     const command: RefundPayment = { type: 'RefundPayment', data: message.body, metadata: commandMetadata(message) };
-    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command.type));
+    const outcome = await handleCommand(this.orders.store, orderStreamId(message.orderId), (state) => decide(command, state), this.orders.for(message, command));
     return orderResult(message.orderId, outcome);
   }
 }
