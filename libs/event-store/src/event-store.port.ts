@@ -51,13 +51,6 @@ export interface LogEvent extends RecordedEvent {
 
 export type ExpectedVersion = number | 'no_stream' | 'any';
 
-/** What an idempotent request's first outcome answered; a repeat gets it back unchanged. */
-export interface StoredAnswer {
-  status: number;
-  body: JsonValue;
-  headers?: Record<string, string>;
-}
-
 export interface IdempotencyKey {
   /** e.g. `<subject>:<METHOD> <route>`; keys never collide across scopes. */
   scope: string;
@@ -66,11 +59,17 @@ export interface IdempotencyKey {
   requestHash: string;
 }
 
+/**
+ * What a request's first outcome left for its repeats: opaque JSON the caller gave; the store
+ * keeps it and hands it back unchanged and never reads it (the caller owns how it is replayed).
+ */
+export type IdempotentResult = JsonValue;
+
 export interface AppendOptions {
   idempotency?: IdempotencyKey & {
-    /** Builds the answer to store from the append's result, in the append's transaction. */
-    answer: (result: AppendResult) => StoredAnswer;
-    /** How long the answer is kept; default 24 h. */
+    /** Builds the result to keep from the append's result, stored in the append's transaction. */
+    result: (appended: AppendResult) => IdempotentResult;
+    /** How long the result is kept; default 24 h. */
     ttlMs?: number;
   };
 }
@@ -84,15 +83,15 @@ export interface AppendResult {
   events: RecordedEvent[];
 }
 
-/** A repeat of an idempotent append: nothing was appended; here is the first answer. */
+/** A repeat of an idempotent append: nothing was appended; here is the first result. */
 export interface DuplicateAppend {
   duplicate: true;
-  answer: StoredAnswer;
+  result: IdempotentResult;
 }
 
 export type IdempotencyClaim =
   | { kind: 'claimed' }
-  | { kind: 'completed'; answer: StoredAnswer }
+  | { kind: 'completed'; result: IdempotentResult }
   | { kind: 'in_flight' };
 
 export interface ReadStreamOptions {
@@ -134,7 +133,7 @@ export interface EventStore {
   /**
    * Appends in one transaction. Throws WrongExpectedVersionError (nothing written) when the
    * stream's version is not `expected`; InvalidAppendError for bad input; with `idempotency`,
-   * a repeat of a completed key returns DuplicateAppend, another body with the same key throws
+   * a repeat of a completed key returns DuplicateAppend with the first result, another body with the same key throws
    * IdempotencyKeyReusedError.
    */
   appendToStream(
@@ -152,13 +151,13 @@ export interface EventStore {
   verifyIntegrity(streamId?: string): Promise<IntegrityReport>;
 }
 
-/** Idempotency records for outcomes that append nothing (4xx answers) and in-flight claims. */
+/** Idempotency records for outcomes that append nothing (rejections) and in-flight claims. */
 export interface IdempotencyStore {
   /** Claims the key for one in-flight request (a stale claim, older than `staleMs`, is taken over). */
   claim(key: IdempotencyKey, options?: { ttlMs?: number; staleMs?: number }): Promise<IdempotencyClaim>;
-  /** Stores an answer that appended nothing; a repeat gets it back. */
-  complete(key: IdempotencyKey, answer: StoredAnswer): Promise<void>;
-  /** Forgets an in-flight claim whose request failed (5xx results are not stored). */
+  /** Stores the result of an outcome that appended nothing; a repeat gets it back. */
+  complete(key: IdempotencyKey, result: IdempotentResult, options?: { ttlMs?: number }): Promise<void>;
+  /** Forgets an in-flight claim whose request failed (its outcome is not to be replayed). */
   release(key: Pick<IdempotencyKey, 'scope' | 'key'>): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { IdempotencyKeyReusedError, IdempotencyStore, JsonValue, StoredAnswer } from '@ordersource/event-store';
+import { IdempotencyKeyReusedError, IdempotencyStore, JsonValue } from '@ordersource/event-store';
 import { ProblemError, PROBLEM_CONTENT_TYPE, principalOf, problems, requestContext, sendProblem } from '@ordersource/platform';
 import canonicalize from 'canonicalize';
 import { FastifyReply, FastifyRequest } from 'fastify';
@@ -56,7 +56,7 @@ export class CommandRunner {
       if (error instanceof IdempotencyKeyReusedError) throw problems.idempotencyKeyReused();
       throw error;
     }
-    if (claim.kind === 'completed') return replay(reply, claim.answer);
+    if (claim.kind === 'completed') return replay(reply, claim.result as unknown as ReplayedAnswer);
     if (claim.kind === 'in_flight') {
       throw problems.conflict('idempotency-key-in-flight', 'A request with this Idempotency-Key is still being handled; retry shortly.', { 'retry-after': '1' });
     }
@@ -65,13 +65,13 @@ export class CommandRunner {
       answer = await this.execute(build, context);
     } catch (error) {
       if (error instanceof ProblemError && STORABLE.has(error.status) && error.rule !== 'idempotency-key-in-flight') {
-        await this.idempotency.complete(key, { status: error.status, body: error.toBody() as JsonValue, headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...error.headers } });
+        await this.idempotency.complete(key, { status: error.status, body: error.toBody() as JsonValue, headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...error.headers } }, { ttlMs: this.settings.idempotencyTtlMs });
       } else {
         await this.idempotency.release(key);
       }
       throw error;
     }
-    if (!answer.storedWithAppend) await this.idempotency.complete(key, { status: answer.status, body: answer.body as JsonValue, headers: answer.headers });
+    if (!answer.storedWithAppend) await this.idempotency.complete(key, { status: answer.status, body: answer.body as JsonValue, headers: answer.headers }, { ttlMs: this.settings.idempotencyTtlMs });
     return send(reply, answer);
   }
 
@@ -118,6 +118,8 @@ function send(reply: FastifyReply, answer: CommandAnswer): FastifyReply {
   return reply.status(answer.status).headers(answer.headers).send(answer.body);
 }
 
-function replay(reply: FastifyReply, answer: StoredAnswer): FastifyReply {
+type ReplayedAnswer = { status: number; body: unknown; headers?: Record<string, string> };
+
+function replay(reply: FastifyReply, answer: ReplayedAnswer): FastifyReply {
   return reply.status(answer.status).headers({ ...answer.headers, 'idempotent-replayed': 'true' }).send(answer.body);
 }

@@ -113,11 +113,11 @@ export class OrderCommandExecutor {
         idempotency: context.idempotency && {
           ...context.idempotency,
           ttlMs: this.settings.idempotencyTtlMs,
-          answer: (appended) => answerFor(appended.version, appended.position),
+          result: (appended) => answerFor(appended.version, appended.position),
         },
       });
       if (isDuplicateAppend(result)) {
-        return { ...(result.answer as Omit<CommandAnswer, 'storedWithAppend'>), headers: result.answer.headers ?? {}, storedWithAppend: true };
+        return { ...(result.result as unknown as Omit<CommandAnswer, 'storedWithAppend'>), storedWithAppend: true };
       }
       return { ...answerFor(result.version, result.position), storedWithAppend: context.idempotency !== undefined };
     } catch (error) {

@@ -45,7 +45,7 @@ describe('append ordering under a slow idempotency write', () => {
   it('keeps a stream in version order in readAll and recordedAt when an append with an idempotency key is overtaken', async () => {
     const streamId = 'order-overtaken';
     const slow = store.appendToStream(streamId, 'any', [event('slow')], {
-      idempotency: { scope: 'test', key: 'k1', requestHash: 'h1', answer: (result) => ({ status: 200, body: { version: result.version } }) },
+      idempotency: { scope: 'test', key: 'k1', requestHash: 'h1', result: (appended) => ({ version: appended.version }) },
     });
     await sleep(100); // the slow writer is now inside its idempotency write
     const fast = store.appendToStream(streamId, 'any', [event('fast')]);

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { escapeLiteral as lit, type Pool, type PoolClient, type QueryResult } from 'pg';
 import { DuplicateEventIdError, IdempotencyKeyReusedError, InvalidAppendError, WrongExpectedVersionError } from '../errors';
-import type { AppendOptions, AppendResult, DuplicateAppend, ExpectedVersion, NewEvent, RecordedEvent, StoredAnswer } from '../event-store.port';
+import type { AppendOptions, AppendResult, DuplicateAppend, ExpectedVersion, IdempotentResult, NewEvent, RecordedEvent } from '../event-store.port';
 import { canonicalJson, eventHashFromCanonical, headHmac } from './hashing';
 import { assertExpectedVersion, assertPayloadSize, assertStreamId, validateEvents } from './validation';
 
@@ -102,7 +102,7 @@ export async function appendToStream(
       recorded[row.version - head.version - 1].position = row.position;
     }
     const result: AppendResult = { streamId, version, position: recorded[recorded.length - 1].position, events: recorded };
-    if (idempotency) await client.query(`${completeIdempotencySql(idempotency, idempotency.answer(result))};\nCOMMIT`);
+    if (idempotency) await client.query(`${completeIdempotencySql(idempotency, idempotency.result(result))};\nCOMMIT`);
     open = false;
     context.notify(JSON.stringify({ streamId, version }));
     return result;
@@ -158,7 +158,7 @@ async function currentVersion(client: PoolClient, streamId: string): Promise<num
 
 /**
  * Inserts an in-flight record or, when one exists, locks it and returns it. A concurrent append
- * with the same key waits here until the first commits, then sees its completed answer.
+ * with the same key waits here until the first commits, then sees its completed result.
  */
 function claimIdempotencySql(key: Idempotency): string {
   return `INSERT INTO idempotency AS i (scope, key, request_hash, status, expires_at)
@@ -167,16 +167,16 @@ function claimIdempotencySql(key: Idempotency): string {
     RETURNING i.status, i.request_hash, i.answer, i.expires_at > now() AS live`;
 }
 
-function completeIdempotencySql(key: Idempotency, answer: StoredAnswer): string {
+function completeIdempotencySql(key: Idempotency, result: IdempotentResult): string {
   return `UPDATE idempotency SET status = 'completed', request_hash = ${lit(key.requestHash)},
-    answer = ${lit(JSON.stringify(answer))}::jsonb, created_at = now(), expires_at = now() + ${ttlSql(key.ttlMs)}
+    answer = ${lit(JSON.stringify(result))}::jsonb, created_at = now(), expires_at = now() + ${ttlSql(key.ttlMs)}
     WHERE scope = ${lit(key.scope)} AND key = ${lit(key.key)}`;
 }
 
-function repeatedAnswer(key: Idempotency, row: { status: string; request_hash: string; answer: StoredAnswer | null; live: boolean }): DuplicateAppend | undefined {
+function repeatedAnswer(key: Idempotency, row: { status: string; request_hash: string; answer: IdempotentResult; live: boolean }): DuplicateAppend | undefined {
   if (!row.live) return undefined; // expired records are treated as absent
   if (row.request_hash !== key.requestHash) throw new IdempotencyKeyReusedError(key.scope, key.key);
-  if (row.status === 'completed' && row.answer) return { duplicate: true, answer: row.answer };
+  if (row.status === 'completed') return { duplicate: true, result: row.answer };
   return undefined; // our own in-flight claim (IdempotencyStore.claim) or a fresh insert
 }
 
@@ -197,7 +197,7 @@ export function assertIdempotencyKey(key: { scope: unknown; key: unknown; reques
 function assertIdempotency(key: Idempotency): void {
   assertIdempotencyKey(key);
   if (typeof key.requestHash !== 'string') throw new InvalidAppendError('invalid_idempotency_key', 'requestHash is required');
-  if (typeof key.answer !== 'function') throw new InvalidAppendError('invalid_idempotency_key', 'answer must be a function');
+  if (typeof key.result !== 'function') throw new InvalidAppendError('invalid_idempotency_key', 'result must be a function');
 }
 
 async function rollback(client: PoolClient): Promise<void> {

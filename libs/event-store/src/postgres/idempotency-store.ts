@@ -6,7 +6,7 @@
  */
 import { escapeLiteral as lit, type Pool } from 'pg';
 import { IdempotencyKeyReusedError, InvalidAppendError } from '../errors';
-import type { IdempotencyClaim, IdempotencyKey, IdempotencyStore, StoredAnswer } from '../event-store.port';
+import type { IdempotencyClaim, IdempotencyKey, IdempotencyStore, IdempotentResult } from '../event-store.port';
 import type { EventStoreDatabase } from './database';
 import { assertIdempotencyKey, ttlSql } from './append';
 
@@ -34,30 +34,30 @@ export class PostgresIdempotencyStore implements IdempotencyStore {
          RETURNING 1`,
       );
       if (claimed.rowCount === 1) return { kind: 'claimed' };
-      const existing = await this.pool.query<{ status: string; request_hash: string; answer: StoredAnswer | null }>(
+      const existing = await this.pool.query<{ status: string; request_hash: string; answer: IdempotentResult }>(
         'SELECT status, request_hash, answer FROM idempotency WHERE scope = $1 AND key = $2 AND expires_at > now()',
         [key.scope, key.key],
       );
       const row = existing.rows[0];
       if (!row) continue;
       if (row.request_hash !== key.requestHash) throw new IdempotencyKeyReusedError(key.scope, key.key);
-      return row.status === 'completed' && row.answer ? { kind: 'completed', answer: row.answer } : { kind: 'in_flight' };
+      return row.status === 'completed' ? { kind: 'completed', result: row.answer } : { kind: 'in_flight' };
     }
     throw new Error(`idempotency key ${key.key} kept changing while being claimed`);
   }
 
-  async complete(key: IdempotencyKey, answer: StoredAnswer, options: { ttlMs?: number } = {}): Promise<void> {
+  async complete(key: IdempotencyKey, result: IdempotentResult, options: { ttlMs?: number } = {}): Promise<void> {
     assertIdempotencyKey({ ...key, ttlMs: options.ttlMs });
-    const result = await this.pool.query(
+    const stored = await this.pool.query(
       `INSERT INTO idempotency AS i (scope, key, request_hash, status, answer, expires_at)
        VALUES ($1, $2, $3, 'completed', $4::jsonb, now() + ${ttlSql(options.ttlMs)})
        ON CONFLICT (scope, key) DO UPDATE
          SET status = 'completed', answer = EXCLUDED.answer, created_at = now(), expires_at = EXCLUDED.expires_at
          WHERE i.request_hash = EXCLUDED.request_hash OR i.expires_at <= now()
        RETURNING 1`,
-      [key.scope, key.key, key.requestHash, JSON.stringify(answer)],
+      [key.scope, key.key, key.requestHash, JSON.stringify(result)],
     );
-    if (result.rowCount !== 1) throw new IdempotencyKeyReusedError(key.scope, key.key);
+    if (stored.rowCount !== 1) throw new IdempotencyKeyReusedError(key.scope, key.key);
   }
 
   async release(key: Pick<IdempotencyKey, 'scope' | 'key'>): Promise<void> {
