@@ -4,20 +4,11 @@ import { EventStore, IdempotencyStore } from '@ordersource/event-store';
 import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
 import { AdminController } from './admin/admin.controller';
 import { CUSTOMER_FORGETTER, CustomerForgetter } from './admin/customer-forgetter';
-import { AuthorizePaymentHandler } from './orders/authorize-payment/authorize-payment';
-import { CancelOrderHandler } from './orders/cancel-order/cancel-order';
-import { CapturePaymentHandler } from './orders/capture-payment/capture-payment';
+import { CommandEndpoint } from './orders/command-endpoint';
 import { CommandMetrics } from './orders/command-metrics';
-import { CommandRunner } from './orders/command-runner';
-import { DeliverOrderHandler } from './orders/deliver-order/deliver-order';
-import { DispatchShipmentHandler } from './orders/dispatch-shipment/dispatch-shipment';
-import { FailPaymentHandler } from './orders/fail-payment/fail-payment';
-import { OrderCommandExecutor } from './orders/order-command.executor';
-import { OrderCommandsController } from './orders/order-commands.controller';
-import { PlaceOrderHandler } from './orders/place-order/place-order';
+import { OrderCommandOptions } from './orders/order-command';
+import { orderCommandControllers, orderCommandHandlers } from './orders/order-use-cases';
 import { COMMAND_SETTINGS, CommandSettings, EVENT_STORE, IDEMPOTENCY_STORE, PERSONAL_DATA, PersonalDataSealer } from './orders/ports';
-import { RecordCheckpointHandler } from './orders/record-checkpoint/record-checkpoint';
-import { RefundPaymentHandler } from './orders/refund-payment/refund-payment';
 
 export interface CommandServiceDependencies {
   logger: Logger;
@@ -46,7 +37,7 @@ export class CommandServiceModule {
           readiness: { provide: READINESS_CHECKS, useValue: deps.readiness },
         }),
       ],
-      controllers: [OrderCommandsController, AdminController],
+      controllers: [...orderCommandControllers, AdminController],
       providers: [
         { provide: EVENT_STORE, useValue: deps.eventStore },
         { provide: IDEMPOTENCY_STORE, useValue: deps.idempotency },
@@ -55,17 +46,9 @@ export class CommandServiceModule {
         { provide: COMMAND_SETTINGS, useValue: deps.settings },
         closeOnShutdown(deps.onShutdown),
         CommandMetrics,
-        CommandRunner,
-        OrderCommandExecutor,
-        PlaceOrderHandler,
-        AuthorizePaymentHandler,
-        FailPaymentHandler,
-        CapturePaymentHandler,
-        DispatchShipmentHandler,
-        RecordCheckpointHandler,
-        DeliverOrderHandler,
-        CancelOrderHandler,
-        RefundPaymentHandler,
+        CommandEndpoint,
+        OrderCommandOptions,
+        ...orderCommandHandlers,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { loadConfig } from '@ordersource/platform';
 import { TestDatabase, createTestDatabase } from '@ordersource/testing/postgres';
 import { Client } from 'pg';
 import { RunningCommandService, startCommandService } from '../src/bootstrap';
+import { orderStreamId } from '@ordersource/domain';
 
 /**
  * The command service over real HTTP (issue 4): started in-process on port 0 against a fresh
@@ -107,9 +108,9 @@ export async function startHarness(): Promise<CommandServiceHarness> {
     eventCount: () => count('SELECT count(*) AS n FROM events'),
     idempotencyCount: () => count('SELECT count(*) AS n FROM idempotency'),
     streamVersions: async (orderId) =>
-      (await pg.query<{ version: number }>('SELECT version FROM events WHERE stream_id = $1 ORDER BY version', [`order-${orderId}`])).rows.map((r) => r.version),
+      (await pg.query<{ version: number }>('SELECT version FROM events WHERE stream_id = $1 ORDER BY version', [orderStreamId(orderId)])).rows.map((r) => r.version),
     streamVersion: async (orderId) =>
-      (await pg.query<{ version: number }>('SELECT version FROM streams WHERE stream_id = $1', [`order-${orderId}`])).rows[0]?.version ?? 0,
+      (await pg.query<{ version: number }>('SELECT version FROM streams WHERE stream_id = $1', [orderStreamId(orderId)])).rows[0]?.version ?? 0,
     async stop() {
       await pg.end().catch(() => undefined);
       await service.close().catch(() => undefined);

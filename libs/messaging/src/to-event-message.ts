@@ -1,4 +1,5 @@
-import { orderIdOf, type EventMessage } from '@ordersource/contracts';
+import { type EventMessage } from '@ordersource/contracts';
+import { orderIdOf } from '@ordersource/domain';
 import type { RecordedEvent } from '@ordersource/event-store';
 
 /** The published form of a stored event: the stored fields as they are (sealed), plus orderId. */

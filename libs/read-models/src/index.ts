@@ -1,5 +1,5 @@
 export type { Projection, ProjectionName, ProjectionStep } from './projections/projection';
-export { orderIdOf, projectionNames } from './projections/projection';
+export { projectionNames } from './projections/projection';
 export { projections, readModelViews } from './projections';
 export { orderTrackingProjection, orderTrackingView } from './projections/order-tracking/order-tracking.projection';
 export type { OrderTrackingDocument, PaymentStatus, ShipmentStatus, CheckpointSummary } from './projections/order-tracking/order-tracking.projection';

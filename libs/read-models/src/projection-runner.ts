@@ -6,7 +6,8 @@
  * returned as a ProjectionGapError so the caller can refetch the stream or park the order.
  */
 import type { JsonObject, RecordedEvent } from '@ordersource/event-store';
-import { orderIdOf, type Projection } from './projections/projection';
+import { type Projection } from './projections/projection';
+import { orderIdOf } from '@ordersource/domain';
 import type { GenerationOptions, OrderChangeSet, OrderHead, ReadStore, RecordDocument } from './store/read-store.port';
 
 export class ProjectionGapError extends Error {
@@ -113,7 +114,7 @@ function planOrder(projection: Projection, orderId: string, events: readonly Rec
 function groupByOrder(events: readonly RecordedEvent[]): Map<string, RecordedEvent[]> {
   const byOrder = new Map<string, Map<number, RecordedEvent>>();
   for (const event of events) {
-    const orderId = orderIdOf(event);
+    const orderId = orderIdOf(event.streamId);
     const versions = byOrder.get(orderId) ?? new Map<number, RecordedEvent>();
     if (!versions.has(event.version)) versions.set(event.version, event);
     byOrder.set(orderId, versions);
@@ -123,5 +124,5 @@ function groupByOrder(events: readonly RecordedEvent[]): Map<string, RecordedEve
 }
 
 function countFrom(events: readonly RecordedEvent[], gap: ProjectionGapError): number {
-  return events.filter((event) => orderIdOf(event) === gap.orderId && event.version >= gap.got).length;
+  return events.filter((event) => orderIdOf(event.streamId) === gap.orderId && event.version >= gap.got).length;
 }

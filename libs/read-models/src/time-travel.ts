@@ -7,6 +7,7 @@ import type { RecordedEvent } from '@ordersource/event-store';
 import type { OrderTrackingDocument } from './projections/order-tracking/order-tracking.projection';
 import { evolveTracking } from './projections/order-tracking/order-tracking.projection';
 import type { AuditEventDocument } from './projections/audit/audit.projection';
+import { orderStreamId } from '@ordersource/domain';
 
 /** An audit entry carries everything the tracking projection reads from an event. */
 export type TimeTravelEvent = Pick<RecordedEvent, 'type' | 'version' | 'occurredAt' | 'data'> & { orderId: string };
@@ -28,7 +29,7 @@ function asRecordedEvent(event: AuditEventDocument | RecordedEvent | TimeTravelE
   // Only the fields evolveTracking reads are meaningful; the rest are placeholders.
   return {
     eventId: '',
-    streamId: `order-${event.orderId}`,
+    streamId: orderStreamId(event.orderId),
     version: event.version,
     position: 'position' in event ? event.position : '0',
     type: event.type,

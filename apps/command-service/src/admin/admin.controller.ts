@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { orderIdOf, orderStreamId } from '@ordersource/domain';
 import { EventStore } from '@ordersource/event-store';
 import { Access, bodyValidator, queryValidator } from '@ordersource/platform';
-import { orderStream } from '../orders/order-command.executor';
 import { EVENT_STORE } from '../orders/ports';
 import { id64, objectOf } from '../orders/request-fragments';
 import { CUSTOMER_FORGETTER, CustomerForgetter } from './customer-forgetter';
@@ -30,14 +30,14 @@ export class AdminController {
   @ApiQuery({ name: 'orderId', required: false })
   async integrity(@Query() query: unknown) {
     const { orderId } = integrityQuery(query);
-    const report = await this.store.verifyIntegrity(orderId ? orderStream(orderId) : undefined);
+    const report = await this.store.verifyIntegrity(orderId ? orderStreamId(orderId) : undefined);
     return {
       ok: report.ok,
       checked: report.checked,
       ...(report.firstBroken
         ? {
             firstBroken: {
-              orderId: report.firstBroken.streamId.replace(/^order-/, ''),
+              orderId: orderIdOf(report.firstBroken.streamId),
               version: report.firstBroken.version,
               position: report.firstBroken.position,
               reason: report.firstBroken.reason,

@@ -3,6 +3,7 @@ import { EventMessage, Subscription, SubscriptionSource } from '@ordersource/mes
 import { Projection, ProjectionRunStats, ReadStore, runProjection } from '@ordersource/read-models';
 import { Counter } from 'prom-client';
 import { Logger } from '@ordersource/platform';
+import { orderStreamId } from '@ordersource/domain';
 
 export interface ProjectionWorkerOptions {
   projection: Projection;
@@ -51,8 +52,8 @@ export class ProjectionWorker {
   }
 
   private async closeGap(gap: ProjectionRunStats['gaps'][number], delivered: RecordedEvent[]): Promise<number> {
-    const upTo = Math.max(...delivered.filter((event) => event.streamId === `order-${gap.orderId}`).map((event) => event.version));
-    const missing = await this.options.eventStore.readStream(`order-${gap.orderId}`, { fromVersion: gap.expected, toVersion: upTo });
+    const upTo = Math.max(...delivered.filter((event) => event.streamId === orderStreamId(gap.orderId)).map((event) => event.version));
+    const missing = await this.options.eventStore.readStream(orderStreamId(gap.orderId), { fromVersion: gap.expected, toVersion: upTo });
     const again = await runProjection(this.options.projection, this.options.readStore, missing);
     if (again.gaps.length > 0) throw again.gaps[0];
     this.options.logger.warn({ projection: this.name, orderId: gap.orderId, from: gap.expected, to: upTo }, 'closed a delivery gap from the event store');

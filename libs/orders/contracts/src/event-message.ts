@@ -50,12 +50,6 @@ export interface KafkaRecord {
   headers: Record<string, string>;
 }
 
-const STREAM_PREFIX = 'order-';
-
-export function orderIdOf(streamId: string): string {
-  return streamId.startsWith(STREAM_PREFIX) ? streamId.slice(STREAM_PREFIX.length) : streamId;
-}
-
 export function toKafkaRecord(message: EventMessage): KafkaRecord {
   return {
     key: message.orderId,

@@ -4,7 +4,6 @@ export {
   EventHeaders,
   ORDERS_DLQ_TOPIC,
   ORDERS_TOPIC,
-  orderIdOf,
   toKafkaRecord,
   type EventMessage,
   type EventMessageMetadata,

@@ -1,6 +1,7 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { eventDataSchemas, sealedValueSchema } from './event-data.schemas';
 import { eventMessageSchema } from './event-message.schema';
+import { orderStreamId } from '@ordersource/domain';
 
 export interface SchemaError {
   path: string;
@@ -23,7 +24,7 @@ export function validateEventMessage(value: unknown): ValidationResult {
   if (!validateEnvelope(value)) return { valid: false, errors: toErrors(validateEnvelope, '') };
   const message = value as { type: string; schemaVersion: number; data: unknown; streamId: string; orderId: string };
   const errors: SchemaError[] = [];
-  if (message.streamId !== `order-${message.orderId}`) errors.push({ path: '/orderId', message: 'must be the stream id without "order-"' });
+  if (message.streamId !== orderStreamId(message.orderId)) errors.push({ path: '/orderId', message: 'must be the stream id without "order-"' });
   const validate = validateData.get(`${message.type}/v${message.schemaVersion}`);
   if (!validate) {
     errors.push({ path: '/type', message: `no schema for ${message.type} v${message.schemaVersion}` });

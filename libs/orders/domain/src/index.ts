@@ -40,3 +40,4 @@ export { decide } from './decide';
 export { evolve } from './evolve';
 export type { Decider } from './decider';
 export { foldOrder, orderDecider } from './decider';
+export { orderIdOf, orderStreamId } from './stream';

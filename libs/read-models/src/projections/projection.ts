@@ -22,13 +22,6 @@ export interface Projection {
   evolve(head: JsonObject | null, event: RecordedEvent): ProjectionStep;
 }
 
-const STREAM_PREFIX = 'order-';
-
-/** The order an event belongs to: its stream is `order-<uuid>`. */
-export function orderIdOf(event: Pick<RecordedEvent, 'streamId'>): string {
-  if (!event.streamId.startsWith(STREAM_PREFIX)) throw new TypeError(`not an order stream: ${event.streamId}`);
-  return event.streamId.slice(STREAM_PREFIX.length);
-}
 
 /**
  * The event's data as the domain declares it. Personal fields (shippingAddress, reason,

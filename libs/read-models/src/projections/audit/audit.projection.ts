@@ -5,7 +5,8 @@
  * personal fields stay sealed envelopes, so forgetting a customer erases them here too.
  */
 import type { JsonObject, RecordedEvent } from '@ordersource/event-store';
-import { orderIdOf, sortableNumber, type Projection } from '../projection';
+import { sortableNumber, type Projection } from '../projection';
+import { orderIdOf } from '@ordersource/domain';
 import type { ViewDefinition } from '../../store/read-store.port';
 
 export interface AuditEventDocument {
@@ -50,7 +51,7 @@ export const auditProjection: Projection = {
 export function auditEntry(event: RecordedEvent): AuditEventDocument {
   return {
     position: event.position,
-    orderId: orderIdOf(event),
+    orderId: orderIdOf(event.streamId),
     version: event.version,
     type: event.type,
     occurredAt: event.occurredAt,

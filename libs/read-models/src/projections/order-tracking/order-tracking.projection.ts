@@ -5,7 +5,8 @@
  */
 import type { JsonObject, RecordedEvent } from '@ordersource/event-store';
 import type { OrderItem, OrderStatus } from '@ordersource/domain';
-import { dataOf, orderIdOf, type Projection, type ProjectionStep } from '../projection';
+import { dataOf, type Projection, type ProjectionStep } from '../projection';
+import { orderIdOf } from '@ordersource/domain';
 import type { ViewDefinition } from '../../store/read-store.port';
 
 export type PaymentStatus = 'PENDING' | 'FAILED' | 'AUTHORIZED' | 'VOIDED' | 'CAPTURED' | 'PARTIALLY_REFUNDED' | 'REFUNDED';
@@ -108,7 +109,7 @@ export function evolveTracking(order: OrderTrackingDocument | null, event: Recor
 function placed(event: RecordedEvent): OrderTrackingDocument {
   const { customerId, currency, items, total } = dataOf(event, 'OrderPlaced');
   return {
-    orderId: orderIdOf(event),
+    orderId: orderIdOf(event.streamId),
     customerId,
     status: 'PLACED',
     currency,

@@ -5,7 +5,8 @@
  * record is a function of its event and the order's history only, so rewriting it is harmless.
  */
 import type { JsonObject, JsonValue, RecordedEvent } from '@ordersource/event-store';
-import { dataOf, orderIdOf, recordId, sealedField, type Projection, type ProjectionStep } from '../projection';
+import { dataOf, recordId, sealedField, type Projection, type ProjectionStep } from '../projection';
+import { orderIdOf } from '@ordersource/domain';
 import type { RecordDocument, ViewDefinition } from '../../store/read-store.port';
 
 export type PaymentRecordKind = 'authorization' | 'failure' | 'capture' | 'refund';
@@ -60,7 +61,7 @@ export const paymentsProjection: Projection = {
 function evolvePayments(payments: PaymentsDocument | null, event: RecordedEvent): ProjectionStep {
   if (event.type === 'OrderPlaced') {
     const { currency } = dataOf(event, 'OrderPlaced');
-    const placed: PaymentsDocument = { orderId: orderIdOf(event), currency, records: [], authorized: 0, captured: 0, refunded: 0, version: event.version };
+    const placed: PaymentsDocument = { orderId: orderIdOf(event.streamId), currency, records: [], authorized: 0, captured: 0, refunded: 0, version: event.version };
     return step(placed, []);
   }
   if (!payments) return { head: null, records: [] };

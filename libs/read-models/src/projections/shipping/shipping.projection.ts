@@ -3,7 +3,8 @@
  * status PENDING, so the view's version guard covers the order before it ships.
  */
 import type { JsonObject, RecordedEvent } from '@ordersource/event-store';
-import { dataOf, orderIdOf, type Projection } from '../projection';
+import { dataOf, type Projection } from '../projection';
+import { orderIdOf } from '@ordersource/domain';
 import type { ViewDefinition } from '../../store/read-store.port';
 import { withCheckpoint, type RouteEntry } from './route';
 
@@ -35,7 +36,7 @@ export const shippingProjection: Projection = {
 
 function evolveShipping(shipping: ShippingDocument | null, event: RecordedEvent): ShippingDocument | null {
   if (event.type === 'OrderPlaced') {
-    return { orderId: orderIdOf(event), status: 'PENDING', carrier: null, trackingNumber: null, warehouse: null, dispatchedAt: null, deliveredAt: null, route: [], version: event.version };
+    return { orderId: orderIdOf(event.streamId), status: 'PENDING', carrier: null, trackingNumber: null, warehouse: null, dispatchedAt: null, deliveredAt: null, route: [], version: event.version };
   }
   if (!shipping) return null;
   const next: ShippingDocument = { ...shipping, version: event.version };

@@ -1,8 +1,5 @@
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { OrderItem, ShippingAddress } from '@ordersource/domain';
 import { bodyValidator } from '@ordersource/platform';
-import { OrderCommandExecutor } from '../order-command.executor';
-import { CommandAnswer, OrderCommandMessage, commandMetadata } from '../order-command.message';
 import { id64, money, objectOf, text, text200, uuid } from '../request-fragments';
 
 export interface PlaceOrderRequest {
@@ -32,15 +29,3 @@ export const placeOrderSchema = objectOf(
   ['customerId', 'currency', 'items', 'shippingAddress'],
 );
 export const placeOrderRequest = bodyValidator<PlaceOrderRequest>(placeOrderSchema);
-
-export class PlaceOrderCommand extends OrderCommandMessage<PlaceOrderRequest> {}
-
-@CommandHandler(PlaceOrderCommand)
-export class PlaceOrderHandler implements ICommandHandler<PlaceOrderCommand, CommandAnswer> {
-  constructor(private readonly executor: OrderCommandExecutor) {}
-
-  execute({ body, context }: PlaceOrderCommand): Promise<CommandAnswer> {
-    const { customerId, currency, items, shippingAddress } = body;
-    return this.executor.execute({ type: 'PlaceOrder', data: { customerId, currency, items, shippingAddress }, metadata: commandMetadata(context) }, context);
-  }
-}

@@ -1,0 +1,9 @@
+import { bodyValidator } from '@ordersource/platform';
+import { objectOf, text200 } from '../request-fragments';
+
+export interface CancelOrderRequest {
+  reason: string;
+}
+
+export const cancelOrderSchema = objectOf({ reason: text200 }, ['reason']);
+export const cancelOrderRequest = bodyValidator<CancelOrderRequest>(cancelOrderSchema);

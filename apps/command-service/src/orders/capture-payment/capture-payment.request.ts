@@ -1,0 +1,7 @@
+import { bodyValidator } from '@ordersource/platform';
+import { objectOf } from '../request-fragments';
+
+export type CapturePaymentRequest = Record<string, never>;
+
+export const capturePaymentSchema = objectOf({});
+export const capturePaymentRequest = bodyValidator<CapturePaymentRequest>(capturePaymentSchema);

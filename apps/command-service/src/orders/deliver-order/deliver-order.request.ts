@@ -1,0 +1,10 @@
+import { bodyValidator } from '@ordersource/platform';
+import { instant, objectOf, text200 } from '../request-fragments';
+
+export interface DeliverOrderRequest {
+  occurredAt?: string;
+  receivedBy?: string;
+}
+
+export const deliverOrderSchema = objectOf({ occurredAt: instant, receivedBy: text200 });
+export const deliverOrderRequest = bodyValidator<DeliverOrderRequest>(deliverOrderSchema);
