@@ -43,11 +43,12 @@ export async function benchPeers(serverUrl: string): Promise<BenchTable> {
     await raw.query(`CREATE TABLE raw_events (position bigint GENERATED ALWAYS AS IDENTITY, event_id uuid, stream_id text, version integer,
       type text, schema_version integer, data jsonb, metadata jsonb, occurred_at timestamptz(3), recorded_at timestamptz(3),
       previous_hash text, hash text)`);
-    emmett = await EmmettChild.start(databases[1].url);
+    const peer = await EmmettChild.start(databases[1].url);
+    emmett = peer;
     database = await openEventStoreDatabase({ url: databases[2].url, chainKey: randomBytes(32), poolSize: WRITERS + 1 });
     const sides: Record<Side, (request: PeerRequest) => Promise<PeerResult>> = {
       raw: rawSide(raw),
-      emmett: (request) => emmett!.run(request),
+      emmett: (request) => peer.run(request),
       ordersource: ordersourceSide(new PostgresEventStore(database)),
     };
 
