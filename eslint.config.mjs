@@ -35,7 +35,8 @@ export default [
   {
     // Test doubles and fixtures are for tests: application and library code never import them.
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**', '**/bench/**', 'libs/testing/**'],
+    // The same test support tools/build/build.ts leaves out of the production build.
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.contract.ts', '**/contract/**', '**/testing/**', '**/test/**', '**/bench/**', 'libs/testing/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@ordersource/testing/*'], message: 'test support is for tests only' }] }],
     },
@@ -43,7 +44,7 @@ export default [
   {
     // Tests, their support folders and benchmarks may use the test doubles and fixtures
     // (libs/testing); the same layer rules hold otherwise.
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts', '**/bench/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.contract.ts', '**/contract/**/*.ts', '**/testing/**/*.ts', '**/test/**/*.ts', '**/bench/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { HttpAnswer, allPages, eventually, inBatches, ok } from './support/http';
+import { eventually } from '@ordersource/testing/eventually';
+import { HttpAnswer, allPages, inBatches, ok } from './support/http';
 import { keys } from './support/keys';
 import { DrivenOrder, driveOrder, planOrder } from './support/lifecycles';
 import { Stack, profiles, startStack } from './support/stack';
@@ -137,10 +138,14 @@ describe.each(profiles)('reading the views (%s profile)', (profile) => {
 
   it('lists the four views as live with a small lag', async () => {
     const names = ['audit', 'order-tracking', 'payments', 'shipping'];
+    let list: { name: string; status: string; lagEvents: number; lagSeconds: number }[] = [];
     const items = await eventually(
-      async () => ok(await stack.query.get('/projections', { key: keys.operator })).items as { name: string; status: string; lagEvents: number; lagSeconds: number }[],
-      (list) => names.every((name) => list.some((item) => item.name === name && item.status === 'live' && item.lagEvents <= 5)),
-      'every projection live',
+      () => `every projection is live; last seen: ${JSON.stringify(list)}`,
+      async () => {
+        list = ok(await stack.query.get('/projections', { key: keys.operator })).items as typeof list;
+        return names.every((name) => list.some((item) => item.name === name && item.status === 'live' && item.lagEvents <= 5)) && list;
+      },
+      { timeoutMs: 30_000, everyMs: 50 },
     );
     expect(items.map((item) => item.name).sort()).toEqual(names);
     for (const item of items) expect(item).toEqual(expect.objectContaining({ status: 'live', lagEvents: expect.any(Number), lagSeconds: expect.any(Number) }));

@@ -1,4 +1,4 @@
-import { OrderStatus } from '@ordersource/domain';
+import { OrderStatus, orderStreamId } from '@ordersource/domain';
 import {
   CommandRoute,
   CommandServiceHarness,
@@ -126,7 +126,7 @@ describe('customers and their own orders', () => {
     const byOperator = await harness.post(commandPaths.cancel(byCustomer.body.orderId), commandBodies.cancel(), { key: keys.operator });
 
     const rows = await harness.pg.query<{ actor: string }>("SELECT metadata->>'actor' AS actor FROM events WHERE stream_id = $1 ORDER BY version", [
-      `order-${byCustomer.body.orderId}`,
+      orderStreamId(byCustomer.body.orderId),
     ]);
     expect(byOperator.status).toBe(200);
     expect(rows.rows.map((r) => r.actor)).toEqual(['cust-a', 'ops']);

@@ -1,3 +1,4 @@
+import { orderStreamId } from '@ordersource/domain';
 import {
   CommandServiceHarness,
   ORDER_TOTAL,
@@ -143,7 +144,7 @@ describe('bad input over HTTP', () => {
 
     expect(answer.status).toBe(201);
     expect(await harness.eventCount()).toBe(before + 1);
-    const stored = await harness.pg.query<{ data: { items: { name: string }[] } }>('SELECT data FROM events WHERE stream_id = $1', [`order-${answer.body.orderId}`]);
+    const stored = await harness.pg.query<{ data: { items: { name: string }[] } }>('SELECT data FROM events WHERE stream_id = $1', [orderStreamId(answer.body.orderId)]);
     expect(stored.rows[0].data.items[0].name).toBe(name);
   });
 
@@ -152,7 +153,7 @@ describe('bad input over HTTP', () => {
     const answer = await harness.post('/orders', orderBody({ items: [item({ name })] }));
 
     expect(answer.status).toBe(201);
-    const stored = await harness.pg.query<{ data: { items: { name: string }[] } }>('SELECT data FROM events WHERE stream_id = $1', [`order-${answer.body.orderId}`]);
+    const stored = await harness.pg.query<{ data: { items: { name: string }[] } }>('SELECT data FROM events WHERE stream_id = $1', [orderStreamId(answer.body.orderId)]);
     expect(stored.rows[0].data.items[0].name).toBe(name);
   });
 });

@@ -1,3 +1,4 @@
+import { orderStreamId } from '@ordersource/domain';
 import { CommandServiceHarness, commandBodies, commandPaths, drive, expectProblem, placeOrder, startHarness } from './command-service.harness';
 
 /**
@@ -28,7 +29,7 @@ interface StoredCheckpoint {
 async function checkpointsOf(orderId: string): Promise<StoredCheckpoint[]> {
   const rows = await harness.pg.query<{ version: number; data: { location: string } }>(
     "SELECT version, data FROM events WHERE stream_id = $1 AND type = 'ShipmentCheckpointRecorded' ORDER BY version",
-    [`order-${orderId}`],
+    [orderStreamId(orderId)],
   );
   return rows.rows.map((row) => ({ version: row.version, location: row.data.location }));
 }

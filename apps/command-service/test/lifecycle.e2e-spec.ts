@@ -1,4 +1,4 @@
-import { OrderCommandType, OrderStatus, orderCommandTypes, orderLifecycle, orderStatuses } from '@ordersource/domain';
+import { OrderCommandType, OrderStatus, orderCommandTypes, orderLifecycle, orderStatuses, orderStreamId } from '@ordersource/domain';
 import {
   CommandRoute,
   CommandServiceHarness,
@@ -126,7 +126,7 @@ describe('the order lifecycle over HTTP', () => {
     expect(answer.body).toEqual(expect.objectContaining({ version: version + 2, status: 'CANCELLED' }));
     const appended = await harness.pg.query<{ type: string; data: { amount?: number } }>(
       'SELECT type, data FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version',
-      [`order-${orderId}`, version],
+      [orderStreamId(orderId), version],
     );
     expect(appended.rows.map((row) => row.type)).toEqual(['OrderCancelled', 'PaymentRefunded']);
     expect(appended.rows[1].data.amount).toBe(3999);

@@ -1,19 +1,12 @@
 import { connect } from 'node:net';
+import { orderStreamId } from '@ordersource/domain';
+import { eventually } from '@ordersource/testing/eventually';
 import { Client } from 'pg';
 import { CommandServiceHarness, commandBodies, commandPaths, drive, orderBody, placeOrder, startHarness } from './command-service.harness';
 
 /** Correlation, health, metrics, OpenAPI, integrity and graceful shutdown over real HTTP. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/** Polls until `probe` holds, failing after the deadline (STYLE.md: never sleep). */
-async function eventually(probe: () => Promise<boolean>, what: string, deadlineMs = 10_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!(await probe())) {
-    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 interface Metadata {
   correlationId: string;
@@ -33,7 +26,7 @@ afterAll(async () => {
 });
 
 async function metadataOf(orderId: string, fromVersion = 1): Promise<Metadata[]> {
-  const rows = await harness.pg.query<{ metadata: Metadata }>('SELECT metadata FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version', [`order-${orderId}`, fromVersion]);
+  const rows = await harness.pg.query<{ metadata: Metadata }>('SELECT metadata FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version', [orderStreamId(orderId), fromVersion]);
   return rows.rows.map((row) => row.metadata);
 }
 
@@ -146,7 +139,7 @@ describe('health, metrics and docs', () => {
       await server.query(`ALTER DATABASE "${db.name}" WITH ALLOW_CONNECTIONS true`);
       await server.end();
     }
-    await eventually(async () => (await harness.get('/health/ready', { key: null })).status === 200, 'ready again');
+    await eventually('ready again', async () => (await harness.get('/health/ready', { key: null })).status === 200, { timeoutMs: 10_000, everyMs: 0 });
   });
 });
 
@@ -165,15 +158,15 @@ describe('graceful shutdown', () => {
     const orderId = await placeOrder(own);
     // Hold the stream row's lock so the cancel's append waits inside its transaction.
     await own.pg.query('BEGIN');
-    await own.pg.query('SELECT version FROM streams WHERE stream_id = $1 FOR UPDATE', [`order-${orderId}`]);
+    await own.pg.query('SELECT version FROM streams WHERE stream_id = $1 FOR UPDATE', [orderStreamId(orderId)]);
     const inFlight = own.post(commandPaths.cancel(orderId), commandBodies.cancel());
-    await eventually(async () => {
+    await eventually('the append waits for the lock', async () => {
       const waiting = await own.pg.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'", [own.db.name]);
       return waiting.rowCount === 1;
-    }, 'the append waits for the lock');
+    }, { timeoutMs: 10_000, everyMs: 0 });
 
     const closing = own.service.close();
-    await eventually(async () => !(await accepts(own.url)), 'the listener is closed');
+    await eventually('the listener is closed', async () => !(await accepts(own.url)), { timeoutMs: 10_000, everyMs: 0 });
     await own.pg.query('COMMIT');
 
     const answer = await inFlight;

@@ -79,7 +79,7 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
         rebuilder,
         readiness: [
           { name: 'postgres', check: async () => void (await database.pool.query('SELECT 1')) },
-          { name: 'read-store', check: async () => void (await readStore.generations('order-tracking')) },
+          { name: 'read-store', check: () => readStore.ping() },
         ],
         onShutdown: closeAll,
       }),

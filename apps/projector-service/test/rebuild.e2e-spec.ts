@@ -4,7 +4,11 @@ import { loadConfig } from '@ordersource/platform';
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { Client } from 'pg';
 import { startProjectorService, type RunningProjectorService } from '../src/bootstrap';
-import { appendOrderHistories, eventually } from '@ordersource/read-models/rebuild-fixtures';
+import { appendOrderHistories } from '@ordersource/read-models/rebuild-fixtures';
+import { eventually } from '@ordersource/testing/eventually';
+
+/** How long a rebuild suite waits for the log and the views (the rebuild fixtures' old default). */
+const SIXTY_SECONDS = { timeoutMs: 60_000 };
 
 const ADMIN = 'adm.k1';
 const OPERATOR = 'ops.k2';
@@ -62,7 +66,7 @@ describe('projector service: rebuild routes (embedded profile)', () => {
     await eventually('the rebuild swapped', async () => {
       progress = await call('GET', '/projections/order-tracking/rebuild');
       return progress.body.status === 'swapped';
-    });
+    }, SIXTY_SECONDS);
     expect(progress.body).toMatchObject({ rebuildId: started.body.rebuildId, status: 'swapped', etaSeconds: 0 });
     expect(progress.body.processed).toBeGreaterThanOrEqual(progress.body.total);
     expect(progress.body.total).toBeGreaterThan(300);
@@ -76,7 +80,7 @@ describe('projector service: rebuild routes (embedded profile)', () => {
     await eventually('the verification ended', async () => {
       progress = await call('GET', '/projections/payments/rebuild');
       return progress.body.status === 'verified';
-    });
+    }, SIXTY_SECONDS);
     expect(progress.body).toMatchObject({ rebuildId: started.body.rebuildId, differences: 0, differingIds: [] });
   });
 

@@ -1,11 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ReadStore } from '@ordersource/read-models';
+import { ViewReader } from '@ordersource/read-models';
 import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
 import { AuditController } from './audit/audit.controller';
 import { OrderHistory } from './orders/order-history';
 import { OrdersController } from './orders/orders.controller';
 import { PaymentsController } from './payments/payments.controller';
-import { OPENER, PROJECTION_STATUS, PersonalDataOpener, ProjectionStatusSource, QUERY_SETTINGS, QuerySettings, READ_STORE } from './ports';
+import { OPENER, PROJECTION_STATUS, PersonalDataOpener, ProjectionStatusSource, QUERY_SETTINGS, QuerySettings, VIEW_READER } from './ports';
 import { ProjectionsController } from './projections/projections.controller';
 import { ReadAccess } from './read-access';
 import { ShipmentsController } from './shipments/shipments.controller';
@@ -14,7 +14,7 @@ export interface QueryServiceDependencies {
   logger: Logger;
   metrics: ServiceMetrics;
   apiKeys: ApiKeyRing;
-  readStore: ReadStore;
+  views: ViewReader;
   opener: PersonalDataOpener;
   projectionStatus: ProjectionStatusSource;
   settings: QuerySettings;
@@ -37,7 +37,7 @@ export class QueryServiceModule {
       ],
       controllers: [OrdersController, PaymentsController, ShipmentsController, AuditController, ProjectionsController],
       providers: [
-        { provide: READ_STORE, useValue: deps.readStore },
+        { provide: VIEW_READER, useValue: deps.views },
         { provide: OPENER, useValue: deps.opener },
         { provide: PROJECTION_STATUS, useValue: deps.projectionStatus },
         { provide: QUERY_SETTINGS, useValue: deps.settings },

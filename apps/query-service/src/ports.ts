@@ -1,6 +1,7 @@
 import type { ProjectionStatus } from '@ordersource/read-models';
 
-export const READ_STORE = Symbol('ReadStore');
+/** The query side's read-only port on the views (issue 11: it never sees writes, generations or lifecycle). */
+export const VIEW_READER = Symbol('ViewReader');
 export const OPENER = Symbol('PersonalDataOpener');
 export const PROJECTION_STATUS = Symbol('ProjectionStatusSource');
 export const QUERY_SETTINGS = Symbol('QuerySettings');

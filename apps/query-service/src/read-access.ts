@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { JsonObject } from '@ordersource/event-store';
-import { OrderHead, ReadStore } from '@ordersource/read-models';
+import { OrderHead, ViewReader } from '@ordersource/read-models';
 import { Principal, problems } from '@ordersource/platform';
 import { FastifyRequest } from 'fastify';
-import { QUERY_SETTINGS, QuerySettings, READ_STORE } from './ports';
+import { QUERY_SETTINGS, QuerySettings, VIEW_READER } from './ports';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_WAIT_MS = 2000;
@@ -27,7 +27,7 @@ export function notFound(orderId: string) {
 @Injectable()
 export class ReadAccess {
   constructor(
-    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(VIEW_READER) private readonly store: ViewReader,
     @Inject(QUERY_SETTINGS) private readonly settings: QuerySettings,
   ) {}
 

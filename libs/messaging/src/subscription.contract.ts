@@ -8,7 +8,7 @@ import type { EventStore } from '@ordersource/event-store';
 import { Registry } from 'prom-client';
 import type { SubscriptionSource } from './subscription.port';
 import { DeliveryLog } from './testing/delivery-log';
-import { eventually } from './testing/eventually';
+import { eventually } from '@ordersource/testing/eventually';
 import { appendOrders, checkpointRecorded, newOrderIds } from './testing/order-events';
 
 export interface SubscriptionContractContext {

@@ -8,7 +8,7 @@
 import type { JsonObject, RecordedEvent } from '@ordersource/event-store';
 import { type Projection } from './projections/projection';
 import { orderIdOf } from '@ordersource/domain';
-import type { GenerationOptions, OrderChangeSet, OrderHead, ReadStore, RecordDocument } from './store/read-store.port';
+import type { GenerationOptions, OrderChangeSet, OrderHead, RecordDocument, ViewWriter } from './store/read-store.port';
 
 export class ProjectionGapError extends Error {
   override readonly name = 'ProjectionGapError';
@@ -47,7 +47,7 @@ export interface RunOptions extends GenerationOptions {
   maxRetries?: number;
 }
 
-export async function runProjection(projection: Projection, store: ReadStore, events: readonly RecordedEvent[], options: RunOptions = {}): Promise<ProjectionRunStats> {
+export async function runProjection(projection: Projection, store: ViewWriter, events: readonly RecordedEvent[], options: RunOptions = {}): Promise<ProjectionRunStats> {
   const stats: ProjectionRunStats = { projection: projection.name, applied: 0, duplicates: 0, orders: 0, retries: 0, gaps: [] };
   let pending = groupByOrder(events);
   // Per order: a retry re-plans from the new head, so only its last plan's gap counts.

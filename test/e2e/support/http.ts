@@ -1,4 +1,3 @@
-import { setTimeout as pause } from 'node:timers/promises';
 import { keys } from './keys';
 
 /** HTTP over Node's fetch, as an outside client would talk to the services. */
@@ -55,21 +54,6 @@ async function request(baseUrl: string, method: string, path: string, body: unkn
 export function ok(answer: HttpAnswer, status = 200, what = 'request'): any {
   if (answer.status !== status) throw new Error(`${what} answered ${answer.status} (expected ${status}): ${answer.text}`);
   return answer.body;
-}
-
-/**
- * Polling probe with a deadline (eventual consistency is awaited, never slept on): resolves
- * with the probe's value once `done` holds, else throws with the last value seen.
- */
-export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, deadlineMs = 30_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await probe();
-    if (done(last)) return last;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${deadlineMs} ms; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`);
-    await pause(50);
-  }
 }
 
 /** Runs `work` over `items` with at most `width` in flight at once. */

@@ -1,5 +1,4 @@
-import { ICommandHandler } from '@nestjs/cqrs';
-import { OrderEvent, orderStreamId } from '@ordersource/domain';
+import { OrderEvent, OrderPlaced, orderStreamId } from '@ordersource/domain';
 import { JsonObject } from '@ordersource/event-store';
 import { Principal, createServiceMetrics } from '@ordersource/platform';
 import { CommandMetrics } from '../../src/orders/command-metrics';
@@ -31,7 +30,8 @@ export interface HandlerOutcome {
   result: OrderCommandResult;
 }
 
-type Handler<Message> = ICommandHandler<Message, OrderCommandResult>;
+/** A use case's @nestjs/cqrs handler, called directly (no bus: the bus only finds it). */
+type Handler<Message> = { execute(message: Message): Promise<OrderCommandResult> };
 
 export function handlerSpecification<Message extends OrderCommandMessage<unknown>>(make: (orders: OrderCommandOptions) => Handler<Message>) {
   return {
@@ -83,7 +83,7 @@ function toNewEvent(event: OrderEvent) {
 
 /** Events of a stream for the given part of a spec. */
 export const history = {
-  placed: (customerId = 'cust-a', id = orderId): OrderEvent => ({
+  placed: (customerId = 'cust-a', id = orderId): OrderPlaced => ({
     type: 'OrderPlaced',
     schemaVersion: 1,
     data: {

@@ -1,6 +1,6 @@
 import { EventStore, RecordedEvent } from '@ordersource/event-store';
 import { EventMessage, Subscription, SubscriptionSource } from '@ordersource/messaging';
-import { Projection, ProjectionRunStats, ReadStore, runProjection } from '@ordersource/read-models';
+import { Projection, ProjectionRunStats, ViewWriter, runProjection } from '@ordersource/read-models';
 import { Counter } from 'prom-client';
 import { Logger } from '@ordersource/platform';
 import { orderStreamId } from '@ordersource/domain';
@@ -8,7 +8,7 @@ import { orderStreamId } from '@ordersource/domain';
 export interface ProjectionWorkerOptions {
   projection: Projection;
   source: SubscriptionSource;
-  readStore: ReadStore;
+  readStore: ViewWriter;
   eventStore: EventStore;
   applied: Counter<'projection'>;
   logger: Logger;

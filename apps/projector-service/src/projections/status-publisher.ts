@@ -1,4 +1,4 @@
-import { ProjectionStatusStore, ReadStore } from '@ordersource/read-models';
+import { ProjectionStatusStore, ViewGenerationAdmin } from '@ordersource/read-models';
 import { Logger } from '@ordersource/platform';
 import { Registry } from 'prom-client';
 import { ProjectionWorker } from './projection-worker';
@@ -15,7 +15,7 @@ export class StatusPublisher {
 
   constructor(
     private readonly workers: readonly ProjectionWorker[],
-    private readonly readStore: ReadStore,
+    private readonly readStore: Pick<ViewGenerationAdmin, 'generations'>,
     private readonly statusStore: ProjectionStatusStore,
     private readonly registry: Registry,
     private readonly logger: Logger,

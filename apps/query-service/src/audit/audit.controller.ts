@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { orderEventTypes } from '@ordersource/domain';
-import { AUDIT_EVENTS, ReadStore } from '@ordersource/read-models';
+import { AUDIT_EVENTS, ViewReader } from '@ordersource/read-models';
 import { Access } from '@ordersource/platform';
-import { READ_STORE } from '../ports';
+import { VIEW_READER } from '../ports';
 import { asQueryProblem, id64, instant, listQuery, range, routeCursor, storeCursorOf, uuid } from '../query-schemas';
 
 const ROUTE = 'GET /audit/events';
@@ -22,7 +22,7 @@ const auditQuery = listQuery<{ type?: string[]; orderId?: string; actor?: string
 @ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
-  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+  constructor(@Inject(VIEW_READER) private readonly store: ViewReader) {}
 
   @Get('events')
   @Access('operator', 'admin')

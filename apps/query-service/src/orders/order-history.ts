@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JsonObject } from '@ordersource/event-store';
-import { AUDIT_EVENTS, AuditEventDocument, ReadStore, orderStateAt } from '@ordersource/read-models';
+import { AUDIT_EVENTS, AuditEventDocument, ViewReader, orderStateAt } from '@ordersource/read-models';
 import { Principal, problems, queryValidator } from '@ordersource/platform';
 import { FastifyRequest } from 'fastify';
-import { OPENER, PersonalDataOpener, READ_STORE } from '../ports';
+import { OPENER, PersonalDataOpener, VIEW_READER } from '../ports';
 import { ReadAccess, notFound } from '../read-access';
 
 const stateQuery = queryValidator<{ asOfVersion?: number; asOf?: string }>({
@@ -18,7 +18,7 @@ const PAGE = 1000;
 @Injectable()
 export class OrderHistory {
   constructor(
-    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(VIEW_READER) private readonly store: ViewReader,
     @Inject(OPENER) private readonly opener: PersonalDataOpener,
     private readonly access: ReadAccess,
   ) {}

@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { JsonObject } from '@ordersource/event-store';
-import { ReadStore } from '@ordersource/read-models';
+import { ViewReader } from '@ordersource/read-models';
 import { Access, principalOf } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { READ_STORE } from '../ports';
+import { VIEW_READER } from '../ports';
 import { ReadAccess, orderIdParam } from '../read-access';
 import { asQueryProblem, id64, instant, listQuery, noQuery, range, routeCursor, storeCursorOf } from '../query-schemas';
 
@@ -24,7 +24,7 @@ const ordersQuery = listQuery<{ customerId?: string; status?: string; placedFrom
 @Controller('orders')
 export class OrdersController {
   constructor(
-    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(VIEW_READER) private readonly store: ViewReader,
     private readonly access: ReadAccess,
     private readonly history: OrderHistory,
   ) {}

@@ -1,11 +1,11 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { JsonObject } from '@ordersource/event-store';
-import { PAYMENT_RECORDS, PaymentRecord, ReadStore } from '@ordersource/read-models';
+import { PAYMENT_RECORDS, PaymentRecord, ViewReader } from '@ordersource/read-models';
 import { Access, principalOf } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { sendWithEtag } from '../orders/orders.controller';
-import { OPENER, PersonalDataOpener, READ_STORE } from '../ports';
+import { OPENER, PersonalDataOpener, VIEW_READER } from '../ports';
 import { ReadAccess, orderIdParam } from '../read-access';
 import { asQueryProblem, instant, listQuery, noQuery, range, routeCursor, storeCursorOf } from '../query-schemas';
 
@@ -25,7 +25,7 @@ const SEALED_AS: Record<string, string> = { failure: 'PaymentFailed', refund: 'P
 @Controller('payments')
 export class PaymentsController {
   constructor(
-    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(VIEW_READER) private readonly store: ViewReader,
     @Inject(OPENER) private readonly opener: PersonalDataOpener,
     private readonly access: ReadAccess,
   ) {}

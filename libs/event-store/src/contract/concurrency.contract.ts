@@ -1,6 +1,7 @@
 import { WrongExpectedVersionError } from '../errors';
 import { isDuplicateAppend, type EventStore, type LogEvent } from '../event-store.port';
-import { eventually, events, newEvent, newStreamId, type OpenContractSubject } from './fixtures';
+import { eventually } from '@ordersource/testing/eventually';
+import { events, newEvent, newStreamId, type OpenContractSubject } from './fixtures';
 
 const WRITERS = 16;
 
@@ -59,15 +60,15 @@ export function concurrencyContract(open: OpenContractSubject): void {
     const tailed: LogEvent[] = [];
     let cursor: string | undefined;
     let seenOurs = 0;
-    const tail = eventually(async () => {
+    const tail = eventually('the tail has seen every event', async () => {
       const page = await store.readAll({ after: cursor, limit: 500 });
       for (const event of page.events) {
         tailed.push(event);
         if (ours.has(event.streamId)) seenOurs++;
       }
       cursor = page.cursor;
-      return seenOurs >= total ? true : undefined;
-    }, 60_000);
+      return seenOurs >= total;
+    }, { timeoutMs: 60_000, everyMs: 0 });
     await Promise.all([writers, tail]);
 
     const full: LogEvent[] = [];

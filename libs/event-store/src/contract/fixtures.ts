@@ -27,14 +27,3 @@ export function newEvent(type = 'OrderPlaced', data: JsonObject = { total: 10 },
 export function events(count: number, type = 'ItemAdded'): NewEvent[] {
   return Array.from({ length: count }, (_, index) => newEvent(type, { index, sku: `sku-${index}` }));
 }
-
-/** Polls until `probe` returns a value or the deadline passes (never a fixed sleep). */
-export async function eventually<T>(probe: () => Promise<T | undefined>, deadlineMs = 30_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}

@@ -1,6 +1,7 @@
 import { InvalidCursorError } from '../errors';
 import { isDuplicateAppend, type AppendResult, type EventStore, type LogEvent, type Upcaster } from '../event-store.port';
-import { eventually, events, newEvent, newStreamId, type OpenContractSubject } from './fixtures';
+import { eventually } from '@ordersource/testing/eventually';
+import { events, newEvent, newStreamId, type OpenContractSubject } from './fixtures';
 
 const upcasters: Upcaster[] = [
   // v1 -> v2: quantity became explicit; v2 -> v3: sku renamed to productId.
@@ -100,7 +101,7 @@ export function readContract(open: OpenContractSubject): void {
  * readAll holds back commits behind any older transaction still running on the server.
  */
 async function readWholeLog(store: EventStore, limit: number, includes?: string): Promise<LogEvent[]> {
-  return eventually(async () => {
+  return eventually('the whole log is readable', async () => {
     const all: LogEvent[] = [];
     let after: string | undefined;
     for (;;) {
@@ -110,5 +111,5 @@ async function readWholeLog(store: EventStore, limit: number, includes?: string)
       if (page.endOfLog) break;
     }
     return includes === undefined || all.some((event) => event.streamId === includes) ? all : undefined;
-  });
+  }, { timeoutMs: 30_000, everyMs: 0 });
 }

@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { Client } from 'pg';
-import { eventually } from '../contract/fixtures';
+import { eventually } from '@ordersource/testing/eventually';
 import { eventStoreContract } from '../event-store.contract';
 import { openEventStoreDatabase, type EventStoreDatabase } from './database';
 import { PostgresIdempotencyStore } from './idempotency-store';
@@ -83,7 +83,7 @@ describe('PostgresEventStore', () => {
           { type: 'OrderPlaced', schemaVersion: 1, data: {}, metadata: { correlationId: 'c', causationId: 'c', actor: 'a' }, occurredAt: '2026-01-01T00:00:00.000Z' },
         ]);
         await store.notificationsSent();
-        const payload = await eventually(async () => payloads.find((p) => p.includes('order-notified')));
+        const payload = await eventually('the notification arrives', async () => payloads.find((p) => p.includes('order-notified')), { timeoutMs: 30_000, everyMs: 0 });
         expect(JSON.parse(payload)).toEqual({ streamId: 'order-notified', version: 1 });
       } finally {
         await listener.end();

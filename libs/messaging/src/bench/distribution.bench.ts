@@ -14,7 +14,7 @@ import { KafkaRelay } from '../kafka/relay';
 import { messagingMigrations } from '../migrations';
 import { PostgresLogSubscriptions } from '../postgres-log/postgres-log-subscriptions';
 import type { SubscriptionSource } from '../subscription.port';
-import { eventually } from '../testing/eventually';
+import { eventually } from '@ordersource/testing/eventually';
 import { appendOrders, newOrderIds, orderPlaced } from '../testing/order-events';
 import { createDatabaseOn } from '@ordersource/testing/postgres';
 import type { BenchRow, BenchTable } from '@ordersource/platform';

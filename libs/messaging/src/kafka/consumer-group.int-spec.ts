@@ -6,7 +6,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { messagingMigrations } from '../migrations';
 import { killHard, startTsChild } from '../testing/child-process';
-import { eventually } from '../testing/eventually';
+import { eventually } from '@ordersource/testing/eventually';
 import { appendOrders, newOrderIds } from '../testing/order-events';
 import { KafkaSubscriptions } from './kafka-subscriptions';
 import { KafkaRelay } from './relay';

@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import { messagingMigrations } from '../migrations';
 import { killHard, startTsChild, type Child } from '../testing/child-process';
 import { DeliveryLog } from '../testing/delivery-log';
-import { eventually } from '../testing/eventually';
+import { eventually } from '@ordersource/testing/eventually';
 import { appendOrders, newOrderIds } from '../testing/order-events';
 import { KafkaSubscriptions } from './kafka-subscriptions';
 

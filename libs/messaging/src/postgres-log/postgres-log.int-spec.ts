@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { messagingMigrations } from '../migrations';
 import { subscriptionContract } from '../subscription.contract';
 import { DeliveryLog } from '../testing/delivery-log';
-import { eventually } from '../testing/eventually';
+import { eventually } from '@ordersource/testing/eventually';
 import { appendOrders, newOrderIds } from '../testing/order-events';
 import { PostgresLogSubscriptions } from './postgres-log-subscriptions';
 

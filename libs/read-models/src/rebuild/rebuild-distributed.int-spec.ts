@@ -1,3 +1,4 @@
+import { eventually } from '@ordersource/testing/eventually';
 import { randomBytes } from 'node:crypto';
 import type { EventStoreDatabase, JsonObject, PostgresEventStore } from '@ordersource/event-store';
 import { ORDERS_TOPIC } from '@ordersource/contracts';
@@ -12,8 +13,11 @@ import type { Projection } from '../projections/projection';
 import type { ReadStore } from '../store/read-store.port';
 import { PausableSubscriptions } from './pausable-subscriptions';
 import { openRebuildStore } from './rebuild-views';
-import { appendOrderHistories, eventually, LiveProjections, startReader, startTraffic } from './testing/rebuild-fixtures';
+import { appendOrderHistories, LiveProjections, startReader, startTraffic } from './testing/rebuild-fixtures';
 import { eventCount, openSuiteDatabase, spawnReplay, suiteRebuilder } from './testing/rebuild-suite';
+
+/** How long a rebuild suite waits for the log and the views (the rebuild fixtures' old default). */
+const SIXTY_SECONDS = { timeoutMs: 60_000 };
 
 // 5,000 orders as in the embedded suite (issue 7); REBUILD_DISTRIBUTED_ORDERS changes it.
 const ORDERS = Number(process.env.REBUILD_DISTRIBUTED_ORDERS ?? 5000);
@@ -61,7 +65,7 @@ describe('rebuilding read models on the distributed profile (MongoDB read store,
     live = new LiveProjections(new PausableSubscriptions(source, database.pool), store, [...Object.values(projections).filter((p) => p.name !== 'payments'), buggyPayments]);
     await live.start();
     const events = await eventCount(database);
-    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events), 100_000);
+    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events), { timeoutMs: 100_000 });
   }, 120_000);
 
   afterAll(async () => {
@@ -86,7 +90,7 @@ describe('rebuilding read models on the distributed profile (MongoDB read store,
     expect(read.failures).toEqual([]);
     expect(read.reads).toBeGreaterThan(10);
     const events = await eventCount(database);
-    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events));
+    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events), SIXTY_SECONDS);
     const verified = await (await rebuilder().start('order-tracking', { verifyOnly: true })).done;
     expect(verified).toMatchObject({ status: 'verified', differences: 0, liveCount: versions.size });
     expect(live.gaps).toBe(0);
@@ -110,7 +114,7 @@ describe('rebuilding read models on the distributed profile (MongoDB read store,
     await eventually('the rebuild is halfway', async () => {
       const row = await rebuilder().records.unfinished('audit');
       return row !== undefined && row.processed >= row.total / 2;
-    });
+    }, SIXTY_SECONDS);
     first.child.kill('SIGKILL');
     await first.exited;
     const killed = await rebuilder().records.unfinished('audit');

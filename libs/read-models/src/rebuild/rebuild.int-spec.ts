@@ -1,3 +1,4 @@
+import { eventually } from '@ordersource/testing/eventually';
 import type { EventStoreDatabase, JsonObject, PostgresEventStore } from '@ordersource/event-store';
 import { PostgresLogSubscriptions } from '@ordersource/messaging';
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
@@ -6,8 +7,11 @@ import type { Projection } from '../projections/projection';
 import type { ReadStore } from '../store/read-store.port';
 import { PausableSubscriptions } from './pausable-subscriptions';
 import { openRebuildStore } from './rebuild-views';
-import { appendOrderHistories, eventually, historyEvent, LiveProjections, startReader, startTraffic, viewFingerprint } from './testing/rebuild-fixtures';
+import { appendOrderHistories, historyEvent, LiveProjections, startReader, startTraffic, viewFingerprint } from './testing/rebuild-fixtures';
 import { eventCount, openSuiteDatabase, spawnReplay, suiteRebuilder } from './testing/rebuild-suite';
+
+/** How long a rebuild suite waits for the log and the views (the rebuild fixtures' old default). */
+const SIXTY_SECONDS = { timeoutMs: 60_000 };
 
 const ORDERS = 5000;
 
@@ -41,7 +45,7 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
     live = new LiveProjections(new PausableSubscriptions(source, database.pool), store, [...Object.values(projections).filter((p) => p.name !== 'payments'), buggyPayments]);
     await live.start();
     const events = await eventCount(database);
-    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events), 90_000);
+    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events), { timeoutMs: 90_000 });
   }, 120_000);
 
   afterAll(async () => {
@@ -57,7 +61,7 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
     const traffic = startTraffic(eventStore, versions, 50);
     const reader = startReader(store, orderIds);
     const before = (await store.generations('order-tracking')).active;
-    await eventually('commands are arriving', async () => traffic.appended() > 10);
+    await eventually('commands are arriving', async () => traffic.appended() > 10, SIXTY_SECONDS);
     const atStart = traffic.appended();
     const started = await rebuilder().start('order-tracking');
     const record = await started.done;
@@ -73,7 +77,7 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
     expect(read.reads).toBeGreaterThan(20);
     expect(read.failures).toEqual([]);
     const events = await eventCount(database);
-    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events));
+    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events), SIXTY_SECONDS);
     // A verify-only rebuild replays the log again from scratch and diffs it against the swapped view.
     const verified = await (await rebuilder().start('order-tracking', { verifyOnly: true })).done;
     expect(verified).toMatchObject({ status: 'verified', differences: 0, differingIds: [] });
@@ -104,7 +108,7 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
     await eventStore.appendToStream(`order-${moved}`, version, [historyEvent(moved, version + 1)]);
     versions.set(moved, version + 1);
     const events = await eventCount(database);
-    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events));
+    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events), SIXTY_SECONDS);
 
     await rebuilder().rollback('payments');
     expect((await store.findById({ view: 'payments', id: capturedOrders[0] }))?.captured).toBe(buggyCaptured);
@@ -119,7 +123,7 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
     await eventually('the rebuild is halfway', async () => {
       const row = await rebuilder().records.unfinished(view);
       return row !== undefined && row.processed >= row.total / 2;
-    });
+    }, SIXTY_SECONDS);
     first.child.kill('SIGKILL');
     await first.exited;
     const killed = await rebuilder().records.unfinished(view);

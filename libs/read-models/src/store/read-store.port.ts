@@ -111,11 +111,13 @@ export interface ViewGenerations {
   all: number[];
 }
 
-export interface ReadStore {
-  /** Creates the collections/tables and indexes of every view's active generation if missing. */
-  ensureViews(): Promise<void>;
-  /** Applies each order's change set atomically, only where the head is at its expected version. */
-  applyChanges(view: string, changes: readonly OrderChangeSet[], options?: GenerationOptions): Promise<ApplyResult>;
+/**
+ * The read store's ports, sized by their users (issue 11); an adapter implements them all
+ * (`ReadStore`), and each user is handed only its own.
+ */
+
+/** What the query side reads: documents, pages, counts and the heads it waits on. Read-only. */
+export interface ViewReader {
   /** The heads of these orders (absent: the view has not seen the order). */
   loadHeads(view: string, orderIds: readonly string[], options?: GenerationOptions): Promise<Map<string, OrderHead>>;
   /** A document by id: the order's head document, or a record. */
@@ -123,6 +125,20 @@ export interface ReadStore {
   /** Keyset page ordered by (sortBy, id) in `direction`. */
   findPage(query: PageQuery): Promise<Page>;
   count(query: CollectionQuery): Promise<number>;
+}
+
+/** What projections write, under the per-order version guard. */
+export interface ViewWriter {
+  /** Creates the collections/tables and indexes of every view's active generation if missing. */
+  ensureViews(): Promise<void>;
+  /** Applies each order's change set atomically, only where the head is at its expected version. */
+  applyChanges(view: string, changes: readonly OrderChangeSet[], options?: GenerationOptions): Promise<ApplyResult>;
+  /** The heads the guard compares against. */
+  loadHeads(view: string, orderIds: readonly string[], options?: GenerationOptions): Promise<Map<string, OrderHead>>;
+}
+
+/** What a rebuild and its status need: the generations of a view. */
+export interface ViewGenerationAdmin {
   /** A new, empty generation of the view's collections, with their indexes. */
   createShadow(view: string): Promise<number>;
   /** Makes `generation` active in one step; the active one becomes `previous`. */
@@ -132,5 +148,13 @@ export interface ReadStore {
   /** Drops a generation other than the active one (dropping `previous` gives up rollback). */
   dropGeneration(view: string, generation: number): Promise<void>;
   generations(view: string): Promise<ViewGenerations>;
+}
+
+/** What the process that opened the store needs: is it reachable, and let it go. */
+export interface ReadStoreLifecycle {
+  /** Resolves when the store answers (readiness); rejects when it is unreachable. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface ReadStore extends ViewReader, ViewWriter, ViewGenerationAdmin, ReadStoreLifecycle {}

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { startKafkaTestBroker, type KafkaTestBroker } from './index';
-import { eventually } from './testing/eventually';
+import { eventually } from '@ordersource/testing/eventually';
 
 const TOPIC = 'orders-offsets';
 

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { startKafkaTestBroker, type KafkaTestBroker } from './index';
-import { eventually } from './testing/eventually';
+import { eventually } from '@ordersource/testing/eventually';
 import { FAST_GROUP_SETTINGS, startGroupConsumer, type ConsumedRecord } from './testing/group-consumer';
 
 const PARTITIONS = [0, 1, 2, 3, 4, 5];

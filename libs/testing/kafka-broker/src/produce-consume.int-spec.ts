@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
 import { startKafkaTestBroker, type KafkaTestBroker } from './index';
-import { eventually } from './testing/eventually';
+import { eventually } from '@ordersource/testing/eventually';
 
 const TOPIC = 'orders-produce-consume';
 const KEYS = 40;

@@ -1,6 +1,6 @@
 import { MongoServerError, ObjectId, type Db, type Document, type UpdateFilter } from 'mongodb';
 import { connectedServer, type ConnectedServer } from './test-support/connected-server';
-import { eventually } from './test-support/eventually';
+import { eventually } from '@ordersource/testing/eventually';
 
 describe('document writes and reads through the real driver', () => {
   let connected: ConnectedServer;
@@ -87,7 +87,7 @@ describe('document writes and reads through the real driver', () => {
 
     await audit.insertOne({ entry: 1 }, { writeConcern: { w: 0 } });
 
-    await eventually(async () => (await audit.countDocuments({ entry: 1 })) === 1);
+    await eventually('the audit entry is written', async () => (await audit.countDocuments({ entry: 1 })) === 1, { timeoutMs: 2000, everyMs: 10 });
   });
 
   it('updates array elements chosen by arrayFilters', async () => {

@@ -4,8 +4,8 @@ import { PlaceOrderCommand, PlaceOrderHandler } from './place-order.handler';
 import { PlaceOrderRequest } from './place-order.request';
 
 const spec = handlerSpecification((orders) => new PlaceOrderHandler(orders));
-const { data } = history.placed('cust-a') as { data: Omit<PlaceOrderRequest, 'orderId'> & { total: number } };
-const body: PlaceOrderRequest = { customerId: data.customerId, currency: data.currency, items: data.items, shippingAddress: data.shippingAddress };
+const { data } = history.placed('cust-a');
+const body: PlaceOrderRequest = { customerId: data.customerId, currency: data.currency, items: [...data.items], shippingAddress: data.shippingAddress };
 const place = (principal = staff, request = body) => new PlaceOrderCommand(orderId, request, contextOf(principal));
 
 describe('placing an order', () => {

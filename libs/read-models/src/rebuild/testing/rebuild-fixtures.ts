@@ -156,11 +156,3 @@ export async function viewFingerprint(store: ReadStore, view: { name: string; he
   return fingerprint;
 }
 
-/** Polls `probe` until it holds or the deadline passes: consistency is awaited, never slept for. */
-export async function eventually(what: string | (() => string), probe: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${typeof what === 'string' ? what : what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

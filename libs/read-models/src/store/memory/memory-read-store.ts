@@ -123,6 +123,11 @@ export class MemoryReadStore implements ReadStore {
     return { ...state.pointer, all: [...state.generations.keys()].sort((a, b) => a - b) };
   }
 
+  /** Memory is always reachable. */
+  async ping(): Promise<void> {
+    return undefined;
+  }
+
   async close(): Promise<void> {
     this.states.clear();
   }

@@ -165,6 +165,10 @@ export class MongoReadStore implements ReadStore {
     return this.pointers.read(view);
   }
 
+  async ping(): Promise<void> {
+    await this.db.command({ ping: 1 });
+  }
+
   async close(): Promise<void> {
     await this.closeClient();
   }

@@ -187,6 +187,10 @@ export class PostgresReadStore implements ReadStore {
   }
 
   /** The pool belongs to whoever opened the database (openEventStoreDatabase). */
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
   async close(): Promise<void> {
     // Nothing to release: closing the pool here would cut the event store off too.
   }

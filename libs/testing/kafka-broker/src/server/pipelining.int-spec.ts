@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
 import { startKafkaTestBroker, type KafkaTestBroker } from '../index';
-import { eventually } from '../testing/eventually';
+import { eventually } from '@ordersource/testing/eventually';
 
 // kafkajs keeps Fetch on a connection of its own, so its suites never pipeline behind a parked
 // fetch; this test builds the frames with kafkajs's own request encoders and sends them raw.
