@@ -30,7 +30,7 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
   const service = startService(database.url, port, workers);
   try {
     const floor = await rawFloor(database.url);
-    await waitUntilReady(`http://127.0.0.1:${port}`, service, 60_000);
+    await waitUntilReady(`http://127.0.0.1:${port}`, service, 180_000);
     // Warm-up (JIT, pools, prepared statements), not measured.
     await runStep(200, 2, (dispatcher) => placeOrder(`http://127.0.0.1:${port}`, dispatcher));
     const runs: { best: number; steps: StepResult[] }[] = [];
