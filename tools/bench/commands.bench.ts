@@ -18,7 +18,7 @@ import { BenchTable } from './bench-table';
 import { StepResult, runStep } from './open-loop';
 
 const ROOT = join(__dirname, '..', '..');
-const RATES = [100, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800, 2000, 2400, 2800];
+const RATES = [25, 50, 100, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800, 2000, 2400, 2800];
 const RUNS = Number(process.env.COMMANDS_RUNS ?? 3);
 const STEP_SECONDS = 4;
 const P99_LIMIT_MS = 50;
