@@ -2,6 +2,11 @@
  * `npm run bench` section `commands` (issue 4): an open-loop load placing orders against the
  * command service (its own process, as deployed), stepping the arrival rate up; beside it the
  * raw-pg floor of 16 concurrent single-row transactions on the same server in the same run.
+ *
+ * A run's figure is the highest rate at which that step AND every lower one held p99 <= 50 ms
+ * with no failure (a run stops at its first failing step), so one lucky step above a failed one
+ * cannot carry it. The ladder is climbed COMMANDS_RUNS times (default 3) against one service;
+ * the table gives the median run and the spread (lowest-highest).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -13,33 +18,54 @@ import { BenchTable } from './bench-table';
 import { StepResult, runStep } from './open-loop';
 
 const ROOT = join(__dirname, '..', '..');
-const RATES = [50, 100, 200, 300, 400, 500, 600, 800, 1000, 1200];
+const RATES = [25, 50, 100, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800, 2000, 2400, 2800];
+const RUNS = Number(process.env.COMMANDS_RUNS ?? 3);
 const STEP_SECONDS = 4;
 const P99_LIMIT_MS = 50;
 
 export async function benchCommands(serverUrl: string, target: string): Promise<BenchTable> {
   const database = await createDatabaseOn(serverUrl, 'os_bench_commands');
   const port = 3900 + Math.floor(Math.random() * 90);
-  const service = startService(database.url, port);
+  const workers = process.env.COMMAND_WORKERS ?? '2';
+  const service = startService(database.url, port, workers);
   try {
     const floor = await rawFloor(database.url);
-    await waitUntilReady(`http://127.0.0.1:${port}`, service, 60_000);
-    const steps: StepResult[] = [];
-    for (const rate of RATES) {
-      const step = await runStep(rate, STEP_SECONDS, (dispatcher) => placeOrder(`http://127.0.0.1:${port}`, dispatcher));
-      steps.push(step);
-      if (step.p99 > P99_LIMIT_MS * 3 || step.failed > step.sent * 0.01) break;
+    await waitUntilReady(`http://127.0.0.1:${port}`, service, 180_000);
+    // Warm-up (JIT, pools, prepared statements), not measured.
+    await runStep(200, 2, (dispatcher) => placeOrder(`http://127.0.0.1:${port}`, dispatcher));
+    const runs: { best: number; steps: StepResult[] }[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const steps: StepResult[] = [];
+      let best = 0;
+      for (const rate of RATES) {
+        const step = await runStep(rate, STEP_SECONDS, (dispatcher) => placeOrder(`http://127.0.0.1:${port}`, dispatcher));
+        steps.push(step);
+        if (step.p99 > P99_LIMIT_MS || step.failed > 0) break;
+        best = rate;
+      }
+      runs.push({ best, steps });
     }
-    const passing = steps.filter((step) => step.p99 <= P99_LIMIT_MS && step.failed === 0);
-    const best = passing.length > 0 ? Math.max(...passing.map((step) => step.rate)) : 0;
+    const bests = runs.map((r) => r.best).sort((a, b) => a - b);
+    const median = bests[Math.floor(bests.length / 2)];
     return {
       section: 'commands',
       target,
       rows: [
-        { name: `POST /orders: highest arrival rate with p99 <= ${P99_LIMIT_MS} ms`, unit: 'req/s', value: best, floor, ratio: best / floor },
-        ...steps.map((step) => ({ name: `  at ${step.rate} req/s: p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, failed ${step.failed}`, unit: 'req/s ok', value: step.ok / STEP_SECONDS })),
+        { name: `POST /orders: highest arrival rate with p99 <= ${P99_LIMIT_MS} ms there and at every lower step, median of ${RUNS} runs`, unit: 'req/s', value: median, floor, ratio: median / floor },
+        { name: '  spread over the runs (lowest)', unit: 'req/s', value: bests[0], floor, ratio: bests[0] / floor },
+        { name: '  spread over the runs (highest)', unit: 'req/s', value: bests[bests.length - 1], floor, ratio: bests[bests.length - 1] / floor },
+        ...runs.flatMap((r, index) =>
+          r.steps.map((step) => ({
+            name: `  run ${index + 1} at ${step.rate} req/s: p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, failed ${step.failed}`,
+            unit: 'req/s ok',
+            value: step.ok / STEP_SECONDS,
+          })),
+        ),
       ],
-      notes: [`Raw-pg floor: 16 connections each running BEGIN; INSERT one row; COMMIT in a loop for 3 s. Steps of ${STEP_SECONDS} s; latency from each request's scheduled start.`],
+      notes: [
+        `Raw-pg floor: 16 connections each running BEGIN; INSERT one row; COMMIT in a loop for 3 s. Steps of ${STEP_SECONDS} s; latency from each request's scheduled start; ` +
+          `each run stops at its first step over ${P99_LIMIT_MS} ms p99 or with a failure. Command service: COMMAND_WORKERS=${workers}.`,
+      ],
     };
   } finally {
     await stopProcess(service);
@@ -47,12 +73,12 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
   }
 }
 
-function startService(databaseUrl: string, port: number): ChildProcess {
+function startService(databaseUrl: string, port: number, workers: string): ChildProcess {
   const key = randomBytes(32).toString('base64');
   return spawn(process.execPath, ['-r', '@swc-node/register', 'apps/command-service/src/main.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DATABASE_URL: databaseUrl, COMMAND_PORT: String(port), API_KEYS: 'bench.k=operator', ORDERSOURCE_MASTER_KEY: key, ORDERSOURCE_CHAIN_KEY: key, LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, COMMAND_PORT: String(port), COMMAND_WORKERS: workers, API_KEYS: 'bench.k=operator', ORDERSOURCE_MASTER_KEY: key, ORDERSOURCE_CHAIN_KEY: key, LOG_LEVEL: 'warn' },
   });
 }
 

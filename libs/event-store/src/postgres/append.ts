@@ -1,19 +1,37 @@
 /**
- * appendToStream in one transaction and two round trips (three with idempotency):
- *   1. BEGIN; [claim the idempotency row;] upsert-and-lock the stream row, read its head and the
- *      transaction's now() (recordedAt) -- all in one simple-protocol message;
+ * appendToStream, always in one transaction, by one of two paths:
+ *
+ * At a known head (one round trip; two with idempotency). When the caller's expected version is
+ * the head this process last saw (heads.ts: its own last append or readStream of the stream) or
+ * the stream is new ('no_stream' / 0), everything the chain needs is known before the database
+ * is asked: the previous hash, the version, and recordedAt (this host's clock, never before the
+ * stream's previous append). Hashes and the head HMAC are computed here, and ONE statement moves
+ * the stream head -- its first write, so the transaction id is taken while it queues for the
+ * stream, as readAll's order needs -- and inserts the events, guarded by the head it expected
+ * (version AND hash AND updated_at <= recordedAt, re-checked after any lock wait) and by
+ * recordedAt lying within CLOCK_WINDOW of the database's clock. The events travel as one JSON
+ * parameter (jsonb_to_recordset), not escaped SQL text. No row back means the head moved (or the
+ * clocks disagree): nothing was written and the append takes the locked path below, which also
+ * gives the right WrongExpectedVersionError. With idempotency the statement is sent as literals
+ * after BEGIN with the key's claim, and the result is stored with the COMMIT.
+ *
+ * Locked (two round trips, three with idempotency), for 'any' without a known head and after a
+ * refused fast attempt:
+ *   1. BEGIN; upsert-and-lock the stream row, read its head and the database's clock
+ *      (recordedAt) [; claim the idempotency row] -- all in one simple-protocol message;
  *   2. hash in JS over exactly the stored text, then INSERT all events (one multi-row statement),
- *      move the stream head (hash + HMAC) and COMMIT -- again one message; then wake LISTENers
- *      (notifier.ts explains why outside the transaction).
- * Values are inlined with pg's escapeLiteral because the extended protocol cannot carry several
- * statements in one round trip; every value is validated before and escaped here.
+ *      move the stream head (hash + HMAC) and COMMIT -- again one message;
+ * then wake LISTENers (notifier.ts explains why outside the transaction). Values in the
+ * multi-statement messages are inlined with pg's escapeLiteral because the extended protocol
+ * cannot carry several statements in one round trip; every value is validated before.
  */
 import { randomUUID } from 'node:crypto';
 import { escapeLiteral as lit, type Pool, type PoolClient, type QueryResult } from 'pg';
 import { DuplicateEventIdError, IdempotencyKeyReusedError, InvalidAppendError, WrongExpectedVersionError } from '../errors';
 import type { AppendOptions, AppendResult, DuplicateAppend, ExpectedVersion, IdempotentResult, NewEvent, RecordedEvent } from '../event-store.port';
-import { canonicalJson, eventHashFromCanonical, headHmac } from './hashing';
-import { assertExpectedVersion, assertPayloadSize, assertStreamId, validateEvents } from './validation';
+import { canonicalJsonOfValidated, eventHashFromCanonical, headHmac } from './hashing';
+import { type HeadCache, type KnownHead } from './heads';
+import { assertExpectedVersion, assertPayloadSize, assertStreamId, validateEvents, type ValidatedEvent } from './validation';
 
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -22,7 +40,12 @@ export interface AppendContext {
   chainKey: string | Buffer;
   maxPayloadBytes: number;
   notify: (payload: string) => void;
+  /** Stream heads this process last saw; the fast path's starting point. */
+  heads: HeadCache;
 }
+
+/** How far recordedAt (this host's clock) may lie from the database's clock on the fast path. */
+const CLOCK_WINDOW = "interval '2 seconds'";
 
 type Idempotency = NonNullable<AppendOptions['idempotency']>;
 
@@ -37,14 +60,176 @@ export async function appendToStream(
   assertExpectedVersion(expected);
   const validated = validateEvents(events, randomUUID);
   const payloads = validated.map(({ event }, index) => {
-    const data = canonicalJson(event.data);
-    const metadata = canonicalJson(event.metadata as never);
+    const data = canonicalJsonOfValidated(event.data);
+    const metadata = canonicalJsonOfValidated(event.metadata);
     assertPayloadSize(index, data, metadata, context.maxPayloadBytes);
     return { data, metadata };
   });
   const idempotency = options.idempotency;
   if (idempotency) assertIdempotency(idempotency);
 
+  const known = context.heads.known(streamId, expected);
+  if (known) {
+    const fast = await appendAtHead(context, streamId, known, validated, payloads, idempotency);
+    if (fast) return fast;
+  }
+  return appendLocked(context, streamId, expected, validated, payloads, idempotency);
+}
+
+type Payload = { data: string; metadata: string };
+
+/** Hashes the events onto `head` at `recordedAt`: the rows to store and the events to return. */
+function chain(streamId: string, head: { version: number; hash: string | null }, recordedAt: string, validated: ValidatedEvent[], payloads: Payload[]) {
+  const recorded: RecordedEvent[] = [];
+  let previousHash = head.hash;
+  validated.forEach(({ event, eventId }, index) => {
+    const version = head.version + index + 1;
+    const fields = { streamId, version, type: event.type, schemaVersion: event.schemaVersion, occurredAt: event.occurredAt, recordedAt, previousHash };
+    const hash = eventHashFromCanonical({ eventId, ...fields }, payloads[index].data, payloads[index].metadata);
+    recorded.push({ eventId, ...fields, data: event.data, metadata: event.metadata, position: '', hash });
+    previousHash = hash;
+  });
+  return { recorded, version: head.version + validated.length, headHash: previousHash as string };
+}
+
+/**
+ * The events as one JSON array for jsonb_to_recordset (a seventh cheaper than json_to_recordset
+ * with jsonb columns, which parses each payload twice). Every string in it was validated to a
+ * character set that needs no JSON escaping (UUID, type, ISO time, hex) and data/metadata are
+ * canonical JSON already, so it is assembled without re-serialising anything.
+ */
+function rowsJson(validated: ValidatedEvent[], payloads: Payload[], recorded: RecordedEvent[]): string {
+  let text = '[';
+  for (let i = 0; i < recorded.length; i++) {
+    const e = recorded[i];
+    const previous = e.previousHash === null ? 'null' : `"${e.previousHash}"`;
+    text +=
+      `${i === 0 ? '' : ','}{"id":"${validated[i].eventId}","v":${e.version},"t":"${e.type}","s":${e.schemaVersion},` +
+      `"d":${payloads[i].data},"m":${payloads[i].metadata},"o":"${e.occurredAt}","p":${previous},"h":"${e.hash}"}`;
+  }
+  return `${text}]`;
+}
+
+const INSERT_ROWS = `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at, recorded_at, previous_hash, hash)
+  SELECT e.id, $1::text, e.v, e.t, e.s, e.d, e.m, e.o, $5::timestamptz, e.p, e.h
+  FROM jsonb_to_recordset($6::jsonb) AS e(id uuid, v integer, t text, s integer, d jsonb, m jsonb, o timestamptz, p text, h text)
+  WHERE EXISTS (SELECT 1 FROM head)
+  RETURNING version, position`;
+
+/** $1 stream, $2 new version, $3 head hash, $4 head HMAC, $5 recordedAt, $6 rows, $7 expected version, $8 expected head hash. */
+const APPEND_AT_HEAD = `WITH head AS (
+    UPDATE streams SET version = $2::integer, head_hash = $3::text, head_hmac = $4::text, updated_at = $5::timestamptz
+    WHERE stream_id = $1::text AND version = $7::integer AND head_hash = $8::text AND updated_at <= $5::timestamptz
+      AND $5::timestamptz BETWEEN clock_timestamp() - ${CLOCK_WINDOW} AND clock_timestamp() + ${CLOCK_WINDOW}
+    RETURNING 1)
+  ${INSERT_ROWS}`;
+
+/** A new stream (or one left at version 0): the same with $7/$8 unused. */
+const APPEND_NEW = `WITH head AS (
+    INSERT INTO streams AS s (stream_id, version, head_hash, head_hmac, updated_at)
+    SELECT $1::text, $2::integer, $3::text, $4::text, $5::timestamptz
+    WHERE $5::timestamptz BETWEEN clock_timestamp() - ${CLOCK_WINDOW} AND clock_timestamp() + ${CLOCK_WINDOW}
+    ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, head_hash = EXCLUDED.head_hash, head_hmac = EXCLUDED.head_hmac,
+      updated_at = EXCLUDED.updated_at
+      WHERE s.version = 0 AND s.updated_at <= EXCLUDED.updated_at
+    RETURNING 1)
+  ${INSERT_ROWS}`;
+
+/** The fast path (see the top of this file); undefined when the head was not where expected. */
+async function appendAtHead(
+  context: AppendContext,
+  streamId: string,
+  head: KnownHead,
+  validated: ValidatedEvent[],
+  payloads: Payload[],
+  idempotency: Idempotency | undefined,
+): Promise<AppendResult | DuplicateAppend | undefined> {
+  const now = Date.now();
+  const recordedAt = new Date(head.recordedAtMs !== undefined && head.recordedAtMs > now ? head.recordedAtMs : now).toISOString();
+  const { recorded, version, headHash } = chain(streamId, head, recordedAt, validated, payloads);
+  const hmac = headHmac(context.chainKey, streamId, version, headHash);
+  const isNew = head.version === 0;
+  const values: unknown[] = [streamId, version, headHash, hmac, recordedAt, rowsJson(validated, payloads, recorded)];
+  if (!isNew) values.push(head.version, head.hash);
+  const text = isNew ? APPEND_NEW : APPEND_AT_HEAD;
+
+  try {
+    let result: AppendResult | DuplicateAppend | undefined;
+    if (!idempotency) {
+      const { rows } = await context.pool.query<{ version: number; position: string }>({ name: isNew ? 'es_append_new' : 'es_append_at_head', text, values });
+      result = rows.length === 0 ? undefined : resultOf(streamId, version, recorded, rows);
+    } else {
+      result = await inTransaction(context, async (client) => {
+        const inlined = text.replace(/\$(\d+)/g, (_, n: string) => {
+          const value = values[Number(n) - 1];
+          return typeof value === 'number' ? String(value) : lit(String(value));
+        });
+        const results = (await client.query(`BEGIN;\n${inlined};\n${claimIdempotencySql(idempotency)}`)) as unknown as QueryResult[];
+        const rows = results[1].rows as { version: number; position: string }[];
+        if (rows.length === 0) return undefined; // rolled back by inTransaction
+        const repeat = repeatedAnswer(idempotency, results[2].rows[0]);
+        if (repeat) return repeat;
+        const appended = resultOf(streamId, version, recorded, rows);
+        await client.query(`${completeIdempotencySql(idempotency, idempotency.result(appended))};\nCOMMIT`);
+        return appended;
+      });
+    }
+    if (!result || isDuplicate(result)) return result;
+    context.heads.remember(streamId, { version, hash: headHash, recordedAtMs: Date.parse(recordedAt) });
+    context.notify(JSON.stringify({ streamId, version }));
+    return result;
+  } catch (error) {
+    throw translate(error, streamId);
+  }
+}
+
+function isDuplicate(result: AppendResult | DuplicateAppend): result is DuplicateAppend {
+  return (result as DuplicateAppend).duplicate === true;
+}
+
+/**
+ * Runs `work` on a pooled connection that it opens a transaction on; unless `work` returned an
+ * AppendResult (it committed), the transaction is rolled back. A failed rollback discards the
+ * connection instead of returning it to the pool mid-transaction.
+ */
+async function inTransaction<T>(context: AppendContext, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await context.pool.connect();
+  let broken: Error | undefined;
+  let committed = false;
+  try {
+    const result = await work(client);
+    committed = result !== undefined && !isDuplicate(result as AppendResult | DuplicateAppend);
+    return result;
+  } finally {
+    if (!committed) {
+      await rollback(client).catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+    }
+    client.release(broken);
+  }
+}
+
+function resultOf(streamId: string, version: number, recorded: RecordedEvent[], rows: { version: number; position: string }[]): AppendResult {
+  const head = version - recorded.length;
+  for (const row of rows) recorded[row.version - head - 1].position = row.position;
+  return { streamId, version, position: recorded[recorded.length - 1].position, events: recorded };
+}
+
+function translate(error: unknown, streamId: string): unknown {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  if (code === '23505' && constraint === 'events_event_id_key') return new DuplicateEventIdError(streamId);
+  return error;
+}
+
+async function appendLocked(
+  context: AppendContext,
+  streamId: string,
+  expected: ExpectedVersion,
+  validated: ValidatedEvent[],
+  payloads: Payload[],
+  idempotency: Idempotency | undefined,
+): Promise<AppendResult | DuplicateAppend> {
   const client = await context.pool.connect();
   let open = false;
   let broken: Error | undefined;
@@ -74,36 +259,25 @@ export async function appendToStream(
       throw new WrongExpectedVersionError(streamId, expected, actual);
     }
 
-    const recorded: RecordedEvent[] = [];
-    const rows: string[] = [];
-    let previousHash = head.head_hash;
-    validated.forEach(({ event, eventId }, index) => {
-      const version = head.version + index + 1;
-      const fields = { streamId, version, type: event.type, schemaVersion: event.schemaVersion, occurredAt: event.occurredAt, recordedAt: head.recorded_at, previousHash };
-      const hash = eventHashFromCanonical({ eventId, ...fields }, payloads[index].data, payloads[index].metadata);
-      rows.push(
-        `(${lit(eventId)},${lit(streamId)},${version},${lit(event.type)},${event.schemaVersion},${lit(payloads[index].data)},` +
-          `${lit(payloads[index].metadata)},${lit(event.occurredAt)},${lit(head.recorded_at)},${previousHash === null ? 'NULL' : lit(previousHash)},${lit(hash)})`,
-      );
-      recorded.push({ eventId, ...fields, data: event.data, metadata: event.metadata, position: '', hash });
-      previousHash = hash;
-    });
-    const version = head.version + validated.length;
+    const { recorded, version, headHash } = chain(streamId, { version: head.version, hash: head.head_hash }, head.recorded_at, validated, payloads);
+    const rows = recorded.map(
+      (e, index) =>
+        `(${lit(e.eventId)},${lit(streamId)},${e.version},${lit(e.type)},${e.schemaVersion},${lit(payloads[index].data)},` +
+        `${lit(payloads[index].metadata)},${lit(e.occurredAt)},${lit(e.recordedAt)},${e.previousHash === null ? 'NULL' : lit(e.previousHash)},${lit(e.hash)})`,
+    );
     const tail = [
       `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at, recorded_at, previous_hash, hash)
        VALUES ${rows.join(',')} RETURNING version, position`,
-      `UPDATE streams SET version = ${version}, head_hash = ${lit(previousHash as string)},
-       head_hmac = ${lit(headHmac(context.chainKey, streamId, version, previousHash))}, updated_at = ${lit(head.recorded_at)}
+      `UPDATE streams SET version = ${version}, head_hash = ${lit(headHash)},
+       head_hmac = ${lit(headHmac(context.chainKey, streamId, version, headHash))}, updated_at = ${lit(head.recorded_at)}
        WHERE stream_id = ${lit(streamId)}`,
     ];
     if (!idempotency) tail.push('COMMIT');
     const tailResults = (await client.query(tail.join(';\n'))) as unknown as QueryResult[];
-    for (const row of tailResults[0].rows as { version: number; position: string }[]) {
-      recorded[row.version - head.version - 1].position = row.position;
-    }
-    const result: AppendResult = { streamId, version, position: recorded[recorded.length - 1].position, events: recorded };
+    const result = resultOf(streamId, version, recorded, tailResults[0].rows as { version: number; position: string }[]);
     if (idempotency) await client.query(`${completeIdempotencySql(idempotency, idempotency.result(result))};\nCOMMIT`);
     open = false;
+    context.heads.remember(streamId, { version, hash: headHash, recordedAtMs: Date.parse(head.recorded_at) });
     context.notify(JSON.stringify({ streamId, version }));
     return result;
   } catch (error) {
@@ -112,9 +286,7 @@ export async function appendToStream(
         broken = rollbackError;
       });
     }
-    const { code, constraint } = error as { code?: string; constraint?: string };
-    if (code === '23505' && constraint === 'events_event_id_key') throw new DuplicateEventIdError(streamId);
-    throw error;
+    throw translate(error, streamId);
   } finally {
     client.release(broken);
   }

@@ -1,4 +1,6 @@
-import { eventHash, eventHashFromCanonical, canonicalJson, headHmac, type HashedFields } from './hashing';
+import { createHmac } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { eventHash, eventHashFromCanonical, canonicalJson, canonicalJsonOfValidated, headHmac, type HashedFields } from './hashing';
 
 const fields: HashedFields = {
   eventId: '0b5e7e0c-9a53-4a55-8d62-3d3c8d0c5a11',
@@ -32,5 +34,22 @@ describe('event hashing', () => {
   it('keys the head HMAC by the chain key', () => {
     expect(headHmac('key-one-0123456789', 'order-1', 2, 'h')).not.toBe(headHmac('key-two-0123456789', 'order-1', 2, 'h'));
     expect(headHmac('key-one-0123456789', 'order-1', 2, 'h')).not.toBe(headHmac('key-one-0123456789', 'order-1', 1, 'h'));
+  });
+
+  it('serialises validated JSON exactly as the canonicalize package does', () => {
+    const samples = [
+      fields.data,
+      { 'a"b': 'line\nbreak\t\u0001', '\\': '\\', '𝄞': '𝄞 pair', '\u2028': '\u2028', z: [], y: {}, x: [[], [{}], null] },
+      { n: [0, -0, 1e-7, 123456789012345680000, 1.5e300, -2.25, 0.1 + 0.2], b: [true, false], '10': 1, '9': 2, B: 1, a: 1, é: 1, e: 1 },
+      { nested: { deeper: { deepest: ['é', 'ü', '中文', '\u007f'] } } },
+    ];
+    for (const sample of samples) expect(canonicalJsonOfValidated(sample)).toBe(canonicalize(sample));
+  });
+
+  it('keys the head HMAC over the canonical form of the head', () => {
+    for (const headHash of ['ab'.repeat(32), null]) {
+      const expected = createHmac('sha256', 'key-one-0123456789').update(canonicalJson({ streamId: 'order-1', version: 7, headHash })).digest('hex');
+      expect(headHmac('key-one-0123456789', 'order-1', 7, headHash)).toBe(expected);
+    }
   });
 });

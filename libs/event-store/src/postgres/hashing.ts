@@ -3,7 +3,7 @@
  * what is stored; the stream head carries an HMAC keyed by a secret that never enters the
  * database, so deleting a stream's tail and rewriting its head cannot be hidden.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { JsonObject } from '../event-store.port';
 
@@ -43,6 +43,43 @@ export function eventHashFromCanonical(fields: Omit<HashedFields, 'data' | 'meta
   return sha256(text);
 }
 
+/**
+ * RFC 8785 canonical JSON of a value that validation.ts already accepted as plain JSON (finite
+ * numbers, no undefined, plain objects), equal to the `canonicalize` package's output for such
+ * values (hashing.spec.ts) at about half its cost: keys sorted by UTF-16 code units (the
+ * default sort), strings and numbers as JSON.stringify prints them.
+ */
+export function canonicalJsonOfValidated(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return PLAIN_STRING.test(value) ? `"${value}"` : JSON.stringify(value);
+    case 'number':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default: {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let text = '[';
+        for (let i = 0; i < value.length; i++) text += (i === 0 ? '' : ',') + canonicalJsonOfValidated(value[i]);
+        return `${text}]`;
+      }
+      const object = value as Record<string, unknown>;
+      const keys = Object.keys(object).sort();
+      let text = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        text += `${i === 0 ? '' : ','}${PLAIN_STRING.test(key) ? `"${key}"` : JSON.stringify(key)}:${canonicalJsonOfValidated(object[key])}`;
+      }
+      return `${text}}`;
+    }
+  }
+}
+
+/** Strings JSON.stringify prints as they are between quotes: no quote, backslash, control or surrogate. */
+// eslint-disable-next-line no-control-regex -- the control characters are exactly what JSON escapes
+const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
 export function canonicalJson(value: JsonObject): string {
   const text = canonicalize(value);
   if (text === undefined) throw new Error('value is not canonicalisable');
@@ -50,9 +87,12 @@ export function canonicalJson(value: JsonObject): string {
 }
 
 export function headHmac(chainKey: string | Buffer, streamId: string, version: number, headHash: string | null): string {
-  return createHmac('sha256', chainKey).update(canonicalJson({ streamId, version, headHash })).digest('hex');
+  // canonicalJson({ streamId, version, headHash }), spelled out (hashing.spec.ts checks it).
+  const text = `{"headHash":${headHash === null ? 'null' : JSON.stringify(headHash)},"streamId":${JSON.stringify(streamId)},"version":${version}}`;
+  return createHmac('sha256', chainKey).update(text).digest('hex');
 }
 
+/** One-shot hash: a third of createHash().update().digest()'s cost on event-sized input. */
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }

@@ -5,7 +5,10 @@
  * Recall.ai write-up "Postgres LISTEN/NOTIFY does not scale", 2025, describes the same lock).
  * Also, a full notify queue fails the COMMIT, which must never fail an append.
  * Notifications are coalesced into one statement per flush. They are wake-up hints only: a
- * listener also polls readAll, since a crash between commit and notify loses the hint.
+ * listener also polls readAll, since a crash between commit and notify loses the hint -- so the
+ * notifying transaction commits without waiting for its WAL flush (synchronous_commit off, for
+ * that transaction only): a notify takes an xid and so a commit record, and flushing it doubled
+ * the fsyncs of sequential appends.
  */
 import { escapeLiteral as lit, type Pool } from 'pg';
 
@@ -37,7 +40,9 @@ export class Notifier {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_PER_FLUSH);
       const calls = batch.map((payload) => `pg_notify('${NOTIFY_CHANNEL}', ${lit(payload)})`);
-      await this.pool.query(`SELECT ${calls.join(', ')}`).catch(this.onError);
+      // Two statements in one simple-protocol message run as one implicit transaction, which SET
+      // LOCAL applies to and an error rolls back whole (no explicit BEGIN left open on failure).
+      await this.pool.query(`SET LOCAL synchronous_commit TO off; SELECT ${calls.join(', ')}`).catch(this.onError);
     }
   }
 }

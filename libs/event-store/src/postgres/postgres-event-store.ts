@@ -15,6 +15,7 @@ import type {
 } from '../event-store.port';
 import { appendToStream, type AppendContext } from './append';
 import type { EventStoreDatabase } from './database';
+import { HeadCache } from './heads';
 import { verifyIntegrity } from './integrity';
 import { Notifier } from './notifier';
 import { readAll, readStream, streamVersion, Upcasting } from './read';
@@ -26,6 +27,8 @@ export interface PostgresEventStoreOptions {
   maxPayloadBytes?: number;
   /** Called when waking LISTENers failed (the append itself had committed). */
   onNotifyError?: (error: unknown) => void;
+  /** How many stream heads to remember for one-round-trip appends (append.ts); 0 turns that off. Default 10,000. */
+  headCacheSize?: number;
 }
 
 /** The EventStore port on PostgreSQL; the only writer of the events table. */
@@ -34,6 +37,7 @@ export class PostgresEventStore implements EventStore {
   private readonly upcasting: Upcasting;
   private readonly appendContext: AppendContext;
   private readonly notifier: Notifier;
+  private readonly heads: HeadCache;
 
   constructor(
     private readonly database: Pick<EventStoreDatabase, 'pool' | 'chainKey'>,
@@ -42,7 +46,9 @@ export class PostgresEventStore implements EventStore {
     this.pool = database.pool;
     this.upcasting = new Upcasting(options.upcasters);
     this.notifier = new Notifier(this.pool, options.onNotifyError);
+    this.heads = new HeadCache(options.headCacheSize ?? 10_000);
     this.appendContext = {
+      heads: this.heads,
       pool: this.pool,
       chainKey: database.chainKey,
       maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
@@ -54,8 +60,14 @@ export class PostgresEventStore implements EventStore {
     return appendToStream(this.appendContext, streamId, expected, events, options);
   }
 
-  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    return readStream(this.pool, this.upcasting, streamId, options);
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    const events = await readStream(this.pool, this.upcasting, streamId, options);
+    // A read to the end is how a command loads the stream it will append to: remember its head.
+    const last = events[events.length - 1];
+    if (last && options?.toVersion === undefined && options?.toRecordedAt === undefined) {
+      this.heads.remember(streamId, { version: last.version, hash: last.hash, recordedAtMs: Date.parse(last.recordedAt) });
+    }
+    return events;
   }
 
   streamVersion(streamId: string): Promise<number> {

@@ -14,7 +14,7 @@ import { PostgresEventStore } from '../postgres-event-store';
 import { createDatabaseOn } from '@ordersource/testing/postgres';
 import type { BenchRow, BenchTable } from '@ordersource/platform';
 
-
+export { benchPeers } from './peers.bench';
 
 const WRITERS = 16;
 const PAGE = 10_000;
