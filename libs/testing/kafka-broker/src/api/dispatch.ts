@@ -1,4 +1,4 @@
-import { ApiKey, SUPPORTED_API_VERSIONS, type ApiKeyName } from '../protocol/api-keys';
+import { API_VERSION_RANGES, ApiKey, type ApiKeyName } from '../protocol/api-keys';
 import type { RequestHandler } from '../server/connection';
 import type { ApiHandler, BrokerContext } from './broker-context';
 import { apiVersions, createTopics, findCoordinator, metadata } from './cluster-apis';
@@ -35,8 +35,9 @@ export function routeRequests(broker: BrokerContext): RequestHandler {
   return async (header, body, connection) => {
     const name = namesByKey.get(header.apiKey);
     if (name === undefined) throw new Error(`API key ${header.apiKey} is not supported`);
-    if (name !== 'ApiVersions' && header.apiVersion !== SUPPORTED_API_VERSIONS[name]) {
-      throw new Error(`${name} v${header.apiVersion} is not supported, only v${SUPPORTED_API_VERSIONS[name]}`);
+    const { min, max } = API_VERSION_RANGES[name];
+    if (name !== 'ApiVersions' && (header.apiVersion < min || header.apiVersion > max)) {
+      throw new Error(`${name} v${header.apiVersion} is not supported, only v${min}-v${max}`);
     }
     return handlers[name](body, broker, header, connection);
   };

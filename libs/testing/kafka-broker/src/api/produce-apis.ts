@@ -8,7 +8,7 @@ import { NO_THROTTLE, type ApiHandler, type BrokerContext } from './broker-conte
 const NO_TIMESTAMP = -1;
 const INITIAL_EPOCH = 0;
 
-/** v1. Every call gets a fresh producer id; transactional ids are not remembered. */
+/** v0-v1 (the same layout). Every call gets a fresh producer id; transactional ids are not remembered. */
 export const initProducerId: ApiHandler = (body, broker) => {
   body.readString(); // transactional id
   body.readInt32(); // transaction timeout
@@ -24,8 +24,11 @@ interface PartitionResult extends AppendResult {
   logStartOffset: number;
 }
 
-/** v7. Appends are synchronous and there are no followers, so acks=-1 is satisfied at once. */
-export const produce: ApiHandler = (body, broker) => {
+/**
+ * v3-v7 (v5 adds the log start offset to the response). Appends are synchronous and there are
+ * no followers, so acks=-1 is satisfied at once.
+ */
+export const produce: ApiHandler = (body, broker, { apiVersion: v }) => {
   body.readString(); // transactional id
   const acks = body.readInt16();
   body.readInt32(); // timeout
@@ -45,14 +48,10 @@ export const produce: ApiHandler = (body, broker) => {
     .writeArray(
       encodeEach(topics, ({ topic, partitions }, e) =>
         e.writeString(topic).writeArray(
-          encodeEach(partitions, (result, p) =>
-            p
-              .writeInt32(result.partition)
-              .writeInt16(result.errorCode)
-              .writeInt64(result.baseOffset)
-              .writeInt64(NO_TIMESTAMP)
-              .writeInt64(result.logStartOffset),
-          ),
+          encodeEach(partitions, (result, p) => {
+            p.writeInt32(result.partition).writeInt16(result.errorCode).writeInt64(result.baseOffset).writeInt64(NO_TIMESTAMP);
+            if (v >= 5) p.writeInt64(result.logStartOffset);
+          }),
         ),
       ),
     )
