@@ -1,6 +1,6 @@
 import type { EventMessage } from '@ordersource/contracts';
 import { openEventStoreDatabase, PostgresEventStore, type EventStoreDatabase } from '@ordersource/event-store';
-import { startKafkaTestBroker, type KafkaTestBroker } from '@ordersource/testing/kafka-broker';
+import { startKafkaForTests, type KafkaForTests } from '@ordersource/testing/kafka-broker';
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -19,13 +19,13 @@ const GROUP = 'projection-group';
 describe('two Kafka subscription members in one group', () => {
   let testDatabase: TestDatabase;
   let database: EventStoreDatabase;
-  let broker: KafkaTestBroker;
+  let broker: KafkaForTests;
   let relay: KafkaRelay;
 
   beforeAll(async () => {
     testDatabase = await createTestDatabase('os_messaging_group');
     database = await openEventStoreDatabase({ url: testDatabase.url, chainKey: CHAIN_KEY, extraMigrations: messagingMigrations });
-    broker = await startKafkaTestBroker();
+    broker = await startKafkaForTests();
   });
 
   afterAll(async () => {
@@ -48,7 +48,11 @@ describe('two Kafka subscription members in one group', () => {
       async (batch) => void survivor.push(...batch),
     );
     try {
-      await eventually('both members are in the group', () => broker.describeGroup(GROUP).memberIds.length === 2 && broker.describeGroup(GROUP).state === 'Stable', { timeoutMs: 20_000 });
+      const groupIs = async (members: number) => {
+        const group = await broker.describeGroup(GROUP);
+        return group.memberIds.length === members && group.state === 'Stable';
+      };
+      await eventually('both members are in the group', () => groupIs(2), { timeoutMs: 20_000 });
       const before = newOrderIds(60);
       await appendOrders(store, before, 3);
       const seen = () => new Set([...survivor.map((e) => `${e.orderId} ${e.version}`), ...child.lines.filter((l) => l.startsWith('e ')).map((l) => l.slice(2))]);
@@ -60,7 +64,7 @@ describe('two Kafka subscription members in one group', () => {
       const killedAt = Date.now();
       const after = newOrderIds(60);
       await appendOrders(store, after, 3);
-      await eventually('the survivor owns every partition', () => broker.describeGroup(GROUP).memberIds.length === 1 && broker.describeGroup(GROUP).state === 'Stable', {
+      await eventually('the survivor owns every partition', () => groupIs(1), {
         timeoutMs: SESSION_TIMEOUT_MS + 6000,
       });
       await eventually('the survivor consumed every later event', () => after.every((o) => survivor.filter((e) => e.orderId === o).length >= 3), { timeoutMs: 20_000 });

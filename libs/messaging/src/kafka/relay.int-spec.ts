@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { validateEventMessage } from '@ordersource/contracts';
 import { openEventStoreDatabase, PostgresEventStore, type EventStoreDatabase } from '@ordersource/event-store';
-import { startKafkaTestBroker, type KafkaTestBroker } from '@ordersource/testing/kafka-broker';
+import { startKafkaForTests, type KafkaForTests } from '@ordersource/testing/kafka-broker';
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -20,7 +20,7 @@ describe('the relay as a separate process', () => {
   let database: EventStoreDatabase;
   let store: PostgresEventStore;
   // In the test process, so it outlives every relay that is killed.
-  let broker: KafkaTestBroker;
+  let broker: KafkaForTests;
   let kafka: Kafka;
   const children: Child[] = [];
 
@@ -28,7 +28,7 @@ describe('the relay as a separate process', () => {
     testDatabase = await createTestDatabase('os_messaging_relay');
     database = await openEventStoreDatabase({ url: testDatabase.url, chainKey: CHAIN_KEY, extraMigrations: messagingMigrations, poolSize: 12 });
     store = new PostgresEventStore(database);
-    broker = await startKafkaTestBroker();
+    broker = await startKafkaForTests();
     kafka = new Kafka({ clientId: 'relay-suite', brokers: broker.brokers, logLevel: logLevel.NOTHING });
   });
 

@@ -5,10 +5,16 @@
  * retry cannot reorder), and a restart resumes from it. Exactly one relay publishes at a time:
  * the leader holds an advisory lock on a dedicated connection; others wait and take over when
  * the leader's connection dies.
+ *
+ * Kafka refuses a record batch over the topic's max.message.bytes (MESSAGE_TOO_LARGE, which
+ * kafkajs does not retry), so a page is sent in chunks that stay under it; an event too large on
+ * its own is sent gzip-compressed, and one still too large holds the relay there: it sets
+ * `ordersource_relay_blocked`, logs it once and retries slowly (an operator raises the topic's
+ * limit), rather than skipping it (a gap every consumer would wait on) or looping hot.
  */
 import { ORDERS_TOPIC, toKafkaRecord } from '@ordersource/contracts';
 import type { EventStore } from '@ordersource/event-store';
-import type { Kafka, Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { eventsAfter, loadCheckpoint, saveCheckpoint } from '../checkpoints';
 import { acquireLeadership, type Leadership } from '../leadership';
@@ -16,6 +22,17 @@ import { errorText, silentLogger, type MessagingLogger } from '../logger';
 import { messagingMetrics, type MessagingMetrics } from '../metrics';
 import { inVersionOrderPerOrder, toEventMessage } from '../to-event-message';
 import { ensureTopic } from './topics';
+
+/** Room left in each request for the record batch and record headers Kafka counts. */
+const BATCH_OVERHEAD_BYTES = 4096;
+const RECORD_OVERHEAD_BYTES = 80;
+const BLOCKED_RETRY_MS = 30_000;
+
+export interface OversizeEvent {
+  eventId: string;
+  position: string;
+  bytes: number;
+}
 
 export interface KafkaRelayOptions {
   store: EventStore;
@@ -39,6 +56,7 @@ export class KafkaRelay {
   private readonly metrics: MessagingMetrics;
   private readonly logger: MessagingLogger;
   private readonly topic: string;
+  private blocked: OversizeEvent | undefined;
 
   constructor(private readonly options: KafkaRelayOptions) {
     this.metrics = messagingMetrics(options.registry);
@@ -49,6 +67,11 @@ export class KafkaRelay {
   /** True while this instance holds the lock and publishes. */
   get isLeader(): boolean {
     return this.leader;
+  }
+
+  /** The event the relay holds at, too large for the topic even compressed; undefined when flowing. */
+  get blockedOn(): OversizeEvent | undefined {
+    return this.blocked;
   }
 
   start(): void {
@@ -71,9 +94,9 @@ export class KafkaRelay {
       this.logger.info({ topic: this.topic }, 'relay leader');
       const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
       try {
-        await ensureTopic(this.options.kafka, { topic: this.topic, partitions: this.options.partitions ?? 6 });
+        const { maxMessageBytes } = await ensureTopic(this.options.kafka, { topic: this.topic, partitions: this.options.partitions ?? 6 });
         await producer.connect();
-        await this.publishWhileLeader(leadership, producer);
+        await this.publishWhileLeader(leadership, producer, maxMessageBytes);
       } catch (error) {
         if (this.running) this.logger.error({ topic: this.topic, error: errorText(error) }, 'relay failed; retrying');
       } finally {
@@ -84,7 +107,7 @@ export class KafkaRelay {
     }
   }
 
-  private async publishWhileLeader(leadership: Leadership, producer: Producer): Promise<void> {
+  private async publishWhileLeader(leadership: Leadership, producer: Producer, maxMessageBytes: number): Promise<void> {
     const checkpointName = `relay:${this.topic}`;
     const saved = await loadCheckpoint(leadership.client, checkpointName);
     let cursor = saved?.cursor;
@@ -94,8 +117,18 @@ export class KafkaRelay {
     while (this.running && !leadership.lost) {
       const page = await this.options.store.readAll({ after: cursor, limit: this.options.batchSize ?? 500 });
       if (page.events.length > 0) {
-        const messages = inVersionOrderPerOrder(page.events.map(toEventMessage)).map(toKafkaRecord);
-        await producer.send({ topic: this.topic, acks: -1, messages });
+        const inOrder = inVersionOrderPerOrder(page.events.map(toEventMessage));
+        const oversize = await this.publish(producer, inOrder.map((m) => ({ message: toKafkaRecord(m), eventId: m.eventId, position: m.position })), maxMessageBytes);
+        if (oversize) {
+          this.holdAt(oversize, maxMessageBytes);
+          await leadership.nextNotification(BLOCKED_RETRY_MS);
+          continue;
+        }
+        if (this.blocked) {
+          this.logger.info({ topic: this.topic, eventId: this.blocked.eventId }, 'relay published the event it was held at');
+          this.blocked = undefined;
+          this.metrics.relayBlocked.set(0);
+        }
         cursor = page.cursor;
         for (const event of page.events) if (position === null || BigInt(event.position) > BigInt(position)) position = event.position;
         await saveCheckpoint(leadership.client, checkpointName, { cursor, position });
@@ -113,4 +146,51 @@ export class KafkaRelay {
       idleWaitMs = notified ? 10 : Math.min(pollMs, idleWaitMs * 2);
     }
   }
+
+  /**
+   * Sends the records in order, in requests under the topic's limit; returns the first event that
+   * Kafka refuses even alone and compressed (nothing after it is sent), or undefined.
+   */
+  private async publish(producer: Producer, records: Array<{ message: Message; eventId: string; position: string }>, maxMessageBytes: number): Promise<OversizeEvent | undefined> {
+    const budget = Math.max(1024, maxMessageBytes - BATCH_OVERHEAD_BYTES);
+    let chunk: Message[] = [];
+    let chunkBytes = 0;
+    const flush = async () => {
+      if (chunk.length > 0) await producer.send({ topic: this.topic, acks: -1, messages: chunk });
+      chunk = [];
+      chunkBytes = 0;
+    };
+    for (const record of records) {
+      const bytes = recordBytes(record.message);
+      if (bytes > budget) {
+        await flush();
+        try {
+          await producer.send({ topic: this.topic, acks: -1, compression: CompressionTypes.GZIP, messages: [record.message] });
+        } catch (error) {
+          if ((error as { type?: string }).type === 'MESSAGE_TOO_LARGE') return { eventId: record.eventId, position: record.position, bytes };
+          throw error;
+        }
+        continue;
+      }
+      if (chunkBytes + bytes > budget) await flush();
+      chunk.push(record.message);
+      chunkBytes += bytes;
+    }
+    await flush();
+    return undefined;
+  }
+
+  private holdAt(event: OversizeEvent, maxMessageBytes: number): void {
+    if (this.blocked?.eventId !== event.eventId) {
+      this.logger.error({ topic: this.topic, ...event, maxMessageBytes }, 'relay holds: an event is larger than the topic accepts even compressed; raise max.message.bytes');
+    }
+    this.blocked = event;
+    this.metrics.relayBlocked.set(1);
+  }
+}
+
+function recordBytes(message: Message): number {
+  const size = (value: unknown) => (value == null ? 0 : Buffer.byteLength(typeof value === 'string' ? value : (value as Buffer)));
+  const headers = Object.entries(message.headers ?? {}).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + size(value), 0);
+  return size(message.key) + size(message.value) + headers + RECORD_OVERHEAD_BYTES;
 }

@@ -1,4 +1,5 @@
 import { API_VERSION_RANGES, ApiKey, ErrorCode, type ApiKeyName } from '../protocol/api-keys';
+import { describeConfigs as describeTopicConfigs, invalidConfig } from '../log/topic-configs';
 import { encodeEach, newEncoder, readNullableArray } from '../protocol/kafkajs-codec';
 import { NO_THROTTLE, type ApiHandler } from './broker-context';
 
@@ -97,6 +98,8 @@ function creationError(topic: CreatableTopic, exists: boolean): { code: number; 
   if (topic.numPartitions === 0 || topic.numPartitions < -1) {
     return { code: ErrorCode.InvalidPartitions, message: 'number of partitions must be positive' };
   }
+  const badConfig = invalidConfig(topic.configs);
+  if (badConfig) return { code: ErrorCode.InvalidConfig, message: badConfig };
   if (topic.replicationFactor > 1) {
     return { code: ErrorCode.InvalidReplicationFactor, message: 'a single broker cannot hold more than one replica' };
   }
@@ -115,4 +118,36 @@ export const findCoordinator: ApiHandler = (body, broker, { apiVersion: v }) => 
     .writeInt32(broker.nodeId)
     .writeString(broker.host)
     .writeInt32(broker.port);
+};
+
+const TOPIC_RESOURCE = 2;
+const TOPIC_CONFIG_SOURCE = 1;
+const DEFAULT_CONFIG_SOURCE = 5;
+
+/** v1-v2 (the same layout): topic resources only; a broker resource gets INVALID_REQUEST. */
+export const describeConfigs: ApiHandler = (body, broker) => {
+  const resources = body.readArray((r) => ({ type: r.readInt8(), name: r.readString() as string, names: readNullableArray(r, (n) => n.readString() as string) }));
+  return newEncoder()
+    .writeInt32(NO_THROTTLE)
+    .writeArray(
+      encodeEach(resources, ({ type, name, names }, e) => {
+        const topic = type === TOPIC_RESOURCE ? broker.topics.get(name) : undefined;
+        const errorCode = type !== TOPIC_RESOURCE ? ErrorCode.InvalidRequest : topic ? ErrorCode.None : ErrorCode.UnknownTopicOrPartition;
+        e.writeInt16(errorCode)
+          .writeString(errorCode === ErrorCode.None ? null : `cannot describe ${name}`)
+          .writeInt8(type)
+          .writeString(name)
+          .writeArray(
+            encodeEach(topic ? describeTopicConfigs(topic.configs, names) : [], (config, c) =>
+              c
+                .writeString(config.name)
+                .writeString(config.value)
+                .writeBoolean(false)
+                .writeInt8(config.isTopicConfig ? TOPIC_CONFIG_SOURCE : DEFAULT_CONFIG_SOURCE)
+                .writeBoolean(false)
+                .writeArray([]),
+            ),
+          );
+      }),
+    );
 };

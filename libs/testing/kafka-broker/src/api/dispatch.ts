@@ -1,7 +1,7 @@
 import { API_VERSION_RANGES, ApiKey, type ApiKeyName } from '../protocol/api-keys';
 import type { RequestHandler } from '../server/connection';
 import type { ApiHandler, BrokerContext } from './broker-context';
-import { apiVersions, createTopics, findCoordinator, metadata } from './cluster-apis';
+import { apiVersions, createTopics, describeConfigs, findCoordinator, metadata } from './cluster-apis';
 import { fetch, listOffsets } from './fetch-apis';
 import { describeGroups, heartbeat, joinGroup, leaveGroup, syncGroup } from './group-apis';
 import { offsetCommit, offsetFetch } from './offset-apis';
@@ -23,6 +23,7 @@ const handlers: Record<ApiKeyName, ApiHandler> = {
   ApiVersions: apiVersions,
   CreateTopics: createTopics,
   InitProducerId: initProducerId,
+  DescribeConfigs: describeConfigs,
 };
 
 const namesByKey = new Map<number, ApiKeyName>((Object.keys(ApiKey) as ApiKeyName[]).map((name) => [ApiKey[name], name]));

@@ -1,5 +1,6 @@
 import { InvalidRecordBatch, parseRecordBatches } from '../log/record-batch';
 import type { AppendResult } from '../log/partition-log';
+import { maxMessageBytes } from '../log/topic-configs';
 import { ErrorCode } from '../protocol/api-keys';
 import { encodeEach, newEncoder } from '../protocol/kafkajs-codec';
 import { CLOSE_CONNECTION, NO_RESPONSE } from '../server/connection';
@@ -65,6 +66,12 @@ function appendTo(broker: BrokerContext, topic: string, partition: number, recor
   try {
     const batches = parseRecordBatches(records ?? Buffer.alloc(0));
     if (batches.length === 0) return failed(ErrorCode.CorruptMessage);
+    // Kafka compares each batch, as stored (with its 12-byte log overhead), with max.message.bytes.
+    const limit = maxMessageBytes(broker.topics.get(topic)?.configs ?? {});
+    if (batches.some((batch) => batch.bytes.length > limit)) {
+      broker.log(`rejected produce to ${topic}-${partition}: a batch is larger than max.message.bytes ${limit}`);
+      return failed(ErrorCode.MessageTooLarge);
+    }
     const results = batches.map((batch) => log.append(batch));
     const failure = results.find((result) => result.errorCode !== ErrorCode.None);
     const { errorCode, baseOffset } = failure ?? results[0];

@@ -14,6 +14,7 @@ export const ApiKey = {
   ApiVersions: 18,
   CreateTopics: 19,
   InitProducerId: 22,
+  DescribeConfigs: 32,
 } as const;
 
 export type ApiKeyName = keyof typeof ApiKey;
@@ -46,6 +47,7 @@ export const API_VERSION_RANGES: Record<ApiKeyName, VersionRange> = {
   ApiVersions: { min: 0, max: 2 },
   CreateTopics: { min: 2, max: 3 },
   InitProducerId: { min: 0, max: 1 },
+  DescribeConfigs: { min: 1, max: 2 },
 };
 
 /** Kafka error codes the broker answers with (org.apache.kafka.common.protocol.Errors). */
@@ -54,14 +56,17 @@ export const ErrorCode = {
   OffsetOutOfRange: 1,
   CorruptMessage: 2,
   UnknownTopicOrPartition: 3,
+  MessageTooLarge: 10,
   IllegalGeneration: 22,
   InconsistentGroupProtocol: 23,
   UnknownMemberId: 25,
+  InvalidSessionTimeout: 26,
   RebalanceInProgress: 27,
   UnsupportedVersion: 35,
   TopicAlreadyExists: 36,
   InvalidPartitions: 37,
   InvalidReplicationFactor: 38,
+  InvalidConfig: 40,
   InvalidRequest: 42,
   OutOfOrderSequenceNumber: 45,
   InvalidProducerEpoch: 47,
