@@ -4,7 +4,8 @@
 # distributed e2e suites, with KAFKA_BROKERS pointing at a fresh KRaft broker. Between suites the
 # broker's topics and groups are deleted, as each suite would find its own test broker empty.
 # Needs Java 17 and Maven (Maven Central); DATABASE_URL as for npm test.
-# ORDERSOURCE_SOAK_MS, when set, also runs the Kafka subscription soak for that long on 3.9.
+# A version listed in ORDERSOURCE_REAL_KAFKA_REPORT_ONLY (e.g. "4") has its failures printed
+# but not fail the script, while its known findings are open.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${ORDERSOURCE_REAL_KAFKA_DIR:-/tmp/ordersource-real-kafka}"
@@ -30,12 +31,13 @@ for version in 3.9 4; do
     set -- $suite
     ORDERSOURCE_KAFKA_RESET=yes node -r @swc-node/register tools/kafka/reset-kafka.ts
     echo "--- Kafka $KAFKA_VERSION: $2"
-    REBUILD_DISTRIBUTED_ORDERS="${REBUILD_DISTRIBUTED_ORDERS:-1000}" npx jest -c "$@" --runInBand
+    if [[ " ${ORDERSOURCE_REAL_KAFKA_REPORT_ONLY:-} " == *" $version "* ]]; then
+      REBUILD_DISTRIBUTED_ORDERS="${REBUILD_DISTRIBUTED_ORDERS:-1000}" npx jest -c "$@" --runInBand \
+        || echo "--- Kafka $KAFKA_VERSION: $2 FAILED (report only)"
+    else
+      REBUILD_DISTRIBUTED_ORDERS="${REBUILD_DISTRIBUTED_ORDERS:-1000}" npx jest -c "$@" --runInBand
+    fi
   done
-  if [ "$version" = 3.9 ] && [ -n "${ORDERSOURCE_SOAK_MS:-}" ]; then
-    ORDERSOURCE_KAFKA_RESET=yes node -r @swc-node/register tools/kafka/reset-kafka.ts
-    npx jest -c libs/messaging/jest.config.js libs/messaging/src/kafka/soak.int-spec.ts --runInBand
-  fi
   stop "$version"
   trap - EXIT
 done
