@@ -127,8 +127,14 @@ async function retryWhileRetriable<T>(work: () => Promise<T>, attempts = 50): Pr
     try {
       return await work();
     } catch (error) {
-      if (attempt >= attempts || (error as { retriable?: boolean }).retriable !== true) throw error;
+      if (attempt >= attempts || !isRetriable(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+}
+
+/** kafkajs marks retriable protocol errors, and wraps them once its own retries are spent. */
+function isRetriable(error: unknown): boolean {
+  const e = error as { retriable?: boolean; originalError?: { retriable?: boolean }; cause?: { retriable?: boolean } } | undefined;
+  return e?.retriable === true || e?.originalError?.retriable === true || e?.cause?.retriable === true;
 }

@@ -41,7 +41,9 @@ export async function ensureTopic(kafka: Kafka, spec: TopicSpec): Promise<TopicF
   try {
     if (!(await admin.listTopics()).includes(spec.topic)) {
       try {
-        await admin.createTopics({ waitForLeaders: true, topics: [{ topic: spec.topic, numPartitions: spec.partitions, configEntries: KEEP_FOREVER }] });
+        // Not waitForLeaders: kafkajs's wait fails on UNKNOWN_TOPIC_OR_PARTITION, which a real
+        // broker answers until its metadata has the new topic; checkTopic waits instead.
+        await admin.createTopics({ waitForLeaders: false, topics: [{ topic: spec.topic, numPartitions: spec.partitions, configEntries: KEEP_FOREVER }] });
       } catch (error) {
         // Another instance created it between our list and create: check theirs as any other.
         if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
@@ -54,10 +56,11 @@ export async function ensureTopic(kafka: Kafka, spec: TopicSpec): Promise<TopicF
 }
 
 async function checkTopic(admin: Admin, spec: TopicSpec): Promise<TopicFacts> {
-  const { resources } = await admin.describeConfigs({
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  const { resources } = await untilDeadline(deadline, () => admin.describeConfigs({
     includeSynonyms: false,
     resources: [{ type: ConfigResourceTypes.TOPIC, name: spec.topic, configNames: ['retention.ms', 'retention.bytes', 'cleanup.policy', 'max.message.bytes'] }],
-  });
+  }));
   const configs = new Map((resources[0]?.configEntries ?? []).map((entry) => [entry.configName, entry.configValue]));
   if (configs.get('retention.ms') !== '-1') {
     throw new TopicRefused(spec.topic, `retention.ms=${configs.get('retention.ms')} would delete events a rebuild reads from offset 0; set retention.ms=-1`);
@@ -68,9 +71,8 @@ async function checkTopic(admin: Admin, spec: TopicSpec): Promise<TopicFacts> {
   if ((configs.get('cleanup.policy') ?? 'delete').includes('compact')) {
     throw new TopicRefused(spec.topic, `cleanup.policy=${configs.get('cleanup.policy')} keeps only the last event per order; set cleanup.policy=delete`);
   }
-  const deadline = Date.now() + LEADER_WAIT_MS;
   for (;;) {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [spec.topic] });
+    const { topics } = await untilDeadline(deadline, () => admin.fetchTopicMetadata({ topics: [spec.topic] }));
     const partitions = topics[0]?.partitions ?? [];
     if (partitions.length !== spec.partitions) {
       throw new TopicRefused(spec.topic, `it has ${partitions.length} partition(s), this deployment is configured for ${spec.partitions}`);
@@ -81,4 +83,22 @@ async function checkTopic(admin: Admin, spec: TopicSpec): Promise<TopicFacts> {
     if (Date.now() > deadline) throw new Error(`topic ${spec.topic}: partitions without a leader after ${LEADER_WAIT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Retries errors Kafka calls retriable (a new topic unknown to the broker's metadata yet) until the deadline. */
+async function untilDeadline<T>(deadline: number, work: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isRetriable(error) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** kafkajs marks retriable protocol errors, and wraps them once its own retries are spent. */
+function isRetriable(error: unknown): boolean {
+  const e = error as { retriable?: boolean; originalError?: { retriable?: boolean }; cause?: { retriable?: boolean } } | undefined;
+  return e?.retriable === true || e?.originalError?.retriable === true || e?.cause?.retriable === true;
 }
