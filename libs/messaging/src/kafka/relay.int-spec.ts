@@ -45,6 +45,11 @@ describe('the relay as a separate process', () => {
     return child;
   };
   const isLeader = (child: Child) => child.lines.includes('leader');
+  /** A failed wait names what the relays printed, so a relay that crashed says why. */
+  const withOutput = (wait: Promise<void>, ...relays: Child[]) =>
+    wait.catch((error: Error) => {
+      throw new Error(`${error.message}; relay output: ${relays.map((r) => r.lines.slice(-10).join(' | ')).join(' || ')}`);
+    });
   const subscribe = (topic: string, log: DeliveryLog) =>
     new KafkaSubscriptions({ kafka, topic, deadLetterTopic: `${topic}.dlq`, registry: new Registry(), sessionTimeout: 6000, heartbeatInterval: 500 }).subscribe(
       `projection-${randomUUID().slice(0, 8)}`,
@@ -61,7 +66,7 @@ describe('the relay as a separate process', () => {
     try {
       for (let kill = 0; kill < 3; kill++) {
         const relay = startRelay(topic);
-        await eventually('the relay leads', () => isLeader(relay), { timeoutMs: 30_000 });
+        await withOutput(eventually('the relay leads', () => isLeader(relay), { timeoutMs: 30_000 }), relay);
         const publishedBefore = log.deliveries.length;
         // A random point: after some progress, mid-batch or between batches.
         await eventually('the relay published something', () => log.deliveries.length > publishedBefore, { timeoutMs: 30_000 });
@@ -95,7 +100,7 @@ describe('the relay as a separate process', () => {
     const subscription = await subscribe(topic, log);
     const [a, b] = [startRelay(topic), startRelay(topic)];
     try {
-      await eventually('both relays started and one leads', () => a.lines.includes('started') && b.lines.includes('started') && (isLeader(a) || isLeader(b)), { timeoutMs: 30_000 });
+      await withOutput(eventually('both relays started and one leads', () => a.lines.includes('started') && b.lines.includes('started') && (isLeader(a) || isLeader(b)), { timeoutMs: 30_000 }), a, b);
       const [leader, standby] = isLeader(a) ? [a, b] : [b, a];
       await appendOrders(store, orders.slice(0, 20), 5);
       await eventually('the first 100 events are applied', () => log.appliedCount() === 100);
