@@ -1,5 +1,5 @@
 /**
- * Soak (ORDERSOURCE_SOAK_MS, e.g. 600000 for CI's 10 minutes; only then is this file run): two
+ * Soak (ORDERSOURCE_SOAK_MS, e.g. 600000 for CI's 10 minutes; jest.config.js leaves this file out otherwise): two
  * members of one Kafka subscription group with 6 s sessions behind the relay, under steady
  * appends, with slow handlers (a handler call every 20 s takes 7-9 s, longer than the session), poison
  * orders parked in the dead-letter topic (so each rejoin re-reads it through its own group), and
