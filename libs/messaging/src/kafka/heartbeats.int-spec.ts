@@ -50,7 +50,7 @@ describe('a Kafka subscription keeps its group membership through long batches',
 
   it('a 10 s handler call with 6 s sessions: the member is not expired and the batch is handled once', async () => {
     const group = `slow-${Date.now()}`;
-    const calls: EventMessage[][] = [];
+    const calls: Array<readonly EventMessage[]> = [];
     const source = new KafkaSubscriptions({ kafka, topic, deadLetterTopic: `${topic}.dlq`, partitions: 1, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 500, rebalanceTimeout: 6000, registry: new Registry() });
     const subscription = await source.subscribe(group, async (batch) => {
       calls.push(batch);
@@ -79,7 +79,7 @@ describe('a Kafka subscription keeps its group membership through long batches',
     const handled = new Set<string>();
     const source = () =>
       new KafkaSubscriptions({ kafka, topic, deadLetterTopic: `${topic}.dlq`, partitions: 1, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 500, rebalanceTimeout: 6000, registry: new Registry() });
-    const handler = async (batch: EventMessage[]) => {
+    const handler = async (batch: readonly EventMessage[]) => {
       for (const event of batch) {
         if (event.orderId === poison) throw new Error('poison');
         handled.add(`${event.orderId} ${event.version}`);
