@@ -41,7 +41,7 @@ describe('two Kafka subscription members in one group', () => {
     relay = new KafkaRelay({ store, url: testDatabase.url, kafka, topic: TOPIC, registry: new Registry() });
     relay.start();
     const child = startTsChild('libs/messaging/src/testing/subscriber-process.ts', { KAFKA_BROKERS: broker.brokers.join(','), SUBSCRIBER_TOPIC: TOPIC, SUBSCRIBER_GROUP: GROUP });
-    await eventually('the child member started', () => child.lines.includes('started'), { timeoutMs: 30_000 });
+    await eventually('the child member started', () => child.lines.includes('started'), { timeoutMs: 60_000 });
     const survivor: EventMessage[] = [];
     const subscription = await new KafkaSubscriptions({ kafka, topic: TOPIC, deadLetterTopic: `${TOPIC}.dlq`, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 500, rebalanceTimeout: 6000 }).subscribe(
       GROUP,

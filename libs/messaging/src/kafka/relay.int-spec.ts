@@ -66,7 +66,7 @@ describe('the relay as a separate process', () => {
     try {
       for (let kill = 0; kill < 3; kill++) {
         const relay = startRelay(topic);
-        await withOutput(eventually('the relay leads', () => isLeader(relay), { timeoutMs: 30_000 }), relay);
+        await withOutput(eventually('the relay leads', () => isLeader(relay), { timeoutMs: 60_000 }), relay);
         const publishedBefore = log.deliveries.length;
         // A random point: after some progress, mid-batch or between batches.
         await eventually('the relay published something', () => log.deliveries.length > publishedBefore, { timeoutMs: 30_000 });
@@ -100,7 +100,7 @@ describe('the relay as a separate process', () => {
     const subscription = await subscribe(topic, log);
     const [a, b] = [startRelay(topic), startRelay(topic)];
     try {
-      await withOutput(eventually('both relays started and one leads', () => a.lines.includes('started') && b.lines.includes('started') && (isLeader(a) || isLeader(b)), { timeoutMs: 30_000 }), a, b);
+      await withOutput(eventually('both relays started and one leads', () => a.lines.includes('started') && b.lines.includes('started') && (isLeader(a) || isLeader(b)), { timeoutMs: 60_000 }), a, b);
       const [leader, standby] = isLeader(a) ? [a, b] : [b, a];
       await appendOrders(store, orders.slice(0, 20), 5);
       await eventually('the first 100 events are applied', () => log.appliedCount() === 100);
