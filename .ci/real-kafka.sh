@@ -35,10 +35,10 @@ for version in 3.9 4; do
     ORDERSOURCE_KAFKA_RESET=yes node -r @swc-node/register tools/kafka/reset-kafka.ts
     echo "--- Kafka $KAFKA_VERSION: $2"
     if [[ " ${ORDERSOURCE_REAL_KAFKA_REPORT_ONLY:-} " == *" $version "* ]]; then
-      REBUILD_DISTRIBUTED_ORDERS="${REBUILD_DISTRIBUTED_ORDERS:-1000}" npx jest -c "$@" --runInBand \
+      REBUILD_DISTRIBUTED_ORDERS="${REBUILD_DISTRIBUTED_ORDERS:-1000}" npx jest -c "$@" --runInBand --forceExit \
         || echo "--- Kafka $KAFKA_VERSION: $2 FAILED (report only)"
     else
-      REBUILD_DISTRIBUTED_ORDERS="${REBUILD_DISTRIBUTED_ORDERS:-1000}" npx jest -c "$@" --runInBand
+      REBUILD_DISTRIBUTED_ORDERS="${REBUILD_DISTRIBUTED_ORDERS:-1000}" npx jest -c "$@" --runInBand --forceExit
     fi
   done
   if [ "$version" = 3.9 ] && [ -n "${ORDERSOURCE_SOAK_MS:-}" ]; then

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@ordersource/testing/post
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { messagingMigrations } from '../migrations';
-import { killHard, startTsChild } from '../testing/child-process';
+import { killHard, startTsChild, type Child } from '../testing/child-process';
 import { eventually } from '../testing/eventually';
 import { appendOrders, newOrderIds } from '../testing/order-events';
 import { KafkaSubscriptions } from './kafka-subscriptions';
@@ -28,7 +28,11 @@ describe('two Kafka subscription members in one group', () => {
     broker = await startKafkaForTests();
   });
 
+  let spawned: Child | undefined;
+
   afterAll(async () => {
+    // A child left running (a failed wait) would keep jest from exiting.
+    if (spawned && spawned.process.exitCode === null && spawned.process.signalCode === null) await killHard(spawned);
     await relay?.stop();
     await broker?.stop();
     await database?.close();
@@ -41,6 +45,7 @@ describe('two Kafka subscription members in one group', () => {
     relay = new KafkaRelay({ store, url: testDatabase.url, kafka, topic: TOPIC, registry: new Registry() });
     relay.start();
     const child = startTsChild('libs/messaging/src/testing/subscriber-process.ts', { KAFKA_BROKERS: broker.brokers.join(','), SUBSCRIBER_TOPIC: TOPIC, SUBSCRIBER_GROUP: GROUP });
+    spawned = child;
     await eventually('the child member started', () => child.lines.includes('started'), { timeoutMs: 60_000 });
     const survivor: EventMessage[] = [];
     const subscription = await new KafkaSubscriptions({ kafka, topic: TOPIC, deadLetterTopic: `${TOPIC}.dlq`, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 500, rebalanceTimeout: 6000 }).subscribe(
