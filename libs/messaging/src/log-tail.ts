@@ -16,6 +16,10 @@ export interface LogLag {
   events: number;
 }
 
+export interface PageHeld {
+  holdMs: number;
+}
+
 export interface LogTailOptions {
   store: EventStore;
   /** Owner's URL of the event store database (the lock and checkpoint connection). */
@@ -33,8 +37,12 @@ export interface LogTailOptions {
   onLeader(leadership: Leadership): Promise<void>;
   /** The leadership ended (stop, failure or a lost connection); always called after onLeader. */
   onLeadershipEnd(): Promise<void>;
-  /** Hands one page over; the checkpoint moves past it once this resolves. */
-  handle(events: LogEvent[]): Promise<void>;
+  /**
+   * Hands one page over; the checkpoint moves past it once this resolves. Answering `{holdMs}`
+   * says the page cannot be handled yet (the relay's event too large for the topic): the
+   * checkpoint stays and the same page is read again after that long, or on the next append.
+   */
+  handle(events: LogEvent[]): Promise<void | PageHeld>;
   reportLag(lag: LogLag): void;
   onFailure(error: unknown): void;
 }
@@ -65,7 +73,11 @@ async function readWhileLeader(options: LogTailOptions, leadership: Leadership):
   while (options.isRunning() && !leadership.lost) {
     const page = await options.store.readAll({ after: cursor, limit: options.batchSize });
     if (page.events.length > 0) {
-      await options.handle(page.events);
+      const held = await options.handle(page.events);
+      if (held) {
+        await leadership.nextNotification(held.holdMs);
+        continue;
+      }
       cursor = page.cursor;
       position = maxPosition(position, page.events);
       await saveCheckpoint(leadership.client, options.checkpoint, { cursor, position });

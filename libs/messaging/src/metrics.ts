@@ -8,6 +8,7 @@ export interface MessagingMetrics {
   relayLagEvents: Gauge;
   relayLagSeconds: Gauge;
   relayPublished: Counter;
+  relayBlocked: Gauge;
   subscriptionLagEvents: Gauge<'subscription'>;
   subscriptionLagSeconds: Gauge<'subscription'>;
   subscriptionEvents: Counter<'subscription'>;
@@ -25,6 +26,7 @@ export function messagingMetrics(registry: Registry = new Registry()): Messaging
   const metrics: MessagingMetrics = {
     relayLagEvents: new Gauge({ name: 'ordersource_relay_lag_events', help: 'Events in the log not yet published to Kafka (approximate)', registers }),
     relayLagSeconds: new Gauge({ name: 'ordersource_relay_lag_seconds', help: 'Age of the oldest event not yet published', registers }),
+    relayBlocked: new Gauge({ name: 'ordersource_relay_blocked', help: '1 while the relay holds at an event larger than the topic accepts (max.message.bytes), else 0', registers }),
     relayPublished: new Counter({ name: 'ordersource_relay_published_events_total', help: 'Events the relay published and Kafka acknowledged', registers }),
     subscriptionLagEvents: new Gauge({ name: 'ordersource_subscription_lag_events', help: 'Events not yet handled by the subscription (approximate)', labelNames: subscription, registers }),
     subscriptionLagSeconds: new Gauge({ name: 'ordersource_subscription_lag_seconds', help: 'Age of the last handled event while behind, 0 when caught up', labelNames: subscription, registers }),

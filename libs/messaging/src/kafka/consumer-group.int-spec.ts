@@ -1,11 +1,11 @@
 import type { EventMessage } from '@ordersource/contracts';
 import { openEventStoreDatabase, PostgresEventStore, type EventStoreDatabase } from '@ordersource/event-store';
-import { startKafkaTestBroker, type KafkaTestBroker } from '@ordersource/testing/kafka-broker';
+import { startKafkaForTests, type KafkaForTests } from '@ordersource/testing/kafka-broker';
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { messagingMigrations } from '../migrations';
-import { killHard, startTsChild } from '../testing/child-process';
+import { killHard, startTsChild, type Child } from '../testing/child-process';
 import { eventually } from '@ordersource/testing/eventually';
 import { appendOrders, newOrderIds } from '../testing/order-events';
 import { KafkaSubscriptions } from './kafka-subscriptions';
@@ -19,16 +19,20 @@ const GROUP = 'projection-group';
 describe('two Kafka subscription members in one group', () => {
   let testDatabase: TestDatabase;
   let database: EventStoreDatabase;
-  let broker: KafkaTestBroker;
+  let broker: KafkaForTests;
   let relay: KafkaRelay;
 
   beforeAll(async () => {
     testDatabase = await createTestDatabase('os_messaging_group');
     database = await openEventStoreDatabase({ url: testDatabase.url, chainKey: CHAIN_KEY, extraMigrations: messagingMigrations });
-    broker = await startKafkaTestBroker();
+    broker = await startKafkaForTests();
   });
 
+  let spawned: Child | undefined;
+
   afterAll(async () => {
+    // A child left running (a failed wait) would keep jest from exiting.
+    if (spawned && spawned.process.exitCode === null && spawned.process.signalCode === null) await killHard(spawned);
     await relay?.stop();
     await broker?.stop();
     await database?.close();
@@ -41,14 +45,19 @@ describe('two Kafka subscription members in one group', () => {
     relay = new KafkaRelay({ store, url: testDatabase.url, kafka, topic: TOPIC, registry: new Registry() });
     relay.start();
     const child = startTsChild('libs/messaging/src/testing/subscriber-process.ts', { KAFKA_BROKERS: broker.brokers.join(','), SUBSCRIBER_TOPIC: TOPIC, SUBSCRIBER_GROUP: GROUP });
-    await eventually('the child member started', () => child.lines.includes('started'), { timeoutMs: 30_000 });
+    spawned = child;
+    await eventually('the child member started', () => child.lines.includes('started'), { timeoutMs: 60_000 });
     const survivor: EventMessage[] = [];
     const subscription = await new KafkaSubscriptions({ kafka, topic: TOPIC, deadLetterTopic: `${TOPIC}.dlq`, sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 500, rebalanceTimeout: 6000 }).subscribe(
       GROUP,
       async (batch) => void survivor.push(...batch),
     );
     try {
-      await eventually('both members are in the group', () => broker.describeGroup(GROUP).memberIds.length === 2 && broker.describeGroup(GROUP).state === 'Stable', { timeoutMs: 20_000 });
+      const groupIs = async (members: number) => {
+        const group = await broker.describeGroup(GROUP);
+        return group.memberIds.length === members && group.state === 'Stable';
+      };
+      await eventually('both members are in the group', () => groupIs(2), { timeoutMs: 20_000 });
       const before = newOrderIds(60);
       await appendOrders(store, before, 3);
       const seen = () => new Set([...survivor.map((e) => `${e.orderId} ${e.version}`), ...child.lines.filter((l) => l.startsWith('e ')).map((l) => l.slice(2))]);
@@ -60,7 +69,7 @@ describe('two Kafka subscription members in one group', () => {
       const killedAt = Date.now();
       const after = newOrderIds(60);
       await appendOrders(store, after, 3);
-      await eventually('the survivor owns every partition', () => broker.describeGroup(GROUP).memberIds.length === 1 && broker.describeGroup(GROUP).state === 'Stable', {
+      await eventually('the survivor owns every partition', () => groupIs(1), {
         timeoutMs: SESSION_TIMEOUT_MS + 6000,
       });
       await eventually('the survivor consumed every later event', () => after.every((o) => survivor.filter((e) => e.orderId === o).length >= 3), { timeoutMs: 20_000 });

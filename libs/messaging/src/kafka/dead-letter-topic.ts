@@ -77,7 +77,7 @@ export class DeadLetterTopic implements ParkingStore {
     const state = new Map<string, ParkedEvent[]>();
     const admin = this.kafka.admin();
     await admin.connect();
-    const ends = await admin.fetchTopicOffsets(this.topic).finally(() => admin.disconnect());
+    const ends = await retryWhileRetriable(() => admin.fetchTopicOffsets(this.topic)).finally(() => admin.disconnect());
     const pending = new Map(ends.filter((p) => Number(p.high) > Number(p.low)).map((p) => [p.partition, Number(p.high)]));
     if (pending.size === 0) return state;
     const consumer = this.kafka.consumer({ groupId: `${this.subscription}.dlq-reader.${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1000 });
@@ -115,4 +115,26 @@ function apply(state: Map<string, ParkedEvent[]>, record: DeadLetterRecord): voi
   const left = (state.get(record.orderId) ?? []).filter((p) => p.version > record.throughVersion);
   if (left.length === 0) state.delete(record.orderId);
   else state.set(record.orderId, left);
+}
+
+/**
+ * Right after a topic is created, a real broker may answer ListOffsets with
+ * UNKNOWN_TOPIC_OR_PARTITION or NOT_LEADER_OR_FOLLOWER until its metadata caught up (the test
+ * broker never does); kafkajs's admin does not retry those here.
+ */
+async function retryWhileRetriable<T>(work: () => Promise<T>, attempts = 50): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isRetriable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** kafkajs marks retriable protocol errors, and wraps them once its own retries are spent. */
+function isRetriable(error: unknown): boolean {
+  const e = error as { retriable?: boolean; originalError?: { retriable?: boolean }; cause?: { retriable?: boolean } } | undefined;
+  return e?.retriable === true || e?.originalError?.retriable === true || e?.cause?.retriable === true;
 }

@@ -3,6 +3,13 @@
  * name. Offsets are committed by hand after the handler's write (or the parking) of a batch,
  * never before, so a crash or a rebalance re-delivers instead of losing. A batch whose
  * partition was revoked meanwhile is not committed: its new owner delivers it again.
+ *
+ * kafkajs heartbeats only between batches or when eachBatch calls heartbeat(). A slow handler,
+ * a backoff or the dead-letter reader (which joins a throw-away group of its own, up to
+ * group.initial.rebalance.delay.ms plus a rebalance) could hold a batch longer than the session
+ * timeout: the member was then expired, rejoined, re-read the dead-letter topic inside the next
+ * batch, and expired again, which is how a live consumer with 6 s sessions stopped receiving.
+ * So while a batch is delivered, a timer keeps heartbeating every heartbeatInterval.
  */
 import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC, type EventMessage } from '@ordersource/contracts';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
@@ -53,7 +60,7 @@ export class KafkaSubscriptions implements SubscriptionSource {
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 100,
       allowAutoTopicCreation: false,
     });
-    const subscription = new KafkaSubscription(name, topic, handler, subscribeOptions, consumer, producer, new DeadLetterTopic(kafka, producer, deadLetterTopic, name), this.metrics, this.options.logger ?? silentLogger);
+    const subscription = new KafkaSubscription(name, topic, handler, subscribeOptions, consumer, producer, new DeadLetterTopic(kafka, producer, deadLetterTopic, name), this.metrics, this.options.logger ?? silentLogger, this.options.heartbeatInterval ?? 3000);
     await subscription.start();
     return subscription;
   }
@@ -76,6 +83,7 @@ class KafkaSubscription implements Subscription {
     private readonly parking: DeadLetterTopic,
     private readonly metrics: MessagingMetrics,
     private readonly logger: MessagingLogger,
+    private readonly heartbeatIntervalMs: number,
   ) {
     this.guard = new PoisonGuard({
       name,
@@ -102,11 +110,14 @@ class KafkaSubscription implements Subscription {
         if (batch.messages.length === 0) return;
         this.heartbeat = heartbeat;
         const events = batch.messages.map((m) => JSON.parse(m.value?.toString() ?? 'null') as EventMessage);
+        const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), this.heartbeatIntervalMs);
         try {
           await this.serialised(() => this.guard.deliver(events));
         } catch (error) {
           if (error instanceof DeliveryStopped) return;
           throw error;
+        } finally {
+          clearInterval(keepAlive);
         }
         if (!isRunning() || isStale()) return;
         resolveOffset(batch.lastOffset());

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { validateEventMessage } from '@ordersource/contracts';
 import { openEventStoreDatabase, PostgresEventStore, type EventStoreDatabase } from '@ordersource/event-store';
-import { startKafkaTestBroker, type KafkaTestBroker } from '@ordersource/testing/kafka-broker';
+import { startKafkaForTests, type KafkaForTests } from '@ordersource/testing/kafka-broker';
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -20,7 +20,7 @@ describe('the relay as a separate process', () => {
   let database: EventStoreDatabase;
   let store: PostgresEventStore;
   // In the test process, so it outlives every relay that is killed.
-  let broker: KafkaTestBroker;
+  let broker: KafkaForTests;
   let kafka: Kafka;
   const children: Child[] = [];
 
@@ -28,7 +28,7 @@ describe('the relay as a separate process', () => {
     testDatabase = await createTestDatabase('os_messaging_relay');
     database = await openEventStoreDatabase({ url: testDatabase.url, chainKey: CHAIN_KEY, extraMigrations: messagingMigrations, poolSize: 12 });
     store = new PostgresEventStore(database);
-    broker = await startKafkaTestBroker();
+    broker = await startKafkaForTests();
     kafka = new Kafka({ clientId: 'relay-suite', brokers: broker.brokers, logLevel: logLevel.NOTHING });
   });
 
@@ -45,6 +45,11 @@ describe('the relay as a separate process', () => {
     return child;
   };
   const isLeader = (child: Child) => child.lines.includes('leader');
+  /** A failed wait names what the relays printed, so a relay that crashed says why. */
+  const withOutput = (wait: Promise<void>, ...relays: Child[]) =>
+    wait.catch((error: Error) => {
+      throw new Error(`${error.message}; relay output: ${relays.map((r) => r.lines.slice(-10).join(' | ')).join(' || ')}`);
+    });
   const subscribe = (topic: string, log: DeliveryLog) =>
     new KafkaSubscriptions({ kafka, topic, deadLetterTopic: `${topic}.dlq`, registry: new Registry(), sessionTimeout: 6000, heartbeatInterval: 500 }).subscribe(
       `projection-${randomUUID().slice(0, 8)}`,
@@ -61,7 +66,7 @@ describe('the relay as a separate process', () => {
     try {
       for (let kill = 0; kill < 3; kill++) {
         const relay = startRelay(topic);
-        await eventually('the relay leads', () => isLeader(relay), { timeoutMs: 30_000 });
+        await withOutput(eventually('the relay leads', () => isLeader(relay), { timeoutMs: 60_000 }), relay);
         const publishedBefore = log.deliveries.length;
         // A random point: after some progress, mid-batch or between batches.
         await eventually('the relay published something', () => log.deliveries.length > publishedBefore, { timeoutMs: 30_000 });
@@ -95,7 +100,7 @@ describe('the relay as a separate process', () => {
     const subscription = await subscribe(topic, log);
     const [a, b] = [startRelay(topic), startRelay(topic)];
     try {
-      await eventually('both relays started and one leads', () => a.lines.includes('started') && b.lines.includes('started') && (isLeader(a) || isLeader(b)), { timeoutMs: 30_000 });
+      await withOutput(eventually('both relays started and one leads', () => a.lines.includes('started') && b.lines.includes('started') && (isLeader(a) || isLeader(b)), { timeoutMs: 60_000 }), a, b);
       const [leader, standby] = isLeader(a) ? [a, b] : [b, a];
       await appendOrders(store, orders.slice(0, 20), 5);
       await eventually('the first 100 events are applied', () => log.appliedCount() === 100);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { EventStoreDatabase, JsonObject, PostgresEventStore } from '@ordersource/event-store';
 import { ORDERS_TOPIC } from '@ordersource/contracts';
 import { KafkaRelay, KafkaSubscriptions } from '@ordersource/messaging';
-import { startKafkaTestBroker, type KafkaTestBroker } from '@ordersource/testing/kafka-broker';
+import { startKafkaForTests, type KafkaForTests } from '@ordersource/testing/kafka-broker';
 import { startMongoTestServer, type MongoTestServer } from '@ordersource/testing/mongo-server';
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { Kafka, logLevel } from 'kafkajs';
@@ -37,7 +37,7 @@ describe('rebuilding read models on the distributed profile (MongoDB read store,
   let database: EventStoreDatabase;
   let eventStore: PostgresEventStore;
   let mongo: MongoTestServer;
-  let broker: KafkaTestBroker;
+  let broker: KafkaForTests;
   let relay: KafkaRelay;
   let store: ReadStore;
   let source: KafkaSubscriptions;
@@ -53,7 +53,7 @@ describe('rebuilding read models on the distributed profile (MongoDB read store,
     mongo = await startMongoTestServer();
     mongoUrl = `${mongo.url}/os_rebuild_${randomBytes(4).toString('hex')}`;
     store = await openRebuildStore('distributed', { pool: database.pool, mongoUrl });
-    broker = await startKafkaTestBroker();
+    broker = await startKafkaForTests();
     const kafka = new Kafka({ clientId: 'rebuild-suite', brokers: broker.brokers, logLevel: logLevel.NOTHING });
     relay = new KafkaRelay({ store: eventStore, url: testDatabase.url, kafka, topic, partitions: 6, registry: new Registry() });
     await relay.start();

@@ -6,3 +6,4 @@ export {
   type KafkaTestBrokerOptions,
   type PartitionOffsets,
 } from './kafka-test-broker';
+export { startKafkaForTests, type GroupSnapshot, type KafkaForTests } from './kafka-for-tests';

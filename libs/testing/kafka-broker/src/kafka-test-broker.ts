@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import type { BrokerContext } from './api/broker-context';
 import { routeRequests } from './api/dispatch';
-import type { GroupState } from './groups/consumer-group';
+import { DEFAULT_GROUP_SETTINGS, type GroupState } from './groups/consumer-group';
 import { GroupCoordinator } from './groups/group-coordinator';
 import { TopicStore } from './log/topic-store';
 import { Connection } from './server/connection';
@@ -16,6 +16,15 @@ export interface KafkaTestBrokerOptions {
   port?: number;
   /** Receives group membership changes and protocol failures; silent by default. */
   logger?: KafkaTestBrokerLogger;
+  /** group.min.session.timeout.ms: a JoinGroup below it is INVALID_SESSION_TIMEOUT. Kafka's default, 6000. */
+  minSessionTimeoutMs?: number;
+  /** group.max.session.timeout.ms; Kafka's default, 1,800,000. */
+  maxSessionTimeoutMs?: number;
+  /**
+   * group.initial.rebalance.delay.ms: how long the first rebalance of an empty group waits for
+   * more members. Default 0, as CI's real brokers are configured (Kafka's own default is 3000).
+   */
+  initialRebalanceDelayMs?: number;
 }
 
 export interface PartitionOffsets {
@@ -57,7 +66,11 @@ export async function startKafkaTestBroker(options: KafkaTestBrokerOptions = {})
   const logger = options.logger ?? silentLogger;
   const connections = new Set<Connection>();
   const topics = new TopicStore();
-  const groups = new GroupCoordinator((message) => logger.debug(message));
+  const groups = new GroupCoordinator((message) => logger.debug(message), {
+    minSessionTimeoutMs: options.minSessionTimeoutMs ?? DEFAULT_GROUP_SETTINGS.minSessionTimeoutMs,
+    maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? DEFAULT_GROUP_SETTINGS.maxSessionTimeoutMs,
+    initialRebalanceDelayMs: options.initialRebalanceDelayMs ?? DEFAULT_GROUP_SETTINGS.initialRebalanceDelayMs,
+  });
   const server = createServer();
   await listen(server, options.port ?? 0);
   const port = (server.address() as { port: number }).port;

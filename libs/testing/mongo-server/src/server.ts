@@ -1,5 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import { runCommand } from './commands/dispatch';
+import { runInterleaved } from './commands/interleave';
 import { Catalog } from './storage/catalog';
 import { CursorRegistry } from './storage/cursors';
 import { serveConnection } from './wire/connection';
@@ -7,6 +8,11 @@ import { serveConnection } from './wire/connection';
 export interface MongoTestServerOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
+  /**
+   * Interleave multi-document writes of different connections per document, as MongoDB does
+   * (commands/interleave.ts), instead of running each command atomically. Default false.
+   */
+  interleave?: boolean;
 }
 
 export interface MongoTestServer {
@@ -31,7 +37,9 @@ export async function startMongoTestServer(options: MongoTestServerOptions = {})
     const connectionId = nextConnectionId++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    serveConnection(socket, (command, db) => runCommand(command, { db, catalog, cursors, connectionId }));
+    serveConnection(socket, (command, db) =>
+      options.interleave ? runInterleaved(command, { db, catalog, cursors, connectionId }) : runCommand(command, { db, catalog, cursors, connectionId }),
+    );
   });
 
   await new Promise<void>((resolve, reject) => {

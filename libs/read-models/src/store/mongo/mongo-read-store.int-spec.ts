@@ -42,6 +42,7 @@ function mongoSuite(name: string, connect: () => Promise<{ url: string; stop(): 
 }
 
 mongoSuite('MongoReadStore on the MongoDB test server', () => startMongoTestServer());
+mongoSuite('MongoReadStore on the MongoDB test server, writes interleaved per document', () => startMongoTestServer({ interleave: true }));
 
 // Real MongoDB only when MONGO_URL is set: registered then, not skipped otherwise.
 const mongoUrl = process.env.MONGO_URL;

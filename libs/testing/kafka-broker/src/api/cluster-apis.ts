@@ -1,8 +1,9 @@
-import { ErrorCode, SUPPORTED_API_VERSIONS, ApiKey, type ApiKeyName } from '../protocol/api-keys';
+import { API_VERSION_RANGES, ApiKey, ErrorCode, type ApiKeyName } from '../protocol/api-keys';
+import { describeConfigs as describeTopicConfigs, invalidConfig } from '../log/topic-configs';
 import { encodeEach, newEncoder, readNullableArray } from '../protocol/kafkajs-codec';
 import { NO_THROTTLE, type ApiHandler } from './broker-context';
 
-const HIGHEST_API_VERSIONS_VERSION = SUPPORTED_API_VERSIONS.ApiVersions;
+const HIGHEST_API_VERSIONS_VERSION = API_VERSION_RANGES.ApiVersions.max;
 const DEFAULT_PARTITIONS = 1;
 const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
@@ -17,44 +18,41 @@ export const apiVersions: ApiHandler = (_body, _broker, header) => {
     .writeInt16(supported ? ErrorCode.None : ErrorCode.UnsupportedVersion)
     .writeArray(
       encodeEach(entries, ({ name, key }, e) => {
-        const minVersion = name === 'ApiVersions' ? 0 : SUPPORTED_API_VERSIONS[name];
-        e.writeInt16(key).writeInt16(minVersion).writeInt16(SUPPORTED_API_VERSIONS[name]);
+        e.writeInt16(key).writeInt16(API_VERSION_RANGES[name].min).writeInt16(API_VERSION_RANGES[name].max);
       }),
     );
   if (supported && header.apiVersion >= 1) response.writeInt32(NO_THROTTLE);
   return response;
 };
 
-/** v6. Auto-creation is off: an unknown topic is UNKNOWN_TOPIC_OR_PARTITION whatever the flag. */
-export const metadata: ApiHandler = (body, broker) => {
+/**
+ * v1-v6 (v3 adds throttle time, v2 the cluster id, v5 offline replicas; v4's request carries
+ * allow_auto_topic_creation). Auto-creation is off: an unknown topic is
+ * UNKNOWN_TOPIC_OR_PARTITION whatever the flag.
+ */
+export const metadata: ApiHandler = (body, broker, { apiVersion: v }) => {
   const requested = readNullableArray(body, (d) => d.readString() as string);
   const names = requested ?? broker.topics.all().map((topic) => topic.name);
-  return newEncoder()
-    .writeInt32(NO_THROTTLE)
-    .writeArray(
-      encodeEach([broker], (b, e) => e.writeInt32(b.nodeId).writeString(b.host).writeInt32(b.port).writeString(null)),
-    )
-    .writeString(broker.clusterId)
-    .writeInt32(broker.nodeId)
-    .writeArray(
-      encodeEach(names, (name, e) => {
-        const topic = broker.topics.get(name);
-        e.writeInt16(topic ? ErrorCode.None : ErrorCode.UnknownTopicOrPartition)
-          .writeString(name)
-          .writeBoolean(false)
-          .writeArray(
-            encodeEach(topic?.partitions.keys() ?? [], (partition, p) =>
-              p
-                .writeInt16(ErrorCode.None)
-                .writeInt32(partition)
-                .writeInt32(broker.nodeId)
-                .writeArray([broker.nodeId])
-                .writeArray([broker.nodeId])
-                .writeArray([]),
-            ),
-          );
-      }),
-    );
+  const response = newEncoder();
+  if (v >= 3) response.writeInt32(NO_THROTTLE);
+  response.writeArray(
+    encodeEach([broker], (b, e) => e.writeInt32(b.nodeId).writeString(b.host).writeInt32(b.port).writeString(null)),
+  );
+  if (v >= 2) response.writeString(broker.clusterId);
+  return response.writeInt32(broker.nodeId).writeArray(
+    encodeEach(names, (name, e) => {
+      const topic = broker.topics.get(name);
+      e.writeInt16(topic ? ErrorCode.None : ErrorCode.UnknownTopicOrPartition)
+        .writeString(name)
+        .writeBoolean(false)
+        .writeArray(
+          encodeEach(topic?.partitions.keys() ?? [], (partition, p) => {
+            p.writeInt16(ErrorCode.None).writeInt32(partition).writeInt32(broker.nodeId).writeArray([broker.nodeId]).writeArray([broker.nodeId]);
+            if (v >= 5) p.writeArray([]);
+          }),
+        );
+    }),
+  );
 };
 
 interface CreatableTopic {
@@ -64,7 +62,7 @@ interface CreatableTopic {
   configs: Record<string, string | null>;
 }
 
-/** v3. Replica assignments are read and ignored: there is one broker. */
+/** v2-v3 (the same layout). Replica assignments are read and ignored: there is one broker. */
 export const createTopics: ApiHandler = (body, broker) => {
   const topics = body.readArray((d): CreatableTopic => {
     const name = d.readString() as string;
@@ -100,21 +98,56 @@ function creationError(topic: CreatableTopic, exists: boolean): { code: number; 
   if (topic.numPartitions === 0 || topic.numPartitions < -1) {
     return { code: ErrorCode.InvalidPartitions, message: 'number of partitions must be positive' };
   }
+  const badConfig = invalidConfig(topic.configs);
+  if (badConfig) return { code: ErrorCode.InvalidConfig, message: badConfig };
   if (topic.replicationFactor > 1) {
     return { code: ErrorCode.InvalidReplicationFactor, message: 'a single broker cannot hold more than one replica' };
   }
   return undefined;
 }
 
-/** v2. This broker coordinates every group (and would every transaction). */
-export const findCoordinator: ApiHandler = (body, broker) => {
+/** v0-v2 (v1 adds the key type, throttle time and error message). This broker coordinates every group. */
+export const findCoordinator: ApiHandler = (body, broker, { apiVersion: v }) => {
   body.readString(); // key
-  body.readInt8(); // key type
-  return newEncoder()
-    .writeInt32(NO_THROTTLE)
-    .writeInt16(ErrorCode.None)
-    .writeString(null)
+  if (v >= 1) body.readInt8(); // key type
+  const response = newEncoder();
+  if (v >= 1) response.writeInt32(NO_THROTTLE);
+  response.writeInt16(ErrorCode.None);
+  if (v >= 1) response.writeString(null);
+  return response
     .writeInt32(broker.nodeId)
     .writeString(broker.host)
     .writeInt32(broker.port);
+};
+
+const TOPIC_RESOURCE = 2;
+const TOPIC_CONFIG_SOURCE = 1;
+const DEFAULT_CONFIG_SOURCE = 5;
+
+/** v1-v2 (the same layout): topic resources only; a broker resource gets INVALID_REQUEST. */
+export const describeConfigs: ApiHandler = (body, broker) => {
+  const resources = body.readArray((r) => ({ type: r.readInt8(), name: r.readString() as string, names: readNullableArray(r, (n) => n.readString() as string) }));
+  return newEncoder()
+    .writeInt32(NO_THROTTLE)
+    .writeArray(
+      encodeEach(resources, ({ type, name, names }, e) => {
+        const topic = type === TOPIC_RESOURCE ? broker.topics.get(name) : undefined;
+        const errorCode = type !== TOPIC_RESOURCE ? ErrorCode.InvalidRequest : topic ? ErrorCode.None : ErrorCode.UnknownTopicOrPartition;
+        e.writeInt16(errorCode)
+          .writeString(errorCode === ErrorCode.None ? null : `cannot describe ${name}`)
+          .writeInt8(type)
+          .writeString(name)
+          .writeArray(
+            encodeEach(topic ? describeTopicConfigs(topic.configs, names) : [], (config, c) =>
+              c
+                .writeString(config.name)
+                .writeString(config.value)
+                .writeBoolean(false)
+                .writeInt8(config.isTopicConfig ? TOPIC_CONFIG_SOURCE : DEFAULT_CONFIG_SOURCE)
+                .writeBoolean(false)
+                .writeArray([]),
+            ),
+          );
+      }),
+    );
 };

@@ -1,7 +1,7 @@
-import { ApiKey, SUPPORTED_API_VERSIONS, type ApiKeyName } from '../protocol/api-keys';
+import { API_VERSION_RANGES, ApiKey, type ApiKeyName } from '../protocol/api-keys';
 import type { RequestHandler } from '../server/connection';
 import type { ApiHandler, BrokerContext } from './broker-context';
-import { apiVersions, createTopics, findCoordinator, metadata } from './cluster-apis';
+import { apiVersions, createTopics, describeConfigs, findCoordinator, metadata } from './cluster-apis';
 import { fetch, listOffsets } from './fetch-apis';
 import { describeGroups, heartbeat, joinGroup, leaveGroup, syncGroup } from './group-apis';
 import { offsetCommit, offsetFetch } from './offset-apis';
@@ -23,6 +23,7 @@ const handlers: Record<ApiKeyName, ApiHandler> = {
   ApiVersions: apiVersions,
   CreateTopics: createTopics,
   InitProducerId: initProducerId,
+  DescribeConfigs: describeConfigs,
 };
 
 const namesByKey = new Map<number, ApiKeyName>((Object.keys(ApiKey) as ApiKeyName[]).map((name) => [ApiKey[name], name]));
@@ -35,8 +36,9 @@ export function routeRequests(broker: BrokerContext): RequestHandler {
   return async (header, body, connection) => {
     const name = namesByKey.get(header.apiKey);
     if (name === undefined) throw new Error(`API key ${header.apiKey} is not supported`);
-    if (name !== 'ApiVersions' && header.apiVersion !== SUPPORTED_API_VERSIONS[name]) {
-      throw new Error(`${name} v${header.apiVersion} is not supported, only v${SUPPORTED_API_VERSIONS[name]}`);
+    const { min, max } = API_VERSION_RANGES[name];
+    if (name !== 'ApiVersions' && (header.apiVersion < min || header.apiVersion > max)) {
+      throw new Error(`${name} v${header.apiVersion} is not supported, only v${min}-v${max}`);
     }
     return handlers[name](body, broker, header, connection);
   };

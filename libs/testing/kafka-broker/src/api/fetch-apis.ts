@@ -29,12 +29,13 @@ interface PartitionData {
 }
 
 /**
- * v11, long-polling: answered once `minBytes` are available or `maxWaitMs` has passed, woken by
+ * v4-v11 (v5 adds log start offsets, v7 fetch sessions, v9 leader epochs, v11 the rack and the
+ * preferred read replica), long-polling: answered once `minBytes` are available or `maxWaitMs` has passed, woken by
  * appends meanwhile. Fetch sessions (KIP-227) are declined by answering session id 0, which
  * makes every fetch a full fetch, as kafkajs always sends.
  */
-export const fetch: ApiHandler = async (body, broker, _header, connection) => {
-  const request = readFetchRequest(body);
+export const fetch: ApiHandler = async (body, broker, { apiVersion }, connection) => {
+  const request = readFetchRequest(body, apiVersion);
   const deadline = Date.now() + request.maxWaitMs;
   for (;;) {
     const topics = request.topics.map(({ topic }) => ({ topic, partitions: [] as PartitionData[] }));
@@ -49,26 +50,28 @@ export const fetch: ApiHandler = async (body, broker, _header, connection) => {
       }
     });
     const remaining = deadline - Date.now();
-    if (bytes >= request.minBytes || failed || remaining <= 0 || connection.closed) return encodeFetchResponse(topics);
+    if (bytes >= request.minBytes || failed || remaining <= 0 || connection.closed) return encodeFetchResponse(topics, apiVersion);
     await broker.topics.waitForAppend(remaining);
   }
 };
 
-function readFetchRequest(body: Parameters<ApiHandler>[0]): FetchRequest {
+function readFetchRequest(body: Parameters<ApiHandler>[0], v: number): FetchRequest {
   body.readInt32(); // replica id
   const maxWaitMs = body.readInt32();
   const minBytes = body.readInt32();
   const maxBytes = body.readInt32();
   body.readInt8(); // isolation level: there are no transactions, so both levels read the same
-  body.readInt32(); // session id
-  body.readInt32(); // session epoch
+  if (v >= 7) {
+    body.readInt32(); // session id
+    body.readInt32(); // session epoch
+  }
   const topics = body.readArray((t) => ({
     topic: t.readString() as string,
     partitions: t.readArray((p): PartitionFetch => {
       const partition = p.readInt32();
-      p.readInt32(); // current leader epoch
+      if (v >= 9) p.readInt32(); // current leader epoch
       const fetchOffset = readInt64AsNumber(p);
-      p.readInt64(); // follower's log start offset
+      if (v >= 5) p.readInt64(); // follower's log start offset
       return { partition, fetchOffset, maxBytes: p.readInt32() };
     }),
   }));
@@ -94,40 +97,36 @@ function readPartition(
   return { ...empty, ...positions, errorCode: ErrorCode.None, records };
 }
 
-function encodeFetchResponse(topics: Array<{ topic: string; partitions: PartitionData[] }>): WireEncoder {
-  return newEncoder()
-    .writeInt32(NO_THROTTLE)
-    .writeInt16(ErrorCode.None)
-    .writeInt32(NO_FETCH_SESSION)
-    .writeArray(
-      encodeEach(topics, ({ topic, partitions }, e) =>
-        e.writeString(topic).writeArray(
-          encodeEach(partitions, (data, p) =>
-            p
-              .writeInt32(data.partition)
-              .writeInt16(data.errorCode)
-              .writeInt64(data.highWatermark)
-              .writeInt64(data.highWatermark) // last stable offset: no open transactions
-              .writeInt64(data.logStartOffset)
-              .writeArray([]) // aborted transactions
-              .writeInt32(NO_PREFERRED_READ_REPLICA)
-              .writeBytes(data.records),
-          ),
-        ),
+function encodeFetchResponse(topics: Array<{ topic: string; partitions: PartitionData[] }>, v: number): WireEncoder {
+  const response = newEncoder().writeInt32(NO_THROTTLE);
+  if (v >= 7) response.writeInt16(ErrorCode.None).writeInt32(NO_FETCH_SESSION);
+  return response.writeArray(
+    encodeEach(topics, ({ topic, partitions }, e) =>
+      e.writeString(topic).writeArray(
+        encodeEach(partitions, (data, p) => {
+          p.writeInt32(data.partition).writeInt16(data.errorCode).writeInt64(data.highWatermark);
+          p.writeInt64(data.highWatermark); // last stable offset: no open transactions
+          if (v >= 5) p.writeInt64(data.logStartOffset);
+          p.writeArray([]); // aborted transactions
+          if (v >= 11) p.writeInt32(NO_PREFERRED_READ_REPLICA);
+          p.writeBytes(data.records);
+        }),
       ),
-    );
+    ),
+  );
 }
 
-/** v3: earliest (-2), latest (-1), or the first batch at or after a timestamp. */
-export const listOffsets: ApiHandler = (body, broker) => {
+/** v1-v3 (v2 adds the isolation level and throttle time): earliest (-2), latest (-1), or the first batch at or after a timestamp. */
+export const listOffsets: ApiHandler = (body, broker, { apiVersion: v }) => {
   body.readInt32(); // replica id
-  body.readInt8(); // isolation level
+  if (v >= 2) body.readInt8(); // isolation level
   const topics = body.readArray((t) => ({
     topic: t.readString() as string,
     partitions: t.readArray((p) => ({ partition: p.readInt32(), timestamp: readInt64AsNumber(p) })),
   }));
-  return newEncoder()
-    .writeInt32(NO_THROTTLE)
+  const response = newEncoder();
+  if (v >= 2) response.writeInt32(NO_THROTTLE);
+  return response
     .writeArray(
       encodeEach(topics, ({ topic, partitions }, e) =>
         e.writeString(topic).writeArray(

@@ -1,5 +1,6 @@
 import { InvalidRecordBatch, parseRecordBatches } from '../log/record-batch';
 import type { AppendResult } from '../log/partition-log';
+import { maxMessageBytes } from '../log/topic-configs';
 import { ErrorCode } from '../protocol/api-keys';
 import { encodeEach, newEncoder } from '../protocol/kafkajs-codec';
 import { CLOSE_CONNECTION, NO_RESPONSE } from '../server/connection';
@@ -8,7 +9,7 @@ import { NO_THROTTLE, type ApiHandler, type BrokerContext } from './broker-conte
 const NO_TIMESTAMP = -1;
 const INITIAL_EPOCH = 0;
 
-/** v1. Every call gets a fresh producer id; transactional ids are not remembered. */
+/** v0-v1 (the same layout). Every call gets a fresh producer id; transactional ids are not remembered. */
 export const initProducerId: ApiHandler = (body, broker) => {
   body.readString(); // transactional id
   body.readInt32(); // transaction timeout
@@ -24,8 +25,11 @@ interface PartitionResult extends AppendResult {
   logStartOffset: number;
 }
 
-/** v7. Appends are synchronous and there are no followers, so acks=-1 is satisfied at once. */
-export const produce: ApiHandler = (body, broker) => {
+/**
+ * v3-v7 (v5 adds the log start offset to the response). Appends are synchronous and there are
+ * no followers, so acks=-1 is satisfied at once.
+ */
+export const produce: ApiHandler = (body, broker, { apiVersion: v }) => {
   body.readString(); // transactional id
   const acks = body.readInt16();
   body.readInt32(); // timeout
@@ -45,14 +49,10 @@ export const produce: ApiHandler = (body, broker) => {
     .writeArray(
       encodeEach(topics, ({ topic, partitions }, e) =>
         e.writeString(topic).writeArray(
-          encodeEach(partitions, (result, p) =>
-            p
-              .writeInt32(result.partition)
-              .writeInt16(result.errorCode)
-              .writeInt64(result.baseOffset)
-              .writeInt64(NO_TIMESTAMP)
-              .writeInt64(result.logStartOffset),
-          ),
+          encodeEach(partitions, (result, p) => {
+            p.writeInt32(result.partition).writeInt16(result.errorCode).writeInt64(result.baseOffset).writeInt64(NO_TIMESTAMP);
+            if (v >= 5) p.writeInt64(result.logStartOffset);
+          }),
         ),
       ),
     )
@@ -66,6 +66,12 @@ function appendTo(broker: BrokerContext, topic: string, partition: number, recor
   try {
     const batches = parseRecordBatches(records ?? Buffer.alloc(0));
     if (batches.length === 0) return failed(ErrorCode.CorruptMessage);
+    // Kafka compares each batch, as stored (with its 12-byte log overhead), with max.message.bytes.
+    const limit = maxMessageBytes(broker.topics.get(topic)?.configs ?? {});
+    if (batches.some((batch) => batch.bytes.length > limit)) {
+      broker.log(`rejected produce to ${topic}-${partition}: a batch is larger than max.message.bytes ${limit}`);
+      return failed(ErrorCode.MessageTooLarge);
+    }
     const results = batches.map((batch) => log.append(batch));
     const failure = results.find((result) => result.errorCode !== ErrorCode.None);
     const { errorCode, baseOffset } = failure ?? results[0];

@@ -65,6 +65,15 @@ export interface CommittedOffset {
 
 const EMPTY: Buffer = Buffer.alloc(0);
 
+/** Kafka's group.min/max.session.timeout.ms and group.initial.rebalance.delay.ms. */
+export interface GroupSettings {
+  minSessionTimeoutMs: number;
+  maxSessionTimeoutMs: number;
+  initialRebalanceDelayMs: number;
+}
+
+export const DEFAULT_GROUP_SETTINGS: GroupSettings = { minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1_800_000, initialRebalanceDelayMs: 0 };
+
 /**
  * The classic consumer-group protocol for one group, as Kafka's GroupCoordinator runs it:
  * Empty -> PreparingRebalance (JoinGroups parked until every known member rejoined or the
@@ -82,15 +91,22 @@ export class ConsumerGroup {
   /** Ids handed out with MEMBER_ID_REQUIRED (JoinGroup v4+), valid until the session timeout. */
   private readonly issuedMemberIds = new Map<string, number>();
   private rebalanceTimer?: NodeJS.Timeout;
+  private initialDelayTimer?: NodeJS.Timeout;
+  /** While set, the first rebalance of an empty group waits for more members (KIP-134). */
+  private initialDelayUntil = 0;
 
   constructor(
     readonly groupId: string,
     private readonly log: (message: string) => void,
+    private readonly settings: GroupSettings = DEFAULT_GROUP_SETTINGS,
   ) {}
 
   join(request: JoinRequest): Promise<JoinResponse> {
     const rejection = (errorCode: number, memberId = request.memberId): Promise<JoinResponse> =>
       Promise.resolve({ errorCode, generationId: -1, protocolName: null, leaderId: '', memberId, members: [] });
+    if (request.sessionTimeout < this.settings.minSessionTimeoutMs || request.sessionTimeout > this.settings.maxSessionTimeoutMs) {
+      return rejection(ErrorCode.InvalidSessionTimeout);
+    }
     if (!this.acceptsProtocols(request)) return rejection(ErrorCode.InconsistentGroupProtocol);
     if (request.memberId === '') {
       const memberId = `${request.clientId}-${randomUUID()}`;
@@ -196,6 +212,7 @@ export class ConsumerGroup {
 
   stop(): void {
     clearTimeout(this.rebalanceTimer);
+    clearTimeout(this.initialDelayTimer);
   }
 
   private acceptsProtocols(request: JoinRequest): boolean {
@@ -218,6 +235,15 @@ export class ConsumerGroup {
   }
 
   private prepareRebalance(): void {
+    if (this.state === 'Empty' && this.settings.initialRebalanceDelayMs > 0) {
+      this.initialDelayUntil = Date.now() + this.settings.initialRebalanceDelayMs;
+      clearTimeout(this.initialDelayTimer);
+      this.initialDelayTimer = setTimeout(() => {
+        this.initialDelayUntil = 0;
+        this.completeJoinIfAllRejoined();
+      }, this.settings.initialRebalanceDelayMs);
+      this.initialDelayTimer.unref();
+    }
     for (const member of this.members.values()) {
       member.awaitingSync?.respond({ errorCode: ErrorCode.RebalanceInProgress, assignment: EMPTY });
       member.awaitingSync = undefined;
@@ -241,6 +267,7 @@ export class ConsumerGroup {
 
   private completeJoinIfAllRejoined(): void {
     const members = [...this.members.values()];
+    if (this.initialDelayUntil > Date.now()) return;
     if (this.state === 'PreparingRebalance' && members.every((member) => member.awaitingJoin)) this.completeJoin();
   }
 

@@ -1,4 +1,4 @@
-import { ConsumerGroup, type CommittedOffset } from './consumer-group';
+import { ConsumerGroup, DEFAULT_GROUP_SETTINGS, type CommittedOffset, type GroupSettings } from './consumer-group';
 
 const SESSION_CHECK_INTERVAL_MS = 100;
 
@@ -7,7 +7,10 @@ export class GroupCoordinator {
   private readonly groups = new Map<string, ConsumerGroup>();
   private readonly sessionCheck: NodeJS.Timeout;
 
-  constructor(private readonly log: (message: string) => void) {
+  constructor(
+    private readonly log: (message: string) => void,
+    private readonly settings: GroupSettings = DEFAULT_GROUP_SETTINGS,
+  ) {
     this.sessionCheck = setInterval(() => this.expireSessions(), SESSION_CHECK_INTERVAL_MS);
     this.sessionCheck.unref();
   }
@@ -16,7 +19,7 @@ export class GroupCoordinator {
   group(groupId: string): ConsumerGroup {
     let group = this.groups.get(groupId);
     if (!group) {
-      group = new ConsumerGroup(groupId, this.log);
+      group = new ConsumerGroup(groupId, this.log, this.settings);
       this.groups.set(groupId, group);
     }
     return group;

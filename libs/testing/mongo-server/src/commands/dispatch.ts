@@ -51,10 +51,21 @@ export function runCommand(command: Document, context: CommandContext): Document
         'Transaction numbers are only allowed on a replica set member or mongos',
       );
     }
+    assertNoCollation(command);
     const handler = handlers[name.toLowerCase()];
     if (!handler) throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);
     return { ...handler(command, context), ok: 1 };
   } catch (error) {
     return asCommandError(error).toReply();
+  }
+}
+
+const hasCollation = (document: Document | undefined) => document?.collation !== undefined && (document.collation as Document).locale !== 'simple';
+
+/** Collations change comparisons this double would silently get wrong: refused instead. */
+function assertNoCollation(command: Document): void {
+  const statements = [...((command.updates ?? []) as Document[]), ...((command.deletes ?? []) as Document[])];
+  if (hasCollation(command) || statements.some((statement) => hasCollation(statement))) {
+    throw new MongoCommandError('NotImplemented', 'the Mongo test server has no collations');
   }
 }

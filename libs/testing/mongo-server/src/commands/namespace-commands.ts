@@ -72,6 +72,7 @@ export const createIndexes: CommandHandler = (command, context) => {
     if (!spec.key || Object.keys(spec.key).length === 0) {
       throw new MongoCommandError('FailedToParse', "The 'key' field is a required property of an index specification");
     }
+    assertIndexSupported(spec as IndexSpec & Document);
   }
   for (const spec of specs) collection.createIndex(spec);
   return {
@@ -99,3 +100,27 @@ export const dropIndexes: CommandHandler = (command, context) => {
   else collection.dropIndex(target);
   return { nIndexesWas };
 };
+
+const UNSUPPORTED_INDEX_TYPES = new Set(['text', '2d', '2dsphere', 'geoHaystack']);
+
+/**
+ * Key values MongoDB refuses (CannotCreateIndex), and indexes whose behaviour this double does
+ * not have (NotImplemented rather than an index that silently does nothing): text and geo
+ * indexes, TTL expiry, collations.
+ */
+function assertIndexSupported(spec: IndexSpec & Document): void {
+  for (const [field, value] of Object.entries(spec.key)) {
+    if (typeof value === 'number') {
+      if (value === 0 || Number.isNaN(value)) throw new MongoCommandError('CannotCreateIndex', "Values in the index key pattern can't be 0.");
+      continue;
+    }
+    if (typeof value === 'string') {
+      if (UNSUPPORTED_INDEX_TYPES.has(value)) throw new MongoCommandError('NotImplemented', `the Mongo test server has no '${value}' indexes (field ${field})`);
+      if (value !== 'hashed') throw new MongoCommandError('CannotCreateIndex', `Unknown index plugin '${value}'`);
+      continue;
+    }
+    throw new MongoCommandError('CannotCreateIndex', `Values in v:2 index key pattern cannot be of type ${value === null ? 'null' : typeof value}. Only numbers > 0, numbers < 0, and strings are allowed.`);
+  }
+  if (spec.expireAfterSeconds !== undefined) throw new MongoCommandError('NotImplemented', 'the Mongo test server does not expire documents (TTL index)');
+  if (spec.collation !== undefined) throw new MongoCommandError('NotImplemented', 'the Mongo test server has no collations');
+}

@@ -47,6 +47,7 @@ function transform(document: Document, statement: UpdateStatement, inserting: bo
   try {
     if (Array.isArray(update)) return aggregate([document], update)[0] ?? document;
     if (!isOperatorUpdate(update)) return replacement(document, update);
+    assertNoConflicts(update);
     const { $setOnInsert, ...operators } = update;
     if (inserting && $setOnInsert) operators.$set = { ...(operators.$set ?? {}), ...$setOnInsert };
     assertOperandTypes(document, operators);
@@ -125,4 +126,20 @@ function isOperatorExpression(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Date) return false;
   if ((value as { _bsontype?: string })._bsontype) return false;
   return Object.keys(value).some((key) => key.startsWith('$'));
+}
+
+/** MongoDB refuses an update whose operators touch one path twice, or a path and its parent (40). */
+function assertNoConflicts(update: Document): void {
+  const seen: string[] = [];
+  for (const [operator, operand] of Object.entries(update)) {
+    if (!operator.startsWith('$') || typeof operand !== 'object' || operand === null) continue;
+    const paths = operator === '$rename' ? Object.entries(operand).flatMap(([from, to]) => [from, String(to)]) : Object.keys(operand);
+    for (const path of paths) {
+      const clash = seen.find((other) => other === path || other.startsWith(`${path}.`) || path.startsWith(`${other}.`));
+      if (clash !== undefined) {
+        throw new MongoCommandError('ConflictingUpdateOperators', `Updating the path '${path}' would create a conflict at '${clash.length <= path.length ? clash : path}'`);
+      }
+      seen.push(path);
+    }
+  }
 }

@@ -7,10 +7,12 @@ const MAX_MESSAGE_BYTES = 48_000_000;
 
 /**
  * Frames the byte stream of one client connection into messages and answers each in arrival
- * order. `execute` is synchronous, so replies go out in the order requests came in.
+ * order: an asynchronous `execute` (the interleave mode) is chained, so a connection's replies
+ * still go out in the order its requests came in.
  */
-export function serveConnection(socket: Socket, execute: (command: Document, db: string) => Document): void {
+export function serveConnection(socket: Socket, execute: Execute): void {
   let pending: Buffer = Buffer.alloc(0);
+  let queue: Promise<void> = Promise.resolve();
   socket.setNoDelay(true);
   socket.on('error', () => socket.destroy());
   socket.on('data', (chunk: Buffer) => {
@@ -24,12 +26,14 @@ export function serveConnection(socket: Socket, execute: (command: Document, db:
       if (pending.length < length) return;
       const message = pending.subarray(0, length);
       pending = pending.subarray(length);
-      answer(socket, message, execute);
+      queue = queue.then(() => answer(socket, message, execute));
     }
   });
 }
 
-function answer(socket: Socket, message: Buffer, execute: (command: Document, db: string) => Document): void {
+type Execute = (command: Document, db: string) => Document | Promise<Document>;
+
+async function answer(socket: Socket, message: Buffer, execute: Execute): Promise<void> {
   let request;
   try {
     request = parseRequest(message);
@@ -38,6 +42,6 @@ function answer(socket: Socket, message: Buffer, execute: (command: Document, db
     socket.destroy(error instanceof Error ? error : new Error(String(error)));
     return;
   }
-  const reply = execute(request.body, request.db);
+  const reply = await execute(request.body, request.db);
   if (!request.moreToCome && !socket.destroyed) socket.write(encodeReply(request, reply));
 }
