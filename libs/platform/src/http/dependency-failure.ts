@@ -16,7 +16,7 @@ const POSTGRES_STATES = /^(08...|57P0[1-3]|53300|53100)$/;
 /** pg and pg-pool's own errors (no code) when a connection ends or cannot be had in time. */
 const POSTGRES_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect|Cannot use a pool after calling end|Connection refused/i;
 /** mongodb driver and kafkajs classes that mean "the server is away", not "the request is bad". */
-const DRIVER_NAMES = /^(Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|Topology|PoolCleared|ServerClosed)\w*Error|KafkaJS(Connection|NumberOfRetriesExceeded|BrokerNotFound|RequestTimeout|LeaderNotAvailable|ServerDoesNotExist|Timeout)\w*Error?)$/;
+const DRIVER_NAMES = /^(Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|Topology|PoolCleared|ServerClosed)\w*Error|KafkaJS(Connection|NumberOfRetriesExceeded|BrokerNotFound|RequestTimeout|LeaderNotAvailable|ServerDoesNotExist|Timeout)\w*)$/;
 
 interface ErrorLike {
   name?: unknown;
