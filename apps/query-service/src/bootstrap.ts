@@ -53,9 +53,10 @@ export async function startQueryService(config: OrdersourceConfig & { databaseUr
       }),
       logger,
       metrics,
+      requestTimeoutMs: config.requestTimeoutMs,
       openApi: { title: 'ordersource query service', description: 'Order tracking, payments, shipments, history, the event log and time travel (API.md).' },
     });
-    await app.listen({ port: config.ports.query, host: options.host ?? '0.0.0.0' });
+    await app.listen({ port: config.ports.query, host: options.host ?? config.host });
     const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     logger.info({ url, profile: config.profile }, 'query service listening');
     return { app, url, close: () => app.close() };
