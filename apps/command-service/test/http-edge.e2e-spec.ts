@@ -114,6 +114,19 @@ describe('values a store would refuse', () => {
   });
 });
 
+describe('forgetting a customer by id', () => {
+  it.each(['..%2F..%2Fx', 'a%2Fb', 'a%5Cb', '%2E%2E'])('refuses the path-traversal-like id %s with 400', async (id) => {
+    const answer = await harness.post(`/admin/customers/${id}/forget`);
+    expectProblem(answer, 400, 'invalid-request');
+    expect(answer.body.errors).toEqual([expect.objectContaining({ path: 'customerId' })]);
+  });
+
+  it('answers a customer it has never seen like any other forget (an erasure is idempotent)', async () => {
+    const answer = await harness.post('/admin/customers/never-seen-customer/forget');
+    expect([answer.status, answer.body.customerId]).toEqual([200, 'never-seen-customer']);
+  });
+});
+
 describe('timeouts and binding', () => {
   let db: TestDatabase;
   let service: RunningCommandService;
