@@ -115,7 +115,7 @@ describe('values a store would refuse', () => {
 });
 
 describe('forgetting a customer by id', () => {
-  it.each(['..%2F..%2Fx', 'a%2Fb', 'a%5Cb', '%2E%2E'])('refuses the path-traversal-like id %s with 400', async (id) => {
+  it.each(['..%2F..%2Fx', 'a%2Fb', 'a%5Cb', 'x..'])('refuses the path-traversal-like id %s with 400', async (id) => {
     const answer = await harness.post(`/admin/customers/${id}/forget`);
     expectProblem(answer, 400, 'invalid-request');
     expect(answer.body.errors).toEqual([expect.objectContaining({ path: 'customerId' })]);
