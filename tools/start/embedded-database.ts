@@ -34,7 +34,7 @@ export function embeddedDatabaseSpec(root: string, dataDir: string): DatabasePro
         child,
         new Promise((resolve, reject) => {
           child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code}`)));
-          createInterface({ input: child.stdout! }).once('line', (line) => {
+          createInterface({ input: child.stdout as NonNullable<typeof child.stdout> }).once('line', (line) => {
             const announcement = JSON.parse(line) as { url: string; port: number; started: boolean };
             url = announcement.url;
             port = announcement.port;
@@ -44,10 +44,10 @@ export function embeddedDatabaseSpec(root: string, dataDir: string): DatabasePro
         }),
       );
       // A restart's readiness is not awaited; an early exit is the supervisor's to handle.
-      announced.get(child)!.catch(() => undefined);
+      announced.get(child)?.catch(() => undefined);
       return child;
     },
-    ready: (child) => announced.get(child)!,
+    ready: (child) => announced.get(child) ?? Promise.reject(new Error('not a run of this database')),
     url: () => {
       if (!url) throw new Error('embedded PostgreSQL has not started yet');
       return url;

@@ -10,6 +10,12 @@ async function eventually(probe: () => boolean, what: string, deadlineMs = 15_00
   }
 }
 
+function running(supervisor: Supervisor | undefined, name: string) {
+  const child = supervisor?.current(name);
+  if (!child) throw new Error(`${name} is not running`);
+  return child;
+}
+
 function sleeper(name: string, exitCode?: number): ProcessSpec {
   const script = exitCode === undefined ? 'setInterval(() => undefined, 1000)' : `process.exit(${exitCode})`;
   return { name, spawn: () => spawn(process.execPath, ['-e', script], { stdio: 'ignore' }) };
@@ -25,11 +31,11 @@ describe('the npm start supervisor', () => {
     const lines: string[] = [];
     supervisor = new Supervisor([sleeper('database'), sleeper('command'), sleeper('query')], { log: (line) => lines.push(line), initialBackoffMs: 50 });
     await supervisor.start();
-    const first = supervisor.current('command')!;
-    const query = supervisor.current('query')!;
+    const first = running(supervisor, 'command');
+    const query = running(supervisor, 'query');
 
     first.kill('SIGKILL');
-    await eventually(() => supervisor!.current('command') !== undefined && supervisor!.current('command') !== first, 'command runs again');
+    await eventually(() => supervisor?.current('command') !== undefined && supervisor?.current('command') !== first, 'command runs again');
 
     expect(lines).toEqual(['ordersource: command exited (SIGKILL); restarting it in 50 ms (restart 1)']);
     expect(supervisor.current('query')).toBe(query);
@@ -41,7 +47,7 @@ describe('the npm start supervisor', () => {
     supervisor = new Supervisor([sleeper('projector', 1)], { log: (line) => lines.push(line), initialBackoffMs: 20, maxBackoffMs: 80 });
     await supervisor.start();
 
-    await eventually(() => supervisor!.restartsOf('projector') >= 5, 'five restarts');
+    await eventually(() => (supervisor as Supervisor).restartsOf('projector') >= 5, 'five restarts');
 
     const delays = lines.slice(0, 5).map((line) => Number(/in (\d+) ms/.exec(line)?.[1]));
     expect(delays).toEqual([20, 40, 80, 80, 80]);
@@ -65,7 +71,7 @@ describe('the npm start supervisor', () => {
     const lines: string[] = [];
     supervisor = new Supervisor([sleeper('database'), sleeper('command')], { log: (line) => lines.push(line), initialBackoffMs: 10 });
     await supervisor.start();
-    const children = [supervisor.current('database')!, supervisor.current('command')!];
+    const children = [running(supervisor, 'database'), running(supervisor, 'command')];
 
     await supervisor.stop();
 
