@@ -13,6 +13,21 @@ function expectProblem(answer: HttpAnswer, status: number, what: string): void {
   expect(answer.text).not.toMatch(/\n\s+at |stack/i);
 }
 
+/** A cursor whose payload was edited (a later sort key), keeping the original tag. */
+function editedCursor(cursor: string): string {
+  const [payload, tag] = [cursor.slice(0, -22), cursor.slice(-22)];
+  const [route, store] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [string, string];
+  const [sortValue, id] = JSON.parse(Buffer.from(store, 'base64url').toString('utf8')) as [string, string];
+  const moved = Buffer.from(JSON.stringify([sortValue.replace(/^\d{4}/, '2999'), id])).toString('base64url');
+  return `${Buffer.from(JSON.stringify([route, moved])).toString('base64url')}${tag}`;
+}
+
+/** A cursor in the right shape for a route, made without the key. */
+function forgedCursor(route: string): string {
+  const store = Buffer.from(JSON.stringify(['2999-01-01T00:00:00.000Z', randomUUID()])).toString('base64url');
+  return `${Buffer.from(JSON.stringify([route, store])).toString('base64url')}${'A'.repeat(22)}`;
+}
+
 const oneOrderRoutes = (id: string) => [`/orders/${id}`, `/orders/${id}/history`, `/orders/${id}/state?asOfVersion=1`, `/payments/${id}`, `/shipments/${id}`];
 
 describe.each(profiles)('reading the views (%s profile)', (profile) => {
@@ -88,6 +103,25 @@ describe.each(profiles)('reading the views (%s profile)', (profile) => {
     expectProblem(unseen, 503, 'an order the view has not seen yet');
   });
 
+  it("answers X-Min-Version on another customer's order exactly as on an unknown id: status, type, detail, and the full wait", async () => {
+    const foreign = ofB[0].plan.orderId;
+    const unknown = randomUUID();
+    const timed = async (route: string, minVersion: number) => {
+      const started = Date.now();
+      const answer = await stack.query.get(route, { key: keys.customerA, headers: { 'x-min-version': String(minVersion), 'x-wait-ms': '300' } });
+      return { status: answer.status, type: answer.body?.type, detail: String(answer.body?.detail), waitedFull: Date.now() - started >= 295 };
+    };
+    // Below, at and above the foreign order's version (issue 17: 404 fast below it, 503 above it).
+    for (const minVersion of [1, ofB[0].lastVersion, ofB[0].lastVersion + 1]) {
+      for (const [index, route] of oneOrderRoutes(foreign).entries()) {
+        const asForeign = await timed(route, minVersion);
+        const asUnknown = await timed(oneOrderRoutes(unknown)[index], minVersion);
+        expect({ route, ...asForeign, detail: asForeign.detail.replace(foreign, '<id>') }).toEqual({ route, ...asUnknown, detail: asUnknown.detail.replace(unknown, '<id>') });
+        expect({ route, status: asForeign.status, waitedFull: asForeign.waitedFull }).toEqual({ route, status: 503, waitedFull: true });
+      }
+    }
+  });
+
   it('answers 400 with a problem, never 500, to bad query input', async () => {
     const id = ofA[0].plan.orderId;
     const ordersCursor = ok(await stack.query.get('/orders?limit=1')).nextCursor as string;
@@ -112,6 +146,9 @@ describe.each(profiles)('reading the views (%s profile)', (profile) => {
       `/orders?cursor=${ordersCursor.slice(0, Math.floor(ordersCursor.length / 2))}`,
       `/orders?cursor=${ordersCursor.slice(0, -3)}`,
       '/orders?cursor=%2B%2F%24',
+      // An edited cursor: a valid one's payload moved to another key, tag kept (issue 17: answered 200).
+      `/orders?cursor=${editedCursor(ordersCursor)}`,
+      `/orders?cursor=${forgedCursor('/orders')}`,
       '/orders?customerId[$gt]=',
       '/orders?customerId%5B%24ne%5D=x',
       '/orders?status=LOST',

@@ -1,65 +1,82 @@
 /**
  * `npm start`: the embedded profile in one command (issue 8). Starts embedded PostgreSQL unless
  * DATABASE_URL is set, generates keys on first start (kept in the data directory), runs the
- * command, projector and query services as separate processes with prefixed readable logs,
- * prints how to use them, and on Ctrl-C stops the services (they finish in-flight requests)
- * and then the database. A second start keeps the data of the first.
+ * services as separate processes with prefixed readable logs, and prints how to use them. It is
+ * a supervisor (issue 17): a service or the embedded PostgreSQL that dies is started again with
+ * back-off and a log line; only Ctrl-C stops everything (services first, so they finish
+ * in-flight requests, then the database). A second start keeps the data of the first.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '@ordersource/platform';
-import { startDatabaseProcess } from './embedded-database';
+import { DatabaseProcessSpec, embeddedDatabaseSpec } from './embedded-database';
 import { apiKeysOf, loadOrCreateSecrets } from './secrets';
-import { ServiceSpec, startServiceProcess, stopProcess, waitUntilReady } from './service-process';
+import { startServiceProcess, waitUntilReady } from './service-process';
+import { ProcessSpec, Supervisor } from './supervisor';
 
 const root = resolve(__dirname, '..', '..');
+
+/** The services `npm start` runs: adding one is one entry. */
+function serviceList(ports: { command: number; query: number; projector: number }) {
+  return [
+    { name: 'command', entry: 'apps/command-service/src/main.ts', port: ports.command },
+    { name: 'projector', entry: 'apps/projector-service/src/main.ts', port: ports.projector },
+    { name: 'query', entry: 'apps/query-service/src/main.ts', port: ports.query },
+  ];
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const dataDir = resolve(config.dataDir);
   const secrets = loadOrCreateSecrets(dataDir);
-  const database = config.databaseUrl ? undefined : await startDatabaseProcess(root, join(dataDir, 'pg'));
-  const databaseUrl = config.databaseUrl ?? database?.url;
-  const env: NodeJS.ProcessEnv = {
+  const database: DatabaseProcessSpec | undefined = config.databaseUrl ? undefined : embeddedDatabaseSpec(root, join(dataDir, 'pg'));
+  const environment = (): NodeJS.ProcessEnv => ({
     ...process.env,
     ORDERSOURCE_PROFILE: config.profile,
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: config.databaseUrl ?? database?.url(),
     API_KEYS: process.env.API_KEYS ?? apiKeysOf(secrets),
     ORDERSOURCE_MASTER_KEY: process.env.ORDERSOURCE_MASTER_KEY ?? secrets.masterKey,
     ORDERSOURCE_CHAIN_KEY: process.env.ORDERSOURCE_CHAIN_KEY ?? secrets.chainKey,
-  };
-  const services: ServiceSpec[] = [
-    { name: 'command', entry: 'apps/command-service/src/main.ts', port: config.ports.command, prefix: '[command]  ' },
-    { name: 'projector', entry: 'apps/projector-service/src/main.ts', port: config.ports.projector, prefix: '[projector]' },
-    { name: 'query', entry: 'apps/query-service/src/main.ts', port: config.ports.query, prefix: '[query]    ' },
-  ].filter((spec) => existsSync(join(root, spec.entry)));
+  });
+  const services = serviceList(config.ports).filter((spec) => existsSync(join(root, spec.entry)));
+  const width = Math.max(...services.map((spec) => spec.name.length)) + 2;
+  const specs: ProcessSpec[] = [
+    ...(database ? [database] : []),
+    ...services.map(
+      (service): ProcessSpec => ({
+        name: service.name,
+        spawn: () => startServiceProcess(root, { ...service, prefix: `[${service.name}]`.padEnd(width) }, environment()),
+        // A run that dies while starting (its database still starting up) is restarted by the supervisor.
+        ready: () => waitUntilReady(`http://127.0.0.1:${service.port}`, undefined, 120_000),
+      }),
+    ),
+  ];
 
-  const children = services.map((spec) => ({ spec, child: startServiceProcess(root, spec, env) }));
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    console.log('\nordersource: stopping services…');
-    await Promise.all(children.map(({ child }) => stopProcess(child)));
-    if (database) {
-      console.log('ordersource: stopping embedded PostgreSQL…');
-      await database.stop();
-    }
+    console.log('\nordersource: stopping…');
+    await supervisor.stop();
     console.log('ordersource: stopped; data kept in', dataDir);
     process.exit(code);
   };
+  const supervisor = new Supervisor(specs, {
+    log: (line) => console.error(line),
+    // A service that refuses its configuration cannot be fixed by restarting it.
+    onFatal: () => void stopAll(1),
+  });
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  for (const { spec, child } of children) {
-    child.once('exit', (code, signal) => {
-      if (!stopping) {
-        console.error(`ordersource: ${spec.name} service exited (${signal ?? code}); stopping everything`);
-        void stopAll(1);
-      }
-    });
+  try {
+    await supervisor.start();
+  } catch (error) {
+    console.error('ordersource: failed to start:', error instanceof Error ? error.message : error);
+    await stopAll(1);
+    return;
   }
-  await Promise.all(children.map(({ spec, child }) => waitUntilReady(`http://127.0.0.1:${spec.port}`, child, 60_000)));
-  printWelcome(config.ports, env.API_KEYS === apiKeysOf(secrets) ? secrets : undefined, database?.started);
+  const env = environment();
+  printWelcome(config.ports, env.API_KEYS === apiKeysOf(secrets) ? secrets : undefined, database?.started());
 }
 
 function printWelcome(ports: { command: number; query: number; projector: number }, secrets: ReturnType<typeof loadOrCreateSecrets> | undefined, startedDatabase?: boolean) {

@@ -30,10 +30,11 @@ export function startServiceProcess(root: string, spec: ServiceSpec, env: NodeJS
   return child;
 }
 
-export async function waitUntilReady(url: string, child: ChildProcess, deadlineMs: number): Promise<void> {
+/** Polls /health/ready; with a child, fails as soon as it exits (without, a supervisor restarts it). */
+export async function waitUntilReady(url: string, child: ChildProcess | undefined, deadlineMs: number): Promise<void> {
   const until = Date.now() + deadlineMs;
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited with code ${child.exitCode}`);
+    if (child && child.exitCode !== null) throw new Error(`${url}: the process exited with code ${child.exitCode}`);
     try {
       const response = await fetch(`${url}/health/ready`);
       if (response.ok) return;

@@ -66,9 +66,10 @@ export async function startCommandService(
     }),
     logger,
     metrics,
+    requestTimeoutMs: config.requestTimeoutMs,
     openApi: { title: 'ordersource command service', description: 'Place orders and drive them through their lifecycle (API.md).' },
   });
-  await app.listen({ port: config.ports.command, host: options.host ?? '0.0.0.0' });
+  await app.listen({ port: config.ports.command, host: options.host ?? config.host });
   const address = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;
   logger.info({ url, profile: config.profile }, 'command service listening');

@@ -86,9 +86,10 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
       }),
       logger,
       metrics,
+      requestTimeoutMs: config.requestTimeoutMs,
       openApi: { title: 'ordersource projector service', description: 'Builds the read models from the log; rebuilds them (API.md).' },
     });
-    await app.listen({ port: config.ports.projector, host: options.host ?? '0.0.0.0' });
+    await app.listen({ port: config.ports.projector, host: options.host ?? config.host });
     const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     logger.info({ url, profile: config.profile }, 'projector service listening');
     return { app, url, workers, close: () => app.close() };

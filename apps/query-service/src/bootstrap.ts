@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { openEventStoreDatabase } from '@ordersource/event-store';
@@ -5,6 +6,7 @@ import { createPersonalDataVault, personalDataMigrations } from '@ordersource/pe
 import { ProjectionStatusStore, openReadStore, projectionStatusMigrations, readModelMigrations } from '@ordersource/read-models';
 import { Closers, Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
 import { QueryServiceModule } from './app.module';
+import { useCursorKey } from './query-schemas';
 
 export interface RunningQueryService {
   app: NestFastifyApplication;
@@ -19,6 +21,7 @@ export async function startQueryService(config: OrdersourceConfig & { databaseUr
   const masterKey = requireSecret(config.masterKey, 'ORDERSOURCE_MASTER_KEY');
   const chainKey = requireSecret(config.chainKey, 'ORDERSOURCE_CHAIN_KEY');
   if (apiKeys.authDisabled) logger.warn('AUTH_DISABLED=true: every request acts as admin');
+  useCursorKey(Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'ordersource/cursor-hmac', 32)));
 
   const database = await openEventStoreDatabase({
     url: config.databaseUrl,
@@ -53,9 +56,10 @@ export async function startQueryService(config: OrdersourceConfig & { databaseUr
       }),
       logger,
       metrics,
+      requestTimeoutMs: config.requestTimeoutMs,
       openApi: { title: 'ordersource query service', description: 'Order tracking, payments, shipments, history, the event log and time travel (API.md).' },
     });
-    await app.listen({ port: config.ports.query, host: options.host ?? '0.0.0.0' });
+    await app.listen({ port: config.ports.query, host: options.host ?? config.host });
     const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     logger.info({ url, profile: config.profile }, 'query service listening');
     return { app, url, close: () => app.close() };

@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { JsonObject } from '@ordersource/event-store';
 import { OrderHead, ViewReader } from '@ordersource/read-models';
-import { Principal, problems } from '@ordersource/platform';
+import { Principal, problems, requestContext } from '@ordersource/platform';
 import { FastifyRequest } from 'fastify';
+import { HeadWatch } from './head-watch';
 import { QUERY_SETTINGS, QuerySettings, VIEW_READER } from './ports';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,21 +27,34 @@ export function notFound(orderId: string) {
  */
 @Injectable()
 export class ReadAccess {
+  private readonly watch: HeadWatch;
+
   constructor(
     @Inject(VIEW_READER) private readonly store: ViewReader,
-    @Inject(QUERY_SETTINGS) private readonly settings: QuerySettings,
-  ) {}
+    @Inject(QUERY_SETTINGS) settings: QuerySettings,
+  ) {
+    this.watch = new HeadWatch(store, settings.minVersionPollMs);
+  }
+
+  /** The next shared look at the order, or undefined when the deadline comes first. */
+  private async nextLook(view: string, orderId: string, deadline: number): Promise<OrderHead | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()))));
+    try {
+      return await Promise.race([this.watch.next(view, orderId), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   async head(view: string, orderId: string, request: FastifyRequest): Promise<OrderHead | undefined> {
     const wait = minVersionOf(request);
     const deadline = Date.now() + (wait?.waitMs ?? 0);
+    let head = (await this.store.loadHeads(view, [orderId])).get(orderId);
     for (;;) {
-      const head = (await this.store.loadHeads(view, [orderId])).get(orderId);
       if (!wait || (head && head.version >= wait.minVersion)) return head;
-      if (Date.now() >= deadline) {
-        throw problems.unavailable('min-version-not-reached', `The ${view} view has not reached version ${wait.minVersion} of order ${orderId} yet.`, 1);
-      }
-      await sleep(this.settings.minVersionPollMs);
+      if (Date.now() >= deadline) throw minVersionNotReached(view, orderId, wait.minVersion);
+      head = (await this.nextLook(view, orderId, deadline)) ?? head;
     }
   }
 
@@ -48,7 +62,7 @@ export class ReadAccess {
   async document(view: string, orderId: string, request: FastifyRequest, principal: Principal): Promise<JsonObject> {
     const document = (await this.head(view, orderId, request))?.document;
     if (!document) throw notFound(orderId);
-    await this.assertVisible(orderId, principal, request, view === 'order-tracking' ? document : undefined);
+    await this.assertVisible(view, orderId, principal, request, view === 'order-tracking' ? document : undefined);
     return document;
   }
 
@@ -58,16 +72,37 @@ export class ReadAccess {
    * so the tracking view may not have it yet; it is waited for (as X-Min-Version waits, up to
    * X-Wait-Ms) rather than taken as "not yours".
    */
-  async assertVisible(orderId: string, principal: Principal, request: FastifyRequest, tracking?: JsonObject): Promise<void> {
+  async assertVisible(view: string, orderId: string, principal: Principal, request: FastifyRequest, tracking?: JsonObject): Promise<void> {
     if (principal.role !== 'customer') return;
     let owner = tracking?.customerId;
     const deadline = Date.now() + waitMsOf(request);
-    while (owner === undefined) {
-      owner = (await this.store.loadHeads('order-tracking', [orderId])).get(orderId)?.document?.customerId;
-      if (owner !== undefined || Date.now() >= deadline) break;
-      await sleep(this.settings.minVersionPollMs);
+    if (owner === undefined) owner = (await this.store.loadHeads('order-tracking', [orderId])).get(orderId)?.document?.customerId;
+    while (owner === undefined && Date.now() < deadline) {
+      owner = (await this.nextLook('order-tracking', orderId, deadline))?.document?.customerId;
     }
-    if (owner !== principal.customerId) throw notFound(orderId);
+    if (owner !== principal.customerId) {
+      // Another customer's order answers exactly as an unknown id would (API.md "v1
+      // clarifications"; issue 17: 404 fast below its version, 503 above, an oracle for both):
+      // with X-Min-Version, an unknown id waits out X-Wait-Ms and answers 503, so this does too.
+      const wait = minVersionOf(request);
+      if (wait) {
+        await sleep(Math.max(0, receivedAt(request) + wait.waitMs - Date.now()));
+        throw minVersionNotReached(view, orderId, wait.minVersion);
+      }
+      throw notFound(orderId);
+    }
+  }
+}
+
+function minVersionNotReached(view: string, orderId: string, minVersion: number) {
+  return problems.unavailable('min-version-not-reached', `The ${view} view has not reached version ${minVersion} of order ${orderId} yet.`, 1);
+}
+
+function receivedAt(request: FastifyRequest): number {
+  try {
+    return requestContext(request).receivedAt.getTime();
+  } catch {
+    return Date.now();
   }
 }
 

@@ -4,6 +4,7 @@ export * from './config/config';
 export * from './embedded-postgres/embedded-postgres';
 export * from './health/health.controller';
 export * from './http/create-http-app';
+export * from './http/dependency-failure';
 export * from './http/problem';
 export * from './http/problem.filter';
 export * from './http/request-context';

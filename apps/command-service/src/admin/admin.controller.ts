@@ -12,7 +12,14 @@ const integrityQuery = queryValidator<{ orderId?: string }>({
   additionalProperties: false,
   properties: { orderId: { type: 'string', format: 'uuid' } },
 });
-const forgetParams = bodyValidator<{ customerId: string }>(objectOf({ customerId: id64 }, ['customerId']));
+/**
+ * A customer id as a path segment: no slash or backslash (decoded `%2F`), no `..`, so an id can
+ * never address anything but one customer (issue 17: `..%2F..%2Fx` was accepted). Forgetting a
+ * customer the store has never seen answers 200 like any other forget: an erasure is idempotent
+ * and may arrive before (or without) the customer's data, and recording it erases nothing.
+ */
+export const PATH_SAFE_ID = '^(?!.*\\.\\.)[^/\\\\]*$';
+const forgetParams = bodyValidator<{ customerId: string }>(objectOf({ customerId: { allOf: [id64, { type: 'string', pattern: PATH_SAFE_ID }] } }, ['customerId']));
 
 /** Admin-only operations: the hash chain's verdict and a customer's erasure (issues 2 and 3). */
 @ApiTags('admin')

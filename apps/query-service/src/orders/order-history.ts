@@ -70,7 +70,7 @@ export class OrderHistory {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     if (events.length === 0) throw notFound(orderId);
-    await this.access.assertVisible(orderId, principal, request);
+    await this.access.assertVisible('audit', orderId, principal, request);
     return events;
   }
 }

@@ -5,7 +5,7 @@
  * pool 'connect' handler, applies to every connection before its first query (including the
  * one TypeORM opens while initialising) and is what RESET ROLE / DISCARD ALL return to.
  */
-import { Client, types, type Pool } from 'pg';
+import { Client, types, type ClientConfig, type Pool } from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { APP_ROLE, eventStoreMigrations } from './migrations';
 
@@ -63,13 +63,29 @@ export async function openEventStoreDatabase(options: OpenEventStoreDatabaseOpti
     poolSize: options.poolSize ?? 10,
     applicationName: 'ordersource-event-store',
     // timestamptz stays text (read.ts isoMillis): exact, and cheaper than a Date per value.
-    extra: { options: startupOptions, types: { getTypeParser: timestampAsText } },
+    extra: { options: startupOptions, types: { getTypeParser: timestampAsText }, Client: clientThatSurvivesErrors(options.logger) },
     poolErrorHandler: (error: unknown) => options.logger?.warn(`event store pool error: ${String(error)}`),
     logging: false,
   });
   await dataSource.initialize();
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   return { dataSource, pool, chainKey: options.chainKey, close: () => dataSource.destroy() };
+}
+
+/**
+ * pg-pool listens for 'error' only on idle clients; a checked-out client whose server goes away
+ * (a crash, a restart, pg_terminate_backend) emits 'error' with no listener, which ends the
+ * process (issue 17: a PostgreSQL crash under load killed the command service). Every client
+ * of the pool carries its own listener: the failed query still rejects, and the pool drops the
+ * broken client when it is released.
+ */
+function clientThatSurvivesErrors(logger?: { warn(message: string): void }): typeof Client {
+  return class extends Client {
+    constructor(config?: string | ClientConfig) {
+      super(config);
+      this.on('error', (error) => logger?.warn(`event store connection lost: ${error.message}`));
+    }
+  };
 }
 
 /** Exported for tools that only migrate (e.g. a deploy step). */

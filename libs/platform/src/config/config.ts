@@ -19,6 +19,10 @@ export interface OrdersourceConfig {
   chainKey?: string;
   logLevel: string;
   idempotencyTtlMs: number;
+  /** HOST: the interface the services listen on; 127.0.0.1 unless set (compose sets 0.0.0.0). */
+  host: string;
+  /** REQUEST_TIMEOUT_MS: a request not complete by then is answered 408 and its socket closed. */
+  requestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +56,8 @@ export function loadConfig(env: Env = process.env): OrdersourceConfig {
     chainKey: nonEmpty(env.ORDERSOURCE_CHAIN_KEY),
     logLevel: env.LOG_LEVEL ?? 'info',
     idempotencyTtlMs: positiveInt(env, 'IDEMPOTENCY_TTL_MS', 24 * 3600 * 1000),
+    host: nonEmpty(env.HOST) ?? '127.0.0.1',
+    requestTimeoutMs: positiveInt(env, 'REQUEST_TIMEOUT_MS', 30_000),
   };
 }
 

