@@ -104,7 +104,10 @@ export function ordersSeries(orders: readonly AnalyticsDocument[], query: Orders
       if (fact.money) point[fact.money.field][order.currency] = (point[fact.money.field][order.currency] ?? 0) + fact.money.amount;
     }
   }
-  return [...series.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([key, points]) => ({ key, points }));
+  const sortedMoney = (money: MoneyMap) => Object.fromEntries(Object.entries(money).sort(([a], [b]) => compareKeys(a, b)));
+  return [...series.entries()]
+    .sort(([a], [b]) => compareKeys(a, b))
+    .map(([key, points]) => ({ key, points: points.map((point) => ({ ...point, revenue: sortedMoney(point.revenue), refunds: sortedMoney(point.refunds) })) }));
 }
 
 function keyOf(order: AnalyticsDocument, fact: Fact, query: OrdersQuery): string | null {
