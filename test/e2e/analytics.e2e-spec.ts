@@ -124,7 +124,7 @@ describe.each(profiles)('analytics routes (%s profile)', (profile) => {
       ok(await stack.projector.post('/projections/analytics/rebuild', { verifyOnly }, { key: keys.admin }), 202, 'rebuild');
       const done = await eventually(
         async () => ok(await stack.projector.get('/projections/analytics/rebuild', { key: keys.admin }), 200, 'rebuild status'),
-        (status: { status: string }) => ['verified', 'swapped', 'failed'].includes(status.status),
+        (status: { status: string; differences?: number }) => ['verified', 'swapped', 'failed'].includes(status.status),
         'the analytics rebuild ends',
         60_000,
       );
