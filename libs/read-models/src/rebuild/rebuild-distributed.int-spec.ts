@@ -65,8 +65,8 @@ describe('rebuilding read models on the distributed profile (MongoDB read store,
     live = new LiveProjections(new PausableSubscriptions(source, database.pool), store, [...Object.values(projections).filter((p) => p.name !== 'payments'), buggyPayments]);
     await live.start();
     const events = await eventCount(database);
-    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events), { timeoutMs: 100_000 });
-  }, 120_000);
+    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events), { timeoutMs: 300_000 });
+  }, 360_000);
 
   afterAll(async () => {
     await live?.stop();
@@ -94,7 +94,7 @@ describe('rebuilding read models on the distributed profile (MongoDB read store,
     const verified = await (await rebuilder().start('order-tracking', { verifyOnly: true })).done;
     expect(verified).toMatchObject({ status: 'verified', differences: 0, liveCount: versions.size });
     expect(live.gaps).toBe(0);
-  }, 120_000);
+  }, 240_000);
 
   it('names exactly the documents a fixed projection changes, swaps, and rolls back', async () => {
     const { rows } = await database.pool.query<{ stream_id: string }>("SELECT DISTINCT stream_id FROM events WHERE type = 'PaymentCaptured'");
@@ -106,7 +106,7 @@ describe('rebuilding read models on the distributed profile (MongoDB read store,
     const fixed = (await store.findById({ view: 'payments', id: sample }))?.captured as number;
     await rebuilder().rollback('payments');
     expect((await store.findById({ view: 'payments', id: sample }))?.captured).toBe(fixed * 2);
-  }, 120_000);
+  }, 240_000);
 
   it('resumes a rebuild killed with SIGKILL halfway from its consumer group offsets, and finishes it equal to a clean rebuild', async () => {
     const env = { DATABASE_URL: testDatabase.url, ORDERSOURCE_PROFILE: 'distributed', KAFKA_BROKERS: broker.brokers.join(','), MONGO_URL: mongoUrl };
@@ -127,5 +127,5 @@ describe('rebuilding read models on the distributed profile (MongoDB read store,
     expect(await rebuilder().records.latest('audit')).toMatchObject({ rebuildId: killed?.rebuildId, status: 'swapped' });
     const clean = await (await rebuilder().start('audit', { verifyOnly: true })).done;
     expect(clean).toMatchObject({ status: 'verified', differences: 0, liveCount: await eventCount(database) });
-  }, 180_000);
+  }, 300_000);
 });

@@ -45,8 +45,8 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
     live = new LiveProjections(new PausableSubscriptions(source, database.pool), store, [...Object.values(projections).filter((p) => p.name !== 'payments'), buggyPayments]);
     await live.start();
     const events = await eventCount(database);
-    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events), { timeoutMs: 90_000 });
-  }, 120_000);
+    await eventually(() => `the live views have all ${events} events: ${live.describe()}`, () => live.caughtUpWith(events), { timeoutMs: 180_000 });
+  }, 240_000);
 
   afterAll(async () => {
     await live?.stop();
@@ -85,7 +85,7 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
     const changed = [...traffic.touched].slice(0, 50);
     for (const orderId of changed) expect((await store.findById({ view: 'order-tracking', id: orderId }))?.version).toBe(versions.get(orderId));
     expect(live.gaps).toBe(0);
-  }, 120_000);
+  }, 240_000);
 
   it('names exactly the documents a fixed projection changes, swaps them in, and rolls back to the old view', async () => {
     const { rows } = await database.pool.query<{ stream_id: string }>("SELECT DISTINCT stream_id FROM events WHERE type = 'PaymentCaptured'");
@@ -115,7 +115,7 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
     expect((await store.findById({ view: 'payments', id: moved }))?.version).toBe(version + 1);
     await rebuilder().rollback('payments');
     expect((await store.findById({ view: 'payments', id: capturedOrders[0] }))?.captured).toBe(buggyCaptured / 2);
-  }, 120_000);
+  }, 240_000);
 
   it('resumes a rebuild killed with SIGKILL halfway, and finishes it equal to a clean rebuild', async () => {
     const first = replay(['audit']);
@@ -141,7 +141,7 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
     const clean = await (await rebuilder().start(view, { verifyOnly: true })).done;
     expect(clean).toMatchObject({ status: 'verified', differences: 0 });
     expect(clean.liveCount).toBe(await eventCount(database));
-  }, 120_000);
+  }, 240_000);
 
   it('restores every view from the log alone after the read store was dropped (replay all)', async () => {
     const views = Object.values(projections).map((projection) => projection.view);
@@ -159,7 +159,7 @@ describe('rebuilding read models on the embedded profile (PostgreSQL read store,
       expect(after.size).toBe(before.get(view.name)?.size);
       expect(after).toEqual(before.get(view.name));
     }
-  }, 120_000);
+  }, 240_000);
 
   function replay(args: string[]) {
     return spawnReplay(args, { DATABASE_URL: testDatabase.url, ORDERSOURCE_PROFILE: 'embedded' });
