@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { OrderEvent } from '@ordersource/domain';
-import { WrongExpectedVersionError, isDuplicateAppend, type EventStore, type JsonObject, type NewEvent } from '@ordersource/event-store';
+import type { EventStore, JsonObject, NewEvent, NewStream, NewStreamsResult } from '@ordersource/event-store';
 import canonicalize from 'canonicalize';
 import { LineRejection, parseImportLine, type ImportLine } from './import-line';
 import { ndjsonLines } from './ndjson-lines';
@@ -11,8 +11,13 @@ export interface HistorySealer {
   sealEvents<E extends { readonly type: string; readonly data: object }>(customerId: string, events: readonly E[]): Promise<E[]>;
 }
 
+/** Where histories go: the event store's batch of new streams, and a stream read for repeats. */
+export type HistoryStore = Pick<EventStore, 'readStream'> & {
+  appendToNewStreams(streams: NewStream[]): Promise<NewStreamsResult>;
+};
+
 export interface OrderImporterOptions {
-  store: Pick<EventStore, 'appendToStream' | 'readStream'>;
+  store: HistoryStore;
   sealer: HistorySealer;
   /**
    * Keys the HMACs that derive an order id from a line without one and fingerprint each line:
@@ -20,8 +25,10 @@ export interface OrderImporterOptions {
    * Must stay the same across runs (derived from the master key) for re-runs to be idempotent.
    */
   digestKey: Buffer;
-  /** Orders appended at once (each its own transaction); default 16. */
-  concurrency?: number;
+  /** Orders per transaction; default 200. */
+  batchSize?: number;
+  /** Batches being written at once; default 2 (one is written while the next is sealed). */
+  concurrentBatches?: number;
   /** Rejections listed in the summary at most; the count goes on. Default 1000. */
   maxListedRejections?: number;
   now?: () => Date;
@@ -68,21 +75,34 @@ export interface ImportSummary {
 /** `order-<id>`: the command path's stream name (apps/command-service orderStream). */
 const orderStream = (orderId: string) => `order-${orderId}`;
 
+interface PreparedOrder {
+  line: number;
+  orderId: string;
+  streamId: string;
+  digest: string;
+  events: Promise<NewEvent[]>;
+}
+
+type Outcome = { kind: 'imported'; events: number } | { kind: 'already-imported' } | { kind: 'rejected'; rule: string; detail: string };
+
 /**
  * The streaming core of the import (CLI and route): reads NDJSON lines as they arrive, runs each
- * order's whole history through the decider, seals it, and appends it as a new stream in one
- * transaction, with up to `concurrency` orders in flight (the only buffering: memory stays
- * constant whatever the file's size). Idempotent per order: an order's stream is created with
- * 'no_stream', so a re-run finds it and appends nothing; the first event carries the line's
- * fingerprint so the same id with other content is told apart and rejected.
+ * order's whole history through the decider, seals it, and appends batches of orders as new
+ * streams, one transaction per batch (a commit per order would cap the rate at the server's
+ * flush rate). Only `batchSize * (concurrentBatches + 1)` orders are held at once: memory stays
+ * constant whatever the file's size. Idempotent per order: a stream that exists is never
+ * appended to; the first event carries the line's fingerprint, so a repeat of the same line is
+ * told apart from another history under the same id (rejected).
  */
 export class OrderImporter {
-  private readonly concurrency: number;
+  private readonly batchSize: number;
+  private readonly concurrentBatches: number;
   private readonly maxListed: number;
   private readonly now: () => Date;
 
   constructor(private readonly options: OrderImporterOptions) {
-    this.concurrency = options.concurrency ?? 16;
+    this.batchSize = options.batchSize ?? 200;
+    this.concurrentBatches = options.concurrentBatches ?? 2;
     this.maxListed = options.maxListedRejections ?? 1000;
     this.now = options.now ?? (() => new Date());
   }
@@ -100,55 +120,65 @@ export class OrderImporter {
     };
     const actor = `import:${run.subject}`;
     const now = this.now();
-    const inFlight = new Set<Promise<void>>();
-    let failure: unknown;
     let bytesRead = 0;
-    const reject = (line: number, type: string, detail: string) => {
-      summary.rejectedCount++;
-      if (summary.rejected.length < this.maxListed) summary.rejected.push({ line, type, detail });
+    const progress = () => run.onProgress?.({ lines: summary.lines, imported: summary.imported, alreadyImported: summary.alreadyImported, rejected: summary.rejectedCount, bytesRead });
+    const record = (line: number, outcome: Outcome) => {
+      if (outcome.kind === 'imported') {
+        summary.imported++;
+        summary.events += outcome.events;
+      } else if (outcome.kind === 'already-imported') {
+        summary.alreadyImported++;
+      } else {
+        summary.rejectedCount++;
+        if (summary.rejected.length < this.maxListed) summary.rejected.push({ line, type: outcome.rule, detail: outcome.detail });
+      }
+      progress();
     };
-    const settle = () => run.onProgress?.({ lines: summary.lines, imported: summary.imported, alreadyImported: summary.alreadyImported, rejected: summary.rejectedCount, bytesRead });
 
-    for await (const line of ndjsonLines(input, limitBytes)) {
+    const writing = new Set<Promise<void>>();
+    let failure: unknown;
+    let batch: PreparedOrder[] = [];
+    const flush = async () => {
+      const full = batch;
+      batch = [];
+      if (full.length === 0) return;
+      const task = this.write(full, record).then(
+        () => undefined,
+        (error: unknown) => {
+          failure ??= error;
+        },
+      );
+      writing.add(task);
+      void task.finally(() => writing.delete(task));
+      while (writing.size >= this.concurrentBatches) await Promise.race(writing);
+    };
+
+    for await (const { number, text, bytesRead: read } of ndjsonLines(input, limitBytes)) {
       if (failure) break;
       summary.lines++;
-      bytesRead = line.bytesRead;
-      if (line.text === null) {
-        reject(line.number, 'line-too-long', 'The line is longer than 1 MiB.');
-        settle();
+      bytesRead = read;
+      const prepared = text === null ? ({ kind: 'rejected', rule: 'line-too-long', detail: 'The line is longer than 1 MiB.' } as const) : this.prepare(number, text, { actor, now, summary });
+      if ('kind' in prepared) {
+        record(number, prepared);
         continue;
       }
-      const text = line.text;
-      const task = this.importLine(text, { actor, now, summary })
-        .then(
-          (outcome) => {
-            if (outcome.kind === 'imported') {
-              summary.imported++;
-              summary.events += outcome.events;
-            } else if (outcome.kind === 'already-imported') summary.alreadyImported++;
-            else reject(line.number, outcome.rule, outcome.detail);
-          },
-          (error: unknown) => {
-            failure ??= error;
-          },
-        )
-        .finally(() => {
-          inFlight.delete(task);
-          settle();
-        });
-      inFlight.add(task);
-      if (inFlight.size >= this.concurrency) await Promise.race(inFlight);
+      // One stream may be created once per transaction: a repeated line waits for the batch before it.
+      if (batch.some((order) => order.streamId === prepared.streamId)) {
+        await flush();
+        await Promise.all(writing);
+      }
+      batch.push(prepared);
+      if (batch.length >= this.batchSize) await flush();
     }
-    await Promise.all(inFlight);
+    if (!failure) await flush();
+    await Promise.all(writing);
     if (failure) throw failure;
     summary.rejected.sort((a, b) => a.line - b.line);
     return summary;
   }
 
-  private async importLine(
-    text: string,
-    { actor, now, summary }: { actor: string; now: Date; summary: ImportSummary },
-  ): Promise<{ kind: 'imported'; events: number } | { kind: 'already-imported' } | { kind: 'rejected'; rule: string; detail: string }> {
+  /** Parses and decides one line (pure, synchronous) and starts sealing its events. */
+  private prepare(number: number, text: string, { actor, now, summary }: { actor: string; now: Date; summary: ImportSummary }): PreparedOrder | Outcome {
     let line: ImportLine;
     let events: OrderEvent[];
     let orderId: string;
@@ -161,33 +191,43 @@ export class OrderImporter {
       throw error;
     }
     const digest = this.digest('line', { ...line, orderId });
-    const sealed = await this.options.sealer.sealEvents(line.customerId, events);
-    const toAppend: NewEvent[] = sealed.map((event, index) => ({
-      type: event.type,
-      schemaVersion: event.schemaVersion,
-      data: event.data as unknown as JsonObject,
-      occurredAt: event.occurredAt,
-      metadata: {
-        correlationId: summary.correlationId,
-        causationId: summary.importId,
-        actor,
-        customerId: line.customerId,
-        requestedAt: events[index].occurredAt,
-        importId: summary.importId,
-        ...(index === 0 ? { importDigest: digest } : {}),
-      },
-    }));
-    const streamId = orderStream(orderId);
-    try {
-      const result = await this.options.store.appendToStream(streamId, 'no_stream', toAppend);
-      if (isDuplicateAppend(result)) return { kind: 'already-imported' };
-      return { kind: 'imported', events: toAppend.length };
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
+    const customerId = line.customerId;
+    const sealed = this.options.sealer.sealEvents(customerId, events).then((list) =>
+      list.map(
+        (event, index): NewEvent => ({
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: event.data as unknown as JsonObject,
+          occurredAt: event.occurredAt,
+          metadata: {
+            correlationId: summary.correlationId,
+            causationId: summary.importId,
+            actor,
+            customerId,
+            requestedAt: event.occurredAt,
+            importId: summary.importId,
+            ...(index === 0 ? { importDigest: digest } : {}),
+          },
+        }),
+      ),
+    );
+    // Awaited in write(); a failure there is the run's failure, not an unhandled rejection here.
+    sealed.catch(() => undefined);
+    return { line: number, orderId, streamId: orderStream(orderId), digest, events: sealed };
+  }
+
+  private async write(batch: PreparedOrder[], record: (line: number, outcome: Outcome) => void): Promise<void> {
+    const streams = await Promise.all(batch.map(async (order) => ({ streamId: order.streamId, events: await order.events })));
+    const { existing } = await this.options.store.appendToNewStreams(streams);
+    const present = new Set(existing);
+    for (const [index, order] of batch.entries()) {
+      if (!present.has(order.streamId)) record(order.line, { kind: 'imported', events: streams[index].events.length });
     }
-    const [first] = await this.options.store.readStream(streamId, { toVersion: 1 });
-    if (first?.metadata.importDigest === digest) return { kind: 'already-imported' };
-    return { kind: 'rejected', rule: 'order-already-exists', detail: `Order ${orderId} already exists with another history.` };
+    for (const order of batch.filter(({ streamId }) => present.has(streamId))) {
+      const [first] = await this.options.store.readStream(order.streamId, { toVersion: 1 });
+      if (first?.metadata.importDigest === order.digest) record(order.line, { kind: 'already-imported' });
+      else record(order.line, { kind: 'rejected', rule: 'order-already-exists', detail: `Order ${order.orderId} already exists with another history.` });
+    }
   }
 
   /** A UUID (RFC 9562 version 8: custom) from the line's content, the same on every run. */
