@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ReadStore } from '@ordersource/read-models';
 import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
+import { AnalyticsController } from './analytics/analytics.controller';
 import { AuditController } from './audit/audit.controller';
 import { OrderHistory } from './orders/order-history';
 import { OrdersController } from './orders/orders.controller';
@@ -35,7 +36,7 @@ export class QueryServiceModule {
           readiness: { provide: READINESS_CHECKS, useValue: deps.readiness },
         }),
       ],
-      controllers: [OrdersController, PaymentsController, ShipmentsController, AuditController, ProjectionsController],
+      controllers: [OrdersController, PaymentsController, ShipmentsController, AuditController, ProjectionsController, AnalyticsController],
       providers: [
         { provide: READ_STORE, useValue: deps.readStore },
         { provide: OPENER, useValue: deps.opener },
