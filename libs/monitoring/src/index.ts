@@ -9,3 +9,4 @@ export { WebhookSender, signBody, SIGNATURE_HEADER, type WebhookOptions } from '
 export { AlertEvaluator, type AlertEvaluatorOptions, type EvaluatorLogger } from './evaluator';
 export { integritySignal, orderSignalsFromViews, paymentSignalsFromViews, projectionSignals } from './signals/view-signals';
 export { alertSettings, buildAlertRules, type AlertSettings, type AlertSignals } from './alert-settings';
+export { volumeForecastFromAnalytics } from './signals/forecast-signal';

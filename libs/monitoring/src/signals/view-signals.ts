@@ -70,6 +70,9 @@ export function projectionSignals(status: { list(): Promise<ProjectionHealth[]> 
     async parkedEvents() {
       // The Kafka profile keeps parked events in the dead-letter topic, not here (see the issue note).
       if (!options.parkedTable) return new Map();
+      // The projector creates the table (libs/messaging migrations); before its first start there is none.
+      const { rows: exists } = await pool.query<{ found: boolean }>("SELECT to_regclass('parked_events') IS NOT NULL AS found");
+      if (!exists[0].found) return new Map();
       const { rows } = await pool.query<{ subscription: string; n: number }>('SELECT subscription, count(*)::int AS n FROM parked_events GROUP BY subscription');
       return new Map(rows.map((row) => [row.subscription, row.n]));
     },
