@@ -18,6 +18,7 @@ import { startMongoTestServer } from '@ordersource/testing/mongo-server';
 import { BenchTable, markdownTable } from './bench-table';
 import { benchEndToEnd } from '../demo/e2e.bench';
 import { benchCommands } from './commands.bench';
+import { benchImport } from './import.bench';
 import { benchQueries } from './queries.bench';
 
 interface Target {
@@ -49,6 +50,7 @@ const sections: Record<string, Section> = {
     }
   },
   e2e: async (target) => [await benchEndToEnd({ serverUrl: target.url, target: target.label })],
+  import: async (target) => [await benchImport(target.url, target.label)],
   analytics: async (target) => {
     const mongo = await startMongoTestServer();
     try {

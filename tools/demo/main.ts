@@ -6,8 +6,9 @@
 import { SingleBar } from 'cli-progress';
 import { DemoArgs, parseArgs, usage } from './args';
 import { checkOrder } from './checker';
+import { importHistory } from './history-import';
 import { runOpenLoop } from './e2e';
-import { DemoClient } from './http';
+import { answers, DemoClient } from './http';
 import { inPool, OrderRun, runOrder } from './runner';
 import { generateOrders } from './scenario';
 import { connectOrStart, Stack } from './stack';
@@ -18,6 +19,11 @@ async function main(): Promise<number> {
   if (args.help) {
     console.log(usage);
     return 0;
+  }
+  if (args.historyDays !== undefined && !(await answers(process.env.COMMAND_URL ?? 'http://localhost:3000'))) {
+    // History goes into the stack the user will look at; a throw-away stack would lose it.
+    console.error(`demo: --history needs a running stack (npm start); nothing answered at ${process.env.COMMAND_URL ?? 'http://localhost:3000'}`);
+    return 1;
   }
   const stack = await connectOrStart();
   console.log(
@@ -35,6 +41,7 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    if (args.historyDays !== undefined) return await history(stack, args);
     return args.rate !== undefined ? await benchmark(stack, args) : await demo(stack, args);
   } finally {
     if (!interrupted) await stack.stop();
@@ -67,6 +74,17 @@ async function demo(stack: Stack, args: DemoArgs): Promise<number> {
   const summary = summarize(args.seed, runs, checks, commandSeconds, (performance.now() - checkStarted) / 1000);
   console.log(formatSummary(summary));
   return summary.inconsistent.length === 0 ? 0 : 1;
+}
+
+async function history(stack: Stack, args: DemoArgs): Promise<number> {
+  const result = await importHistory(stack, { seed: args.seed, days: args.historyDays ?? 56, ordersPerHour: args.historyRate }, (line) => console.log(line));
+  console.log(
+    `demo: ${result.imported} orders imported, ${result.alreadyImported} already there, ${result.rejected.length} rejected, in ${result.seconds.toFixed(1)} s ` +
+      `(correlation ids ${result.correlationIds.join(', ')}: POST /admin/reverts takes one to undo its part)`,
+  );
+  for (const rejection of result.rejected.slice(0, 10)) console.log(`  line ${rejection.line}: ${rejection.type}: ${rejection.detail}`);
+  console.log(`demo: the views catch up in the background; then try ${stack.queryUrl}/analytics/forecast?metric=placed&bucket=hour&horizon=24 and ${stack.queryUrl}/alerts`);
+  return result.rejected.length === 0 ? 0 : 1;
 }
 
 async function benchmark(stack: Stack, args: DemoArgs): Promise<number> {

@@ -9,3 +9,4 @@ export { KafkaSubscriptions, type KafkaSubscriptionsOptions } from './kafka/kafk
 export { KafkaRelay, type KafkaRelayOptions } from './kafka/relay';
 export { createKafkaClient } from './kafka/kafka-client';
 export { openSubscriptionSource, type OpenSubscriptionSourceOptions, type OpenedSubscriptionSource } from './open-subscription-source';
+export { acquireLeadership, type Leadership, type LeadershipOptions } from './leadership';

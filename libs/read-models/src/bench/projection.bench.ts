@@ -87,3 +87,4 @@ function seconds(started: bigint): number {
 }
 
 
+export { rawInsertFloor } from './raw-insert-floor';
