@@ -5,6 +5,7 @@
  * prints how to use them, and on Ctrl-C stops the services (they finish in-flight requests)
  * and then the database. A second start keeps the data of the first.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '@ordersource/platform';
@@ -32,8 +33,11 @@ async function main(): Promise<void> {
     { name: 'command', entry: 'apps/command-service/src/main.ts', port: config.ports.command, prefix: '[command]  ' },
     { name: 'projector', entry: 'apps/projector-service/src/main.ts', port: config.ports.projector, prefix: '[projector]' },
     { name: 'query', entry: 'apps/query-service/src/main.ts', port: config.ports.query, prefix: '[query]    ' },
+    { name: 'console', entry: 'apps/console/src/main.ts', port: consolePort(), prefix: '[console]  ' },
   ].filter((spec) => existsSync(join(root, spec.entry)));
 
+  // The ops console's page is bundled from the lockfile's packages before it is served (issue 14).
+  execFileSync(process.execPath, ['-r', '@swc-node/register', 'apps/console/build/build-web.ts'], { cwd: root, stdio: 'inherit' });
   const children = services.map((spec) => ({ spec, child: startServiceProcess(root, spec, env) }));
   let stopping = false;
   const stopAll = async (code: number) => {
@@ -59,16 +63,21 @@ async function main(): Promise<void> {
     });
   }
   await Promise.all(children.map(({ spec, child }) => waitUntilReady(`http://127.0.0.1:${spec.port}`, child, 60_000)));
-  printWelcome(config.ports, env.API_KEYS === apiKeysOf(secrets) ? secrets : undefined, database?.started);
+  printWelcome({ ...config.ports, console: consolePort() }, env.API_KEYS === apiKeysOf(secrets) ? secrets : undefined, database?.started);
 }
 
-function printWelcome(ports: { command: number; query: number; projector: number }, secrets: ReturnType<typeof loadOrCreateSecrets> | undefined, startedDatabase?: boolean) {
+function consolePort(): number {
+  return Number(process.env.CONSOLE_PORT || 3003);
+}
+
+function printWelcome(ports: { command: number; query: number; projector: number; console: number }, secrets: ReturnType<typeof loadOrCreateSecrets> | undefined, startedDatabase?: boolean) {
   const lines = [
     '',
     'ordersource is running (embedded profile)' + (startedDatabase === false ? ', reusing a running embedded PostgreSQL' : ''),
     `  command service    http://localhost:${ports.command}   docs: http://localhost:${ports.command}/docs`,
     `  query service      http://localhost:${ports.query}   docs: http://localhost:${ports.query}/docs`,
     `  projector service  http://localhost:${ports.projector}   docs: http://localhost:${ports.projector}/docs`,
+    `  ops console        http://localhost:${ports.console}   (sign in with one of the keys below)`,
   ];
   if (secrets) {
     lines.push(
