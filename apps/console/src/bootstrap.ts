@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import Fastify, { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import Fastify, { FastifyBaseLogger, FastifyInstance, LogController } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { Logger, createLogger } from '@ordersource/platform';
 import type { ConsoleConfig } from './console-config';
@@ -31,7 +31,7 @@ export async function startConsole(config: ConsoleConfig, options: { logger?: Lo
   if (!existsSync(index)) {
     throw new Error(`the console page is not built (${index} is missing): run \`npm run build:console\``);
   }
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 1024 * 1024, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 1024 * 1024, logController: new LogController({ disableRequestLogging: true }) });
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.headers(SECURITY_HEADERS);
     return payload;

@@ -135,13 +135,13 @@ describe('ops console in a browser', () => {
   it('time-travels to a version, shows what it changed, and the back button returns', async () => {
     const page = await tab(keys.operator);
     await page.goto(`${running.url}/orders/${orderA}`);
-    await page.getByRole('link', { name: 'State after version 2' }).click();
+    await page.getByRole('link', { name: 'State after v2', exact: true }).click();
     await page.waitForURL(/version=2$/);
     await expectVisible(page.getByRole('heading', { name: 'State after version 2' }));
     expect(await changeOf(page, 'status')).toEqual(['PLACED', 'PAYMENT_AUTHORIZED']);
     expect(await changeOf(page, 'payment.authorized')).toEqual(['0', '3998']);
 
-    await page.getByRole('link', { name: 'State after version 4' }).click();
+    await page.getByRole('link', { name: 'State after v4', exact: true }).click();
     await page.waitForURL(/version=4$/);
     expect(await changeOf(page, 'status')).toEqual(['PAID', 'SHIPPED']);
     await page.goBack();

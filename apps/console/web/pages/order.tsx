@@ -137,8 +137,8 @@ function Timeline({ orderId, events, selected }: { orderId: string; events: Hist
           {events.map((event) => (
             <tr key={event.version} class={event.version === selected ? 'selected' : undefined} data-version={event.version}>
               <td>
-                <Link href={`/orders/${orderId}?version=${event.version}`} aria-current={event.version === selected ? 'true' : undefined} aria-label={`State after version ${event.version}`}>
-                  v{event.version}
+                <Link href={`/orders/${orderId}?version=${event.version}`} aria-current={event.version === selected ? 'true' : undefined}>
+                  <span class="visually-hidden">State after </span>v{event.version}
                 </Link>
               </td>
               <td>
