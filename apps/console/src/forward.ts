@@ -84,7 +84,7 @@ export function registerForwarding(app: FastifyInstance, upstreams: Upstreams, t
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      request.log.warn({ service: target.service, err: error }, 'console: service unreachable');
+      request.log.warn({ upstream: target.service, err: error }, 'console: service unreachable');
       return problem(reply, 502, 'service-unreachable', 'Bad gateway', `The ${target.service} service did not answer; it may be starting or down.`);
     }
     const payload = Buffer.from(await answer.arrayBuffer());
