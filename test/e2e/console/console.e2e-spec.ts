@@ -13,6 +13,7 @@ import { RunningConsole, startConsole } from '../../../apps/console/src/bootstra
 import { Browser, DESKTOP, PHONE, launchBrowser, screenshot, seriousViolations, signedInTab } from '../support/browser';
 import { ok } from '../support/http';
 import { keys } from '../support/keys';
+import { FixtureServer, startAnalyticsFixtureServer } from '../support/console-fixtures';
 import { Stack, startStack } from '../support/stack';
 
 /**
@@ -149,6 +150,13 @@ describe('ops console in a browser', () => {
     await expectVisible(page.getByRole('heading', { name: 'State after version 2' }));
     expect(await changeOf(page, 'status')).toEqual(['PLACED', 'PAYMENT_AUTHORIZED']);
     await screenshot(page, 'order-version-2');
+
+    // By recorded time: as of the second event's commit, the order stood at version 2.
+    const history = ok(await stack.query.get(`/orders/${orderA}/history`, { key: keys.operator }));
+    await page.goto(`${running.url}/orders/${orderA}?asOf=${encodeURIComponent(history.events[1].recordedAt)}`);
+    await expectVisible(page.getByRole('heading', { name: 'State after version 2' }));
+    await page.goto(`${running.url}/orders/${orderA}?asOf=2000-01-01T00:00:00.000Z`);
+    await expectVisible(page.getByText('The order did not exist yet'));
   });
 
   it('filters the event log by type and order, with the filter in the URL', async () => {
@@ -254,6 +262,63 @@ describe('ops console in a browser', () => {
     await screenshot(signIn, 'sign-in');
     expect(found).toEqual([]);
   }, 300_000);
+
+  describe('analytics and alerts pages against answers shaped as API.md specifies (issue 12 builds the routes)', () => {
+    let fixtures: FixtureServer;
+    let withFixtures: RunningConsole;
+
+    beforeAll(async () => {
+      fixtures = await startAnalyticsFixtureServer();
+      withFixtures = await startConsole(
+        { port: 0, host: '127.0.0.1', upstreams: { command: stack.command.baseUrl, query: fixtures.url, projector: stack.projector.baseUrl }, webDir, logLevel: 'silent' },
+        { logger: createLogger('console', 'silent') },
+      );
+    });
+
+    afterAll(async () => {
+      await withFixtures?.close();
+      await fixtures?.close();
+    });
+
+    it('draws the order series, revenue and the forecast with its bands, and shows the backtest error, funnel and durations', async () => {
+      const page = await signedInTab(browser, withFixtures.url, keys.admin);
+      pages.push(page);
+      await page.getByRole('link', { name: 'Analytics' }).click();
+      await page.waitForURL(/\/analytics$/);
+      for (const chart of ['orders-chart', 'revenue-chart', 'forecast-chart']) await page.locator(`[data-chart="${chart}"] canvas`).first().waitFor();
+      expect(await page.locator('[data-chart="forecast-chart"]').getAttribute('aria-label')).toContain('actual, forecast');
+      const backtest = await page.locator('table.backtest').textContent();
+      expect(backtest).toContain('0.112');
+      expect(backtest).toContain('seasonal-naive (baseline)');
+      expect(await page.locator('table.funnel tbody tr', { hasText: 'paid' }).first().textContent()).toContain('86.7%');
+      await expectVisible(page.getByRole('rowheader', { name: 'shipped-delivered' }));
+      await expectVisible(page.getByRole('rowheader', { name: 'Paris hub' }));
+      // Hourly buckets are a URL away, and back returns to the daily view.
+      await page.getByLabel('Bucket').selectOption('hour');
+      await page.getByRole('button', { name: 'Show' }).click();
+      await page.waitForURL(/bucket=hour/);
+      await page.locator('[data-chart="orders-chart"] canvas').first().waitFor();
+      await page.goBack();
+      await page.waitForURL(/\/analytics$/);
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, 'analytics-contract-fixtures');
+    });
+
+    it('lists a firing alert and a resolved one, and filters by state', async () => {
+      const page = await signedInTab(browser, withFixtures.url, keys.admin);
+      pages.push(page);
+      await page.goto(`${withFixtures.url}/alerts`);
+      const rows = page.locator('table.alerts tbody tr');
+      await rows.nth(1).waitFor();
+      expect(await rows.first().textContent()).toMatch(/firing.*order-unpaid.*Order unpaid for 2 h/);
+      await page.getByLabel('State').selectOption('firing');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.waitForURL(/state=firing/);
+      await page.waitForFunction(() => document.querySelectorAll('table.alerts tbody tr').length === 1);
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, 'alerts-contract-fixtures');
+    });
+  });
 });
 
 /** The before and after cells of one field in the "changes from the previous version" table. */

@@ -1,8 +1,8 @@
-import { PageTitle, ProblemNotice, Show, StatusBadge, TableBox } from '../components/ui';
+import { Field, PageTitle, ProblemNotice, Show, StatusBadge, TableBox } from '../components/ui';
 import { useApi } from '../hooks';
 import { type Change, diffStates } from '../lib/diff';
-import { formatMoney, formatSeconds, formatTime, formatValue } from '../lib/format';
-import { Link } from '../router';
+import { formatMoney, formatSeconds, formatTime, formatValue, isoToLocalInput, localInputToIso } from '../lib/format';
+import { Link, navigate, withQuery } from '../router';
 import { currentSession, isStaff } from '../session';
 import { RevertDryRun } from './revert';
 
@@ -74,7 +74,8 @@ export function OrderPage({ orderId, query }: { orderId: string; query: URLSearc
           {(body) => <Timeline orderId={orderId} events={body.events} selected={version} />}
         </Show>
       </section>
-      {version !== undefined ? <VersionState orderId={orderId} version={version} /> : null}
+      <AsOfForm orderId={orderId} asOf={query.get('asOf') ?? ''} />
+      {query.get('asOf') ? <AsOfState orderId={orderId} asOf={query.get('asOf') ?? ''} /> : version !== undefined ? <VersionState orderId={orderId} version={version} /> : null}
       <div class="two-columns">
         <Payments orderId={orderId} />
         <Shipment orderId={orderId} />
@@ -160,6 +161,42 @@ function Timeline({ orderId, events, selected }: { orderId: string; events: Hist
         </tbody>
       </table>
     </TableBox>
+  );
+}
+
+/** Time travel by recorded time: `?asOf=` in the URL, like `?version=`. */
+function AsOfForm({ orderId, asOf }: { orderId: string; asOf: string }) {
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const value = String(new FormData(event.target as HTMLFormElement).get('asOf') ?? '');
+    navigate(withQuery(`/orders/${orderId}`, { asOf: localInputToIso(value) }));
+  };
+  return (
+    <form class="filters" onSubmit={submit} aria-label="Time travel">
+      <Field label="State as of (UTC, recorded time)">
+        <input type="datetime-local" step={1} name="asOf" value={isoToLocalInput(asOf)} required />
+      </Field>
+      <div class="actions">
+        <button type="submit">Show</button>
+        {asOf ? <Link href={`/orders/${orderId}`}>Latest version</Link> : null}
+      </div>
+    </form>
+  );
+}
+
+function AsOfState({ orderId, asOf }: { orderId: string; asOf: string }) {
+  const [state] = useApi<TrackingView>('query', withQuery(`/orders/${encodeURIComponent(orderId)}/state`, { asOf }));
+  if (state.state === 'done' && !state.answer.ok && state.answer.status === 404) {
+    return (
+      <p class="notice notice-info" role="status">
+        The order did not exist yet at {formatTime(asOf)}.
+      </p>
+    );
+  }
+  return (
+    <Show loaded={state} what={`the state as of ${formatTime(asOf)}`}>
+      {(view) => <VersionState orderId={orderId} version={view.version} />}
+    </Show>
   );
 }
 
