@@ -294,7 +294,7 @@ describe('ops console in a browser', () => {
       await expectVisible(page.getByRole('rowheader', { name: 'shipped-delivered' }));
       await expectVisible(page.getByRole('rowheader', { name: 'Paris hub' }));
       // Hourly buckets are a URL away, and back returns to the daily view.
-      await page.getByLabel('Bucket').selectOption('hour');
+      await page.getByLabel('Bucket', { exact: true }).selectOption('hour');
       await page.getByRole('button', { name: 'Show' }).click();
       await page.waitForURL(/bucket=hour/);
       await page.locator('[data-chart="orders-chart"] canvas').first().waitFor();

@@ -1,5 +1,5 @@
-import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { cloneElement, type ComponentChildren, type VNode } from 'preact';
+import { useEffect, useId, useRef } from 'preact/hooks';
 import type { Answer, Problem } from '../api';
 import type { Loaded } from '../hooks';
 
@@ -102,12 +102,23 @@ export function StatusBadge({ status }: { status: string | null | undefined }) {
   return <span class={`badge badge-${status.toLowerCase().replace(/_/g, '-')}`}>{status}</span>;
 }
 
-export function Field({ label, children, hint }: { label: string; children: ComponentChildren; hint?: string }) {
+/**
+ * A labelled control: the label names the control by `for`/`id` (a wrapping label would fold a
+ * select's options into its name), and the hint describes it.
+ */
+export function Field({ label, children, hint }: { label: string; children: VNode; hint?: string }) {
+  const id = useId();
   return (
-    <label class="field">
-      <span class="field-label">{label}</span>
-      {children}
-      {hint ? <span class="field-hint">{hint}</span> : null}
-    </label>
+    <div class="field">
+      <label class="field-label" for={id}>
+        {label}
+      </label>
+      {cloneElement(children, { id, 'aria-describedby': hint ? `${id}-hint` : undefined })}
+      {hint ? (
+        <span class="field-hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      ) : null}
+    </div>
   );
 }
