@@ -16,6 +16,12 @@ import { keys } from '../support/keys';
 import { FixtureServer, startAnalyticsFixtureServer } from '../support/console-fixtures';
 import { Stack, startStack } from '../support/stack';
 
+// The page's globals, for the functions handed to `page.evaluate` (they run in the browser; the
+// test programs compile without the DOM library).
+declare const sessionStorage: Record<string, unknown>;
+declare const localStorage: Record<string, unknown>;
+declare const document: { cookie: string; documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(selector: string): { length: number } };
+
 /**
  * The ops console (issue 14) in headless Chromium against the whole embedded stack: what an
  * operator, an admin and a customer see, driven only through the page.

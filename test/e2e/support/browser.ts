@@ -51,6 +51,13 @@ export async function signedInTab(browser: Browser, consoleUrl: string, key: str
   return page;
 }
 
+/**
+ * The page's globals, for the functions handed to `page.evaluate` (they run in the browser). The
+ * test programs compile without the DOM library, which would change Node's own global types.
+ */
+declare const window: Record<string, unknown>;
+declare const document: unknown;
+
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export interface AxeViolation {
@@ -65,7 +72,7 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   // A string is evaluated as a script by the DevTools protocol (not by the page's eval, which CSP forbids).
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = window.axe as { run: (context: unknown, options: object) => Promise<{ violations: AxeViolation[] }> };
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
   });

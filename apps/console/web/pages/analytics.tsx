@@ -313,7 +313,9 @@ function FunnelBars({ funnel }: { funnel: Funnel }) {
               <th scope="row">{stage}</th>
               <td class="num">{count}</td>
               <td>
-                <span class="bar" style={{ width: `${Math.round((share ?? 0) * 100)}%` }} aria-hidden="true" />
+                <span class="bar-track" aria-hidden="true">
+                  <span class="bar" style={{ width: `${Math.round((share ?? 0) * 100)}%` }} />
+                </span>
                 <span class="bar-label">{((share ?? 0) * 100).toFixed(1)}%</span>
               </td>
             </tr>
