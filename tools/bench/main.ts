@@ -11,6 +11,8 @@ import { benchStore } from '@ordersource/event-store/bench';
 import { benchDistribution } from '@ordersource/messaging/bench';
 import { benchProjections } from '@ordersource/read-models/bench';
 import { benchRebuild } from '@ordersource/read-models/rebuild-bench';
+import { benchAnalyticsProjection } from '@ordersource/read-models/analytics-bench';
+import { benchForecast } from '@ordersource/analytics/bench';
 import { startEmbeddedPostgres } from '@ordersource/platform';
 import { startMongoTestServer } from '@ordersource/testing/mongo-server';
 import { BenchTable, markdownTable } from './bench-table';
@@ -46,6 +48,14 @@ const sections: Record<string, Section> = {
     }
   },
   e2e: async (target) => [await benchEndToEnd({ serverUrl: target.url, target: target.label })],
+  analytics: async (target) => {
+    const mongo = await startMongoTestServer();
+    try {
+      return [await benchAnalyticsProjection(target.url, `${mongo.url}/os_bench_analytics`), benchForecast()];
+    } finally {
+      await mongo.stop();
+    }
+  },
 };
 
 async function main(): Promise<void> {

@@ -3,6 +3,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { EventStore, IdempotencyStore } from '@ordersource/event-store';
 import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
 import { AdminController } from './admin/admin.controller';
+import { ImportsController, ORDER_IMPORTER } from './admin/imports/imports.controller';
+import { OrderImporter } from '@ordersource/order-import';
 import { CUSTOMER_FORGETTER, CustomerForgetter } from './admin/customer-forgetter';
 import { AuthorizePaymentHandler } from './orders/authorize-payment/authorize-payment';
 import { CancelOrderHandler } from './orders/cancel-order/cancel-order';
@@ -27,6 +29,8 @@ export interface CommandServiceDependencies {
   idempotency: IdempotencyStore;
   personalData: PersonalDataSealer & CustomerForgetter;
   settings: CommandSettings;
+  /** `POST /admin/imports`: the streaming import of historical orders. */
+  orderImporter: OrderImporter;
   readiness: ReadinessCheck[];
   /** Closes the database pool; called after the HTTP server has finished its in-flight requests. */
   onShutdown: () => Promise<void>;
@@ -46,13 +50,14 @@ export class CommandServiceModule {
           readiness: { provide: READINESS_CHECKS, useValue: deps.readiness },
         }),
       ],
-      controllers: [OrderCommandsController, AdminController],
+      controllers: [OrderCommandsController, AdminController, ImportsController],
       providers: [
         { provide: EVENT_STORE, useValue: deps.eventStore },
         { provide: IDEMPOTENCY_STORE, useValue: deps.idempotency },
         { provide: PERSONAL_DATA, useValue: deps.personalData },
         { provide: CUSTOMER_FORGETTER, useValue: deps.personalData },
         { provide: COMMAND_SETTINGS, useValue: deps.settings },
+        { provide: ORDER_IMPORTER, useValue: deps.orderImporter },
         closeOnShutdown(deps.onShutdown),
         CommandMetrics,
         CommandRunner,

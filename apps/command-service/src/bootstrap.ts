@@ -5,6 +5,7 @@ import { PostgresEventStore, PostgresIdempotencyStore, openEventStoreDatabase } 
 import { OrderEventType } from '@ordersource/domain';
 import { JsonObject } from '@ordersource/event-store';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
+import { OrderImporter, importDigestKey } from '@ordersource/order-import';
 import { Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
 import { CommandServiceModule } from './app.module';
 
@@ -47,13 +48,14 @@ export async function startCommandService(
     },
   };
   const metrics = createServiceMetrics('command-service');
+  const eventStore = new PostgresEventStore(database);
   const app = await createHttpApp({
     service: 'command-service',
     module: CommandServiceModule.forRoot({
       logger,
       metrics,
       apiKeys,
-      eventStore: new PostgresEventStore(database),
+      eventStore,
       idempotency: new PostgresIdempotencyStore(database),
       personalData,
       settings: {
@@ -61,6 +63,7 @@ export async function startCommandService(
         idempotencyTtlMs: config.idempotencyTtlMs,
         requestHashKey: Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'ordersource/idempotency-request-hash', 32)),
       },
+      orderImporter: new OrderImporter({ store: eventStore, sealer: vault, digestKey: importDigestKey(masterKey) }),
       readiness: [{ name: 'postgres', check: async () => void (await database.pool.query('SELECT 1')) }],
       onShutdown: () => database.close(),
     }),

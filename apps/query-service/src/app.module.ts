@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ReadStore } from '@ordersource/read-models';
 import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
+import { PostgresAlertStore } from '@ordersource/monitoring';
+import { ALERT_STORE, AlertsController } from './alerts/alerts.controller';
+import { AnalyticsController } from './analytics/analytics.controller';
 import { AuditController } from './audit/audit.controller';
 import { OrderHistory } from './orders/order-history';
 import { OrdersController } from './orders/orders.controller';
@@ -18,6 +21,8 @@ export interface QueryServiceDependencies {
   opener: PersonalDataOpener;
   projectionStatus: ProjectionStatusSource;
   settings: QuerySettings;
+  /** GET /alerts reads the alerts the evaluator keeps (libs/monitoring). */
+  alertStore: PostgresAlertStore;
   readiness: ReadinessCheck[];
   onShutdown: () => Promise<void>;
 }
@@ -35,12 +40,13 @@ export class QueryServiceModule {
           readiness: { provide: READINESS_CHECKS, useValue: deps.readiness },
         }),
       ],
-      controllers: [OrdersController, PaymentsController, ShipmentsController, AuditController, ProjectionsController],
+      controllers: [OrdersController, PaymentsController, ShipmentsController, AuditController, ProjectionsController, AnalyticsController, AlertsController],
       providers: [
         { provide: READ_STORE, useValue: deps.readStore },
         { provide: OPENER, useValue: deps.opener },
         { provide: PROJECTION_STATUS, useValue: deps.projectionStatus },
         { provide: QUERY_SETTINGS, useValue: deps.settings },
+        { provide: ALERT_STORE, useValue: deps.alertStore },
         closeOnShutdown(deps.onShutdown),
         ReadAccess,
         OrderHistory,

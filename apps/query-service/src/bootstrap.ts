@@ -1,6 +1,8 @@
 import { AddressInfo } from 'node:net';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { openEventStoreDatabase } from '@ordersource/event-store';
+import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-store';
+import { AlertSettings, alertSettings, monitoringMigrations } from '@ordersource/monitoring';
+import { startAlertEvaluator } from './alerts/alert-evaluator';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
 import { ProjectionStatusStore, openReadStore, projectionStatusMigrations, readModelMigrations } from '@ordersource/read-models';
 import { Closers, Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
@@ -13,7 +15,10 @@ export interface RunningQueryService {
 }
 
 /** Wires the query service: views from the profile's read store, personal data opened on the way out. */
-export async function startQueryService(config: OrdersourceConfig & { databaseUrl: string }, options: { logger?: Logger; host?: string } = {}): Promise<RunningQueryService> {
+export async function startQueryService(
+  config: OrdersourceConfig & { databaseUrl: string },
+  options: { logger?: Logger; host?: string; /** Default: the ALERT_* environment. */ alerts?: AlertSettings } = {},
+): Promise<RunningQueryService> {
   const logger = options.logger ?? createLogger('query-service', config.logLevel);
   const apiKeys = parseApiKeys(config.apiKeys, config.authDisabled);
   const masterKey = requireSecret(config.masterKey, 'ORDERSOURCE_MASTER_KEY');
@@ -23,7 +28,7 @@ export async function startQueryService(config: OrdersourceConfig & { databaseUr
   const database = await openEventStoreDatabase({
     url: config.databaseUrl,
     chainKey,
-    extraMigrations: [...personalDataMigrations, ...readModelMigrations, ...projectionStatusMigrations],
+    extraMigrations: [...personalDataMigrations, ...readModelMigrations, ...projectionStatusMigrations, ...monitoringMigrations],
     poolSize: 20,
     logger,
   });
@@ -35,6 +40,19 @@ export async function startQueryService(config: OrdersourceConfig & { databaseUr
     const readStore = await openReadStore(config.profile, { pool: database.pool, mongoUrl: config.mongoUrl });
     closers.add(() => readStore.close());
     const metrics = createServiceMetrics('query-service');
+    const projectionStatus = new ProjectionStatusStore(database.pool);
+    const alerts = startAlertEvaluator({
+      settings: options.alerts ?? alertSettings(process.env),
+      url: config.databaseUrl,
+      pool: database.pool,
+      readStore,
+      projectionStatus,
+      eventStore: new PostgresEventStore(database),
+      parkedTable: config.profile === 'embedded',
+      registry: metrics.registry,
+      logger,
+    });
+    closers.add(() => alerts.evaluator.stop());
     const app = await createHttpApp({
       service: 'query-service',
       module: QueryServiceModule.forRoot({
@@ -43,7 +61,8 @@ export async function startQueryService(config: OrdersourceConfig & { databaseUr
         apiKeys,
         readStore,
         opener,
-        projectionStatus: new ProjectionStatusStore(database.pool),
+        projectionStatus,
+        alertStore: alerts.store,
         settings: { minVersionPollMs: 25 },
         readiness: [
           { name: 'postgres', check: async () => void (await database.pool.query('SELECT 1')) },

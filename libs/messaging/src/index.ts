@@ -8,3 +8,4 @@ export { PostgresLogSubscriptions, type PostgresLogSubscriptionsOptions } from '
 export { KafkaSubscriptions, type KafkaSubscriptionsOptions } from './kafka/kafka-subscriptions';
 export { KafkaRelay, type KafkaRelayOptions } from './kafka/relay';
 export { createKafkaClient } from './kafka/kafka-client';
+export { acquireLeadership, type Leadership, type LeadershipOptions } from './leadership';

@@ -108,4 +108,17 @@ describe('personal data sealing', () => {
     const once = await vault.sealEventData('customer-a', 'PaymentFailed', plain.PaymentFailed);
     await expect(vault.sealEventData('customer-a', 'PaymentFailed', once as never)).rejects.toThrow(/already sealed/);
   });
+
+  it('seals a whole order history under one key and opens it back to the plain events', async () => {
+    const { vault } = setUp();
+    const plain = everyEventOf('customer-a', 'MARK-A');
+    const events = orderEventTypes.map((type) => ({ type, data: plain[type] as object }));
+    const sealed = await vault.sealEvents('customer-a', events);
+    for (const event of sealed) {
+      for (const field of personalFieldsOf(event.type)) expect(isSealedValue((event.data as Record<string, unknown>)[field])).toBe(true);
+    }
+    expect(new Set(sealed.flatMap((event) => personalFieldsOf(event.type).map((field) => ((event.data as Record<string, { keyId: string }>)[field]).keyId))).size).toBe(1);
+    expect(await vault.openEvents(sealed)).toEqual(events);
+    await expect(vault.sealEvents('customer-b', events)).rejects.toThrow(/customer-a/);
+  });
 });

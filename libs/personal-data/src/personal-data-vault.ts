@@ -1,5 +1,5 @@
 import type { OrderEventType } from '@ordersource/domain';
-import { ERASED, type Erased, isSealedValue, openValue, sealValue, type SealedValue } from './envelope';
+import { type DataKey, ERASED, type Erased, isSealedValue, openValue, sealValue, type SealedValue } from './envelope';
 import type { Erasure, KeyVault } from './key-vault.port';
 import { type EventData, type PersonalField, personalFieldsOf } from './personal-fields';
 
@@ -16,6 +16,11 @@ export type OpenedEventData<T extends OrderEventType> = {
 export interface PersonalDataVault {
   /** Seals the personal fields of one event's data under the customer's key, before appending. */
   sealEventData<T extends OrderEventType>(customerId: string, eventType: T, data: EventData<T>): Promise<SealedEventData<T>>;
+  /**
+   * Seals the events of one order with one key lookup (the import writes whole histories at
+   * once); the input events are never changed.
+   */
+  sealEvents<E extends { readonly type: string; readonly data: object }>(customerId: string, events: readonly E[]): Promise<E[]>;
   /**
    * Opens the sealed personal fields of one event's data. Read models that keep an envelope
    * open it the same way: `openEventData('PaymentFailed', { reason: envelope })`.
@@ -37,21 +42,37 @@ interface SealedField {
 }
 
 export function personalDataVault(keys: KeyVault): PersonalDataVault {
-  async function sealEventData<T extends OrderEventType>(customerId: string, eventType: T, data: EventData<T>): Promise<SealedEventData<T>> {
-    const record = data as Record<string, unknown>;
+  /** The fields of one event's data to seal; throws on data that must not be sealed here. */
+  function fieldsToSeal(customerId: string, eventType: string, record: Record<string, unknown>): string[] {
     if (eventType === 'OrderPlaced' && record.customerId !== customerId) {
       throw new Error(`OrderPlaced for customer ${String(record.customerId)} cannot be sealed under customer ${customerId}'s key`);
     }
     const fields = personalFieldsOf(eventType).filter((field) => record[field] !== undefined);
-    if (fields.length === 0) return { ...record } as SealedEventData<T>;
     for (const field of fields) {
       // Sealing twice would store an envelope inside an envelope: a bug upstream, not data.
       if (isSealedValue(record[field])) throw new Error(`${eventType}.${field} is already sealed`);
     }
-    const dataKey = await keys.dataKeyFor(customerId);
+    return fields;
+  }
+
+  function sealFields(record: Record<string, unknown>, fields: readonly string[], dataKey: DataKey, eventType: string): Record<string, unknown> {
     const sealed: Record<string, unknown> = { ...record };
     for (const field of fields) sealed[field] = sealValue(record[field], dataKey, { eventType, field });
-    return sealed as SealedEventData<T>;
+    return sealed;
+  }
+
+  async function sealEventData<T extends OrderEventType>(customerId: string, eventType: T, data: EventData<T>): Promise<SealedEventData<T>> {
+    const record = data as Record<string, unknown>;
+    const fields = fieldsToSeal(customerId, eventType, record);
+    if (fields.length === 0) return { ...record } as SealedEventData<T>;
+    return sealFields(record, fields, await keys.dataKeyFor(customerId), eventType) as SealedEventData<T>;
+  }
+
+  async function sealEvents<E extends { readonly type: string; readonly data: object }>(customerId: string, events: readonly E[]): Promise<E[]> {
+    const fields = events.map((event) => fieldsToSeal(customerId, event.type, event.data as Record<string, unknown>));
+    if (fields.every((list) => list.length === 0)) return events.map((event) => ({ ...event, data: { ...event.data } }));
+    const dataKey = await keys.dataKeyFor(customerId);
+    return events.map((event, index) => ({ ...event, data: sealFields(event.data as Record<string, unknown>, fields[index], dataKey, event.type) }) as E);
   }
 
   async function openEvents<E extends { readonly type: string; readonly data: object }>(events: readonly E[]): Promise<E[]> {
@@ -81,6 +102,7 @@ export function personalDataVault(keys: KeyVault): PersonalDataVault {
 
   return {
     sealEventData,
+    sealEvents,
     openEventData: openEventData as PersonalDataVault['openEventData'],
     openEvents,
     forgetCustomer: (customerId) => keys.forget(customerId),

@@ -10,6 +10,27 @@ export type { ShippingDocument, ShippingStatus } from './projections/shipping/sh
 export type { RouteEntry } from './projections/shipping/route';
 export { AUDIT_EVENTS, auditProjection, auditView } from './projections/audit/audit.projection';
 export type { AuditEventDocument } from './projections/audit/audit.projection';
+export { analyticsProjection, analyticsView, evolveAnalytics, paymentMethodOf } from './projections/analytics/analytics.projection';
+export type { AnalyticsCheckpoint, AnalyticsDocument, AnalyticsPayment, AnalyticsPaymentKind } from './projections/analytics/analytics.projection';
+export * as analyticsFigures from './projections/analytics/figures';
+export { analyticsDocuments } from './projections/analytics/analytics-documents';
+export type {
+  AnalyticsBucket,
+  AnalyticsWindow,
+  CarrierFigures,
+  CountryOf,
+  DurationItem,
+  DurationsGroupBy,
+  ForecastMetric,
+  Funnel,
+  LocationFigures,
+  Logistics,
+  MoneyMap,
+  OrdersGroupBy,
+  OrdersPoint,
+  OrdersSeries,
+  Stage,
+} from './projections/analytics/figures';
 export * from './store/read-store.port';
 export { InvalidQueryError, ViewGenerationError } from './store/errors';
 export { MAX_PAGE_LIMIT } from './store/query';

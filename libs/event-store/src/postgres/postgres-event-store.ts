@@ -14,6 +14,7 @@ import type {
   Upcaster,
 } from '../event-store.port';
 import { appendToStream, type AppendContext } from './append';
+import { appendToNewStreams, type NewStream, type NewStreamsResult } from './append-new-streams';
 import type { EventStoreDatabase } from './database';
 import { verifyIntegrity } from './integrity';
 import { Notifier } from './notifier';
@@ -52,6 +53,11 @@ export class PostgresEventStore implements EventStore {
 
   appendToStream(streamId: string, expected: ExpectedVersion, events: NewEvent[], options?: AppendOptions): Promise<AppendResult | DuplicateAppend> {
     return appendToStream(this.appendContext, streamId, expected, events, options);
+  }
+
+  /** Creates many streams in one transaction (the import); existing ones are left as they are. */
+  appendToNewStreams(streams: NewStream[]): Promise<NewStreamsResult> {
+    return appendToNewStreams(this.appendContext, streams);
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

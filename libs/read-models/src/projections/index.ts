@@ -1,4 +1,5 @@
 import type { ViewDefinition } from '../store/read-store.port';
+import { analyticsProjection } from './analytics/analytics.projection';
 import { auditProjection } from './audit/audit.projection';
 import { orderTrackingProjection } from './order-tracking/order-tracking.projection';
 import { paymentsProjection } from './payments/payments.projection';
@@ -10,6 +11,7 @@ export const projections: Readonly<Record<ProjectionName, Projection>> = {
   payments: paymentsProjection,
   shipping: shippingProjection,
   audit: auditProjection,
+  analytics: analyticsProjection,
 };
 
 /** Every view the read stores hold; adapters and migrations create exactly these. */

@@ -8,7 +8,7 @@ import type { JsonObject, JsonValue, RecordedEvent } from '@ordersource/event-st
 import type { OrderEvent, OrderEventType } from '@ordersource/domain';
 import type { RecordDocument, ViewDefinition } from '../store/read-store.port';
 
-export const projectionNames = ['order-tracking', 'payments', 'shipping', 'audit'] as const;
+export const projectionNames = ['order-tracking', 'payments', 'shipping', 'audit', 'analytics'] as const;
 export type ProjectionName = (typeof projectionNames)[number];
 
 export interface ProjectionStep {

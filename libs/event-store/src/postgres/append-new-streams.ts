@@ -1,0 +1,115 @@
+/**
+ * appendToNewStreams: many new streams in one transaction (issue 12, the import of order
+ * histories). A transaction per order pays a commit (a WAL flush) per order, which caps an import
+ * far below what PostgreSQL inserts in multi-row statements; here a batch of orders shares one.
+ * Same rules as appendToStream (append.ts): the streams are created first, so the transaction
+ * id is taken while it queues behind any concurrent creator of the same stream (readAll's total
+ * order is by transaction id), each stream's chain starts at its first event, the heads carry
+ * the HMAC, and every value is validated before any I/O. A stream that already exists is left
+ * untouched and named in `existing` (the caller decides whether that is a repeat or a conflict).
+ * Two round trips: (BEGIN; create the streams; read now()) and (INSERT all events; move the
+ * heads; COMMIT).
+ */
+import { randomUUID } from 'node:crypto';
+import { escapeLiteral as lit, type QueryResult } from 'pg';
+import { DuplicateEventIdError, InvalidAppendError } from '../errors';
+import type { NewEvent } from '../event-store.port';
+import type { AppendContext } from './append';
+import { canonicalJson, eventHashFromCanonical, headHmac } from './hashing';
+import { assertPayloadSize, assertStreamId, validateEvents } from './validation';
+
+export interface NewStream {
+  streamId: string;
+  events: NewEvent[];
+}
+
+export interface NewStreamsResult {
+  /** The streams this call created, with their version (= their event count). */
+  created: { streamId: string; version: number }[];
+  /** The streams that existed already: nothing was appended to them. */
+  existing: string[];
+}
+
+export async function appendToNewStreams(context: AppendContext, streams: NewStream[]): Promise<NewStreamsResult> {
+  if (streams.length === 0) return { created: [], existing: [] };
+  const seen = new Set<string>();
+  const prepared = streams.map(({ streamId, events }) => {
+    assertStreamId(streamId);
+    if (seen.has(streamId)) throw new InvalidAppendError('duplicate_stream', `stream ${streamId} appears twice in one batch`);
+    seen.add(streamId);
+    const validated = validateEvents(events, randomUUID).map(({ event, eventId }, index) => {
+      const data = canonicalJson(event.data);
+      const metadata = canonicalJson(event.metadata as never);
+      assertPayloadSize(index, data, metadata, context.maxPayloadBytes);
+      return { event, eventId, data, metadata };
+    });
+    return { streamId, validated };
+  });
+
+  const client = await context.pool.connect();
+  let open = false;
+  let broken: Error | undefined;
+  try {
+    const ids = prepared.map(({ streamId }) => `(${lit(streamId)}, 0)`).join(',');
+    open = true;
+    const lead = (await client.query(
+      [
+        'BEGIN',
+        `INSERT INTO streams (stream_id, version) VALUES ${ids} ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id`,
+        `SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at`,
+      ].join(';\n'),
+    )) as unknown as QueryResult[];
+    const createdIds = new Set((lead[1].rows as { stream_id: string }[]).map((row) => row.stream_id));
+    const recordedAt = (lead[2].rows[0] as { recorded_at: string }).recorded_at;
+    const fresh = prepared.filter(({ streamId }) => createdIds.has(streamId));
+    const existing = prepared.filter(({ streamId }) => !createdIds.has(streamId)).map(({ streamId }) => streamId);
+    if (fresh.length === 0) {
+      await client.query('ROLLBACK');
+      open = false;
+      return { created: [], existing };
+    }
+
+    const rows: string[] = [];
+    const heads: string[] = [];
+    for (const { streamId, validated } of fresh) {
+      let previousHash: string | null = null;
+      validated.forEach(({ event, eventId, data, metadata }, index) => {
+        const version = index + 1;
+        const hash = eventHashFromCanonical(
+          { eventId, streamId, version, type: event.type, schemaVersion: event.schemaVersion, occurredAt: event.occurredAt, recordedAt, previousHash },
+          data,
+          metadata,
+        );
+        rows.push(
+          `(${lit(eventId)},${lit(streamId)},${version},${lit(event.type)},${event.schemaVersion},${lit(data)},${lit(metadata)},` +
+            `${lit(event.occurredAt)},${lit(recordedAt)},${previousHash === null ? 'NULL' : lit(previousHash)},${lit(hash)})`,
+        );
+        previousHash = hash;
+      });
+      const version = validated.length;
+      heads.push(`(${lit(streamId)},${version},${lit(previousHash as unknown as string)},${lit(headHmac(context.chainKey, streamId, version, previousHash))})`);
+    }
+    await client.query(
+      [
+        `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at, recorded_at, previous_hash, hash) VALUES ${rows.join(',')}`,
+        `UPDATE streams s SET version = h.version, head_hash = h.head_hash, head_hmac = h.head_hmac, updated_at = ${lit(recordedAt)}
+           FROM (VALUES ${heads.join(',')}) AS h (stream_id, version, head_hash, head_hmac) WHERE s.stream_id = h.stream_id`,
+        'COMMIT',
+      ].join(';\n'),
+    );
+    open = false;
+    for (const { streamId, validated } of fresh) context.notify(JSON.stringify({ streamId, version: validated.length }));
+    return { created: fresh.map(({ streamId, validated }) => ({ streamId, version: validated.length })), existing };
+  } catch (error) {
+    if (open) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+    }
+    const { code, constraint } = error as { code?: string; constraint?: string };
+    if (code === '23505' && constraint === 'events_event_id_key') throw new DuplicateEventIdError(prepared.map(({ streamId }) => streamId).join(','));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,0 +1,12 @@
+export * from './alert';
+export * from './signals.port';
+export { orderUnpaidRule, orderUnshippedRule, shipmentStalledRule } from './rules/order-rules';
+export { paymentFailureRateRule, MIN_PAYMENT_ATTEMPTS } from './rules/payment-failure-rate';
+export { eventsParkedRule, integrityBrokenRule, orderVolumeAnomalyRule, projectionLaggingRule } from './rules/operations-rules';
+export { PostgresAlertStore, type AlertChanges, type AlertPageQuery } from './postgres/alert-store';
+export { monitoringMigrations } from './postgres/migrations';
+export { WebhookSender, signBody, SIGNATURE_HEADER, type WebhookOptions } from './webhook/webhook-sender';
+export { AlertEvaluator, type AlertEvaluatorOptions, type EvaluatorLogger } from './evaluator';
+export { integritySignal, orderSignalsFromViews, paymentSignalsFromViews, projectionSignals } from './signals/view-signals';
+export { alertSettings, buildAlertRules, type AlertSettings, type AlertSignals } from './alert-settings';
+export { volumeForecastFromAnalytics } from './signals/forecast-signal';

@@ -1,0 +1,132 @@
+import { checkpointKinds, paymentMethods, type CheckpointKind, type OrderItem, type PaymentMethod, type ShippingAddress } from '@ordersource/domain';
+import { NO_CONTROL_CHARS, ProblemError, bodyValidator, type FieldError } from '@ordersource/platform';
+
+/**
+ * One line of an import file (API.md "Import of historical orders"): an order as it was placed
+ * and the commands that happened to it, each at its own time. The field limits are the command
+ * routes' (API.md "Command service").
+ */
+export interface ImportLine {
+  orderId?: string;
+  customerId: string;
+  currency: string;
+  items: OrderItem[];
+  shippingAddress: ShippingAddress;
+  placedAt: string;
+  steps: ImportStep[];
+}
+
+export type ImportStep =
+  | { command: 'authorize'; at: string; amount: number; method: PaymentMethod; paymentId?: string }
+  | { command: 'fail-payment'; at: string; reason: string; method?: PaymentMethod }
+  | { command: 'capture'; at: string }
+  | { command: 'ship'; at: string; carrier: string; trackingNumber: string; warehouse: string }
+  /** `occurredAt` is when the scan happened (late scans: before `at`); default `at`. */
+  | { command: 'checkpoint'; at: string; location: string; kind: CheckpointKind; occurredAt?: string }
+  | { command: 'deliver'; at: string; occurredAt?: string; receivedBy?: string }
+  | { command: 'cancel'; at: string; reason: string }
+  | { command: 'refund'; at: string; amount: number; reason: string };
+
+export type ImportCommand = ImportStep['command'];
+
+const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: NO_CONTROL_CHARS }) as const;
+const id64 = text(64);
+const text200 = text(200);
+const money = { type: 'integer', minimum: 0, maximum: 1_000_000_000 } as const;
+const positiveMoney = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+const instant = { type: 'string', format: 'date-time', maxLength: 40, pattern: NO_CONTROL_CHARS } as const;
+const objectOf = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', additionalProperties: false, properties, required }) as const;
+
+/** At most this many steps per order: far more than any real order has, small enough to bound a line. */
+export const MAX_STEPS = 500;
+
+const stepFields: Record<ImportCommand, [Record<string, unknown>, string[]]> = {
+  authorize: [{ amount: positiveMoney, method: { enum: [...paymentMethods] }, paymentId: id64 }, ['amount', 'method']],
+  'fail-payment': [{ reason: text200, method: { enum: [...paymentMethods] } }, ['reason']],
+  capture: [{}, []],
+  ship: [{ carrier: id64, trackingNumber: id64, warehouse: id64 }, ['carrier', 'trackingNumber', 'warehouse']],
+  checkpoint: [{ location: id64, kind: { enum: [...checkpointKinds] }, occurredAt: instant }, ['location', 'kind']],
+  deliver: [{ occurredAt: instant, receivedBy: text200 }, []],
+  cancel: [{ reason: text200 }, ['reason']],
+  refund: [{ amount: positiveMoney, reason: text200 }, ['amount', 'reason']],
+};
+export const importCommands = Object.keys(stepFields) as ImportCommand[];
+
+const validateOrder = bodyValidator<Omit<ImportLine, 'steps'> & { steps: { command: ImportCommand }[] }>(
+  objectOf(
+    {
+      orderId: { type: 'string', format: 'uuid' },
+      customerId: id64,
+      currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+      items: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 100,
+        items: objectOf({ sku: id64, name: text200, quantity: { type: 'integer', minimum: 1, maximum: 1000 }, unitPrice: money }, ['sku', 'quantity', 'unitPrice']),
+      },
+      shippingAddress: objectOf(
+        { name: text200, line1: text200, line2: text200, city: text200, postalCode: text(16), country: { type: 'string', pattern: '^[A-Z]{2}$' } },
+        ['name', 'line1', 'city', 'postalCode', 'country'],
+      ),
+      placedAt: instant,
+      steps: {
+        type: 'array',
+        maxItems: MAX_STEPS,
+        items: { type: 'object', required: ['command', 'at'], properties: { command: { enum: importCommands }, at: instant } },
+      },
+    },
+    ['customerId', 'currency', 'items', 'shippingAddress', 'placedAt', 'steps'],
+  ),
+);
+
+const validateStep = Object.fromEntries(
+  importCommands.map((command) => {
+    const [fields, required] = stepFields[command];
+    return [command, bodyValidator<ImportStep>(objectOf({ command: { const: command }, at: instant, ...fields }, ['command', 'at', ...required]))];
+  }),
+) as Record<ImportCommand, (input: unknown) => ImportStep>;
+
+/** Why a line was not imported: the rule (the end of a problem `type`) and what broke it. */
+export class LineRejection extends Error {
+  constructor(
+    readonly rule: string,
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.name = 'LineRejection';
+  }
+}
+
+/** Parses and validates one line; throws LineRejection naming the field(s) at fault. */
+export function parseImportLine(text: string): ImportLine {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new LineRejection('malformed-json', `The line is not JSON: ${(error as Error).message}`);
+  }
+  try {
+    const order = validateOrder(json);
+    const steps = order.steps.map((step, index) => {
+      try {
+        return validateStep[step.command](step);
+      } catch (error) {
+        throw prefixed(error, `steps[${index}]`);
+      }
+    });
+    return { ...order, steps };
+  } catch (error) {
+    if (error instanceof ProblemError) throw new LineRejection(error.rule, describe(error.errors ?? []) || error.detail);
+    throw error;
+  }
+}
+
+function prefixed(error: unknown, prefix: string): unknown {
+  if (!(error instanceof ProblemError)) return error;
+  const errors = (error.errors ?? []).map((field) => ({ ...field, path: field.path ? `${prefix}.${field.path}` : prefix }));
+  return new ProblemError(error.status, error.rule, error.title, error.detail, errors);
+}
+
+function describe(errors: FieldError[]): string {
+  return errors.map((error) => `${error.path || '(line)'}: ${error.message}`).join('; ');
+}

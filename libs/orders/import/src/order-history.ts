@@ -1,0 +1,81 @@
+import { DomainError, decide, evolve, initialState, maxFutureSkewMs, type OrderCommand, type OrderEvent, type OrderState } from '@ordersource/domain';
+import type { ImportLine, ImportStep } from './import-line';
+import { LineRejection } from './import-line';
+
+export interface HistoryContext {
+  orderId: string;
+  /** Key subject of whoever runs the import; the decider's actor. */
+  actor: string;
+  correlationId: string;
+  /** The import run; each event's causation. */
+  importId: string;
+  /** The real time of the run: no step may lie after it (plus the usual clock skew). */
+  now: Date;
+}
+
+/**
+ * The events of one imported order: PlaceOrder at `placedAt`, then each step as its command at
+ * its own time, all through the pure decider, exactly as the command routes would have decided
+ * them. Pure; throws LineRejection with the decider's rule on the first illegal step.
+ */
+export function decideHistory(line: ImportLine, context: HistoryContext): OrderEvent[] {
+  const latest = context.now.getTime() + maxFutureSkewMs;
+  const events: OrderEvent[] = [];
+  let state: OrderState = initialState;
+  let previousAt = '';
+  const commands: { at: string; command: OrderCommand; where: string }[] = [
+    {
+      at: line.placedAt,
+      where: 'placedAt',
+      command: {
+        type: 'PlaceOrder',
+        data: { customerId: line.customerId, currency: line.currency, items: line.items, shippingAddress: line.shippingAddress },
+        metadata: metadataAt(line.placedAt, context),
+      },
+    },
+    ...line.steps.map((step, index) => ({ at: step.at, where: `steps[${index}]`, command: toCommand(step, metadataAt(step.at, context)) })),
+  ];
+  for (const { at, where, command } of commands) {
+    const time = Date.parse(at);
+    if (time > latest) throw new LineRejection('occurred-at-in-future', `${where}: ${at} lies after the time of the import.`);
+    if (previousAt && time < Date.parse(previousAt)) {
+      throw new LineRejection('step-out-of-order', `${where}: ${at} lies before the step before it (${previousAt}); steps are listed in the order they happened.`);
+    }
+    previousAt = at;
+    let decided: OrderEvent[];
+    try {
+      decided = decide(command, state);
+    } catch (error) {
+      if (error instanceof DomainError) throw new LineRejection(error.rule, `${where} (${command.type}): ${error.message}`);
+      throw error;
+    }
+    state = decided.reduce(evolve, state);
+    events.push(...decided);
+  }
+  return events;
+}
+
+function metadataAt(at: string, context: HistoryContext) {
+  return { now: new Date(at).toISOString(), actor: context.actor, orderId: context.orderId, correlationId: context.correlationId, causationId: context.importId };
+}
+
+function toCommand(step: ImportStep, metadata: ReturnType<typeof metadataAt>): OrderCommand {
+  switch (step.command) {
+    case 'authorize':
+      return { type: 'AuthorizePayment', data: { amount: step.amount, method: step.method, ...(step.paymentId ? { paymentId: step.paymentId } : {}) }, metadata };
+    case 'fail-payment':
+      return { type: 'FailPayment', data: { reason: step.reason, ...(step.method ? { method: step.method } : {}) }, metadata };
+    case 'capture':
+      return { type: 'CapturePayment', data: {}, metadata };
+    case 'ship':
+      return { type: 'DispatchShipment', data: { carrier: step.carrier, trackingNumber: step.trackingNumber, warehouse: step.warehouse }, metadata };
+    case 'checkpoint':
+      return { type: 'RecordCheckpoint', data: { location: step.location, kind: step.kind, occurredAt: step.occurredAt ?? step.at }, metadata };
+    case 'deliver':
+      return { type: 'DeliverOrder', data: { occurredAt: step.occurredAt ?? step.at, ...(step.receivedBy ? { receivedBy: step.receivedBy } : {}) }, metadata };
+    case 'cancel':
+      return { type: 'CancelOrder', data: { reason: step.reason }, metadata };
+    case 'refund':
+      return { type: 'RefundPayment', data: { amount: step.amount, reason: step.reason }, metadata };
+  }
+}

@@ -1,0 +1,245 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import type { OrderEvent } from '@ordersource/domain';
+import type { EventStore, JsonObject, NewEvent, NewStream, NewStreamsResult } from '@ordersource/event-store';
+import canonicalize from 'canonicalize';
+import { LineRejection, parseImportLine, type ImportLine } from './import-line';
+import { ndjsonLines } from './ndjson-lines';
+import { decideHistory } from './order-history';
+
+/** Seals the personal fields of one order's events under its customer's key (libs/personal-data). */
+export interface HistorySealer {
+  sealEvents<E extends { readonly type: string; readonly data: object }>(customerId: string, events: readonly E[]): Promise<E[]>;
+}
+
+/** Where histories go: the event store's batch of new streams, and a stream read for repeats. */
+export type HistoryStore = Pick<EventStore, 'readStream'> & {
+  appendToNewStreams(streams: NewStream[]): Promise<NewStreamsResult>;
+};
+
+export interface OrderImporterOptions {
+  store: HistoryStore;
+  sealer: HistorySealer;
+  /**
+   * Keys the HMACs that derive an order id from a line without one and fingerprint each line:
+   * lines carry names and addresses, and a plain hash in the log would confirm a guessed one.
+   * Must stay the same across runs (derived from the master key) for re-runs to be idempotent.
+   */
+  digestKey: Buffer;
+  /** Orders per transaction; default 200. */
+  batchSize?: number;
+  /** Batches being written at once; default 2 (one is written while the next is sealed). */
+  concurrentBatches?: number;
+  /** Rejections listed in the summary at most; the count goes on. Default 1000. */
+  maxListedRejections?: number;
+  now?: () => Date;
+}
+
+export interface ImportRun {
+  /** Key subject of the caller; events carry actor `import:<subject>`. */
+  subject: string;
+  importId?: string;
+  correlationId?: string;
+  /** Called after each line is settled (rate-limit it on the caller's side). */
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  lines: number;
+  imported: number;
+  alreadyImported: number;
+  rejected: number;
+  bytesRead: number;
+}
+
+export interface Rejection {
+  line: number;
+  /** The rule broken: a decider rule (`order-not-paid`), `invalid-request`, `malformed-json`, ... */
+  type: string;
+  detail: string;
+}
+
+/** The answer of `POST /admin/imports` and the CLI's final line (API.md). */
+export interface ImportSummary {
+  importId: string;
+  correlationId: string;
+  lines: number;
+  imported: number;
+  /** Orders already in the log from an earlier run of the same lines: nothing appended. */
+  alreadyImported: number;
+  rejected: Rejection[];
+  /** All rejections, also those beyond the listed ones. */
+  rejectedCount: number;
+  events: number;
+}
+
+/** `order-<id>`: the command path's stream name (apps/command-service orderStream). */
+const orderStream = (orderId: string) => `order-${orderId}`;
+
+interface PreparedOrder {
+  line: number;
+  orderId: string;
+  streamId: string;
+  digest: string;
+  events: Promise<NewEvent[]>;
+}
+
+type Outcome = { kind: 'imported'; events: number } | { kind: 'already-imported' } | { kind: 'rejected'; rule: string; detail: string };
+
+/**
+ * The streaming core of the import (CLI and route): reads NDJSON lines as they arrive, runs each
+ * order's whole history through the decider, seals it, and appends batches of orders as new
+ * streams, one transaction per batch (a commit per order would cap the rate at the server's
+ * flush rate). Only `batchSize * (concurrentBatches + 1)` orders are held at once: memory stays
+ * constant whatever the file's size. Idempotent per order: a stream that exists is never
+ * appended to; the first event carries the line's fingerprint, so a repeat of the same line is
+ * told apart from another history under the same id (rejected).
+ */
+export class OrderImporter {
+  private readonly batchSize: number;
+  private readonly concurrentBatches: number;
+  private readonly maxListed: number;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: OrderImporterOptions) {
+    this.batchSize = options.batchSize ?? 200;
+    this.concurrentBatches = options.concurrentBatches ?? 2;
+    this.maxListed = options.maxListedRejections ?? 1000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async run(input: AsyncIterable<Buffer | string>, run: ImportRun, limitBytes?: number): Promise<ImportSummary> {
+    const summary: ImportSummary = {
+      importId: run.importId ?? randomUUID(),
+      correlationId: run.correlationId ?? randomUUID(),
+      lines: 0,
+      imported: 0,
+      alreadyImported: 0,
+      rejected: [],
+      rejectedCount: 0,
+      events: 0,
+    };
+    const actor = `import:${run.subject}`;
+    const now = this.now();
+    let bytesRead = 0;
+    const progress = () => run.onProgress?.({ lines: summary.lines, imported: summary.imported, alreadyImported: summary.alreadyImported, rejected: summary.rejectedCount, bytesRead });
+    const record = (line: number, outcome: Outcome) => {
+      if (outcome.kind === 'imported') {
+        summary.imported++;
+        summary.events += outcome.events;
+      } else if (outcome.kind === 'already-imported') {
+        summary.alreadyImported++;
+      } else {
+        summary.rejectedCount++;
+        if (summary.rejected.length < this.maxListed) summary.rejected.push({ line, type: outcome.rule, detail: outcome.detail });
+      }
+      progress();
+    };
+
+    const writing = new Set<Promise<void>>();
+    let failure: unknown;
+    let batch: PreparedOrder[] = [];
+    const flush = async () => {
+      const full = batch;
+      batch = [];
+      if (full.length === 0) return;
+      const task = this.write(full, record).then(
+        () => undefined,
+        (error: unknown) => {
+          failure ??= error;
+        },
+      );
+      writing.add(task);
+      void task.finally(() => writing.delete(task));
+      while (writing.size >= this.concurrentBatches) await Promise.race(writing);
+    };
+
+    for await (const { number, text, bytesRead: read } of ndjsonLines(input, limitBytes)) {
+      if (failure) break;
+      summary.lines++;
+      bytesRead = read;
+      const prepared = text === null ? ({ kind: 'rejected', rule: 'line-too-long', detail: 'The line is longer than 1 MiB.' } as const) : this.prepare(number, text, { actor, now, summary });
+      if ('kind' in prepared) {
+        record(number, prepared);
+        continue;
+      }
+      // One stream may be created once per transaction: a repeated line waits for the batch before it.
+      if (batch.some((order) => order.streamId === prepared.streamId)) {
+        await flush();
+        await Promise.all(writing);
+      }
+      batch.push(prepared);
+      if (batch.length >= this.batchSize) await flush();
+    }
+    if (!failure) await flush();
+    await Promise.all(writing);
+    if (failure) throw failure;
+    summary.rejected.sort((a, b) => a.line - b.line);
+    return summary;
+  }
+
+  /** Parses and decides one line (pure, synchronous) and starts sealing its events. */
+  private prepare(number: number, text: string, { actor, now, summary }: { actor: string; now: Date; summary: ImportSummary }): PreparedOrder | Outcome {
+    let line: ImportLine;
+    let events: OrderEvent[];
+    let orderId: string;
+    try {
+      line = parseImportLine(text);
+      orderId = line.orderId ?? this.derivedOrderId(line);
+      events = decideHistory(line, { orderId, actor, correlationId: summary.correlationId, importId: summary.importId, now });
+    } catch (error) {
+      if (error instanceof LineRejection) return { kind: 'rejected', rule: error.rule, detail: error.detail };
+      throw error;
+    }
+    const digest = this.digest('line', { ...line, orderId });
+    const customerId = line.customerId;
+    const sealed = this.options.sealer.sealEvents(customerId, events).then((list) =>
+      list.map(
+        (event, index): NewEvent => ({
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: event.data as unknown as JsonObject,
+          occurredAt: event.occurredAt,
+          metadata: {
+            correlationId: summary.correlationId,
+            causationId: summary.importId,
+            actor,
+            customerId,
+            requestedAt: event.occurredAt,
+            importId: summary.importId,
+            ...(index === 0 ? { importDigest: digest } : {}),
+          },
+        }),
+      ),
+    );
+    // Awaited in write(); a failure there is the run's failure, not an unhandled rejection here.
+    sealed.catch(() => undefined);
+    return { line: number, orderId, streamId: orderStream(orderId), digest, events: sealed };
+  }
+
+  private async write(batch: PreparedOrder[], record: (line: number, outcome: Outcome) => void): Promise<void> {
+    const streams = await Promise.all(batch.map(async (order) => ({ streamId: order.streamId, events: await order.events })));
+    const { existing } = await this.options.store.appendToNewStreams(streams);
+    const present = new Set(existing);
+    for (const [index, order] of batch.entries()) {
+      if (!present.has(order.streamId)) record(order.line, { kind: 'imported', events: streams[index].events.length });
+    }
+    for (const order of batch.filter(({ streamId }) => present.has(streamId))) {
+      const [first] = await this.options.store.readStream(order.streamId, { toVersion: 1 });
+      if (first?.metadata.importDigest === order.digest) record(order.line, { kind: 'already-imported' });
+      else record(order.line, { kind: 'rejected', rule: 'order-already-exists', detail: `Order ${order.orderId} already exists with another history.` });
+    }
+  }
+
+  /** A UUID (RFC 9562 version 8: custom) from the line's content, the same on every run. */
+  private derivedOrderId(line: ImportLine): string {
+    const hex = this.digest('order-id', line).slice(0, 32).split('');
+    hex[12] = '8';
+    hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+    const id = hex.join('');
+    return `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`;
+  }
+
+  private digest(purpose: string, value: object): string {
+    return createHmac('sha256', this.options.digestKey).update(`${purpose}\n${canonicalize(value) ?? ''}`).digest('hex');
+  }
+}

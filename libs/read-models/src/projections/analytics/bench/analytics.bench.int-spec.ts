@@ -1,0 +1,19 @@
+import { startMongoTestServer } from '@ordersource/testing/mongo-server';
+import { testServerUrl } from '@ordersource/testing/postgres';
+import { benchAnalyticsProjection } from './analytics.bench';
+
+describe('benchAnalyticsProjection', () => {
+  it('measures the analytics projection on each adapter beside the raw-insert floor of the same run', async () => {
+    const mongo = await startMongoTestServer();
+    try {
+      const result = await benchAnalyticsProjection(testServerUrl(), mongo.url, { orders: 20 });
+      expect(result.section).toBe('analytics');
+      expect(result.rows.map((row) => row.unit)).toEqual(['events/s', 'ms', 'events/s', 'ms', 'rows/s']);
+      const floor = result.rows[4].value;
+      expect(floor).toBeGreaterThan(0);
+      for (const row of [result.rows[0], result.rows[2]]) expect(row).toMatchObject({ value: expect.any(Number), floor, ratio: expect.any(Number) });
+    } finally {
+      await mongo.stop();
+    }
+  });
+});
