@@ -118,6 +118,21 @@ describe.each(profiles)('analytics routes (%s profile)', (profile) => {
     expect(answer.body.type).toMatch(/\/insufficient-history$/);
   });
 
+  it('is the fifth projection: listed by GET /projections, rebuilt from the log and diff-verified with no differences', async () => {
+    await eventually(async () => ok(await stack.query.get('/projections', { key: keys.operator }), 200, 'projections').items.map((item: { name: string }) => item.name), (names: string[]) => names.includes('analytics'), 'analytics listed');
+    for (const verifyOnly of [true, false]) {
+      ok(await stack.projector.post('/projections/analytics/rebuild', { verifyOnly }, { key: keys.admin }), 202, 'rebuild');
+      const done = await eventually(
+        async () => ok(await stack.projector.get('/projections/analytics/rebuild', { key: keys.admin }), 200, 'rebuild status'),
+        (status: { status: string; differences?: number }) => ['verified', 'swapped', 'failed'].includes(status.status),
+        'the analytics rebuild ends',
+        60_000,
+      );
+      expect({ status: done.status, differences: done.differences }).toEqual({ status: verifyOnly ? 'verified' : 'swapped', differences: 0 });
+    }
+    await expectRoute(`/analytics/logistics?from=${start}&to=${end}`, modelLogistics(histories, { from: start, to: end }));
+  });
+
   it('documents every analytics route in the OpenAPI document', async () => {
     const document = ok(await stack.query.get('/docs-json'), 200, 'docs');
     for (const route of ['orders', 'funnel', 'durations', 'logistics', 'forecast']) expect(document.paths[`/analytics/${route}`]?.get).toBeDefined();
