@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useErrorBoundary, useState } from 'preact/hooks';
 import { whenUnauthorized } from './api';
 import { Link, matchPath, navigate, useLocation } from './router';
 import { clearSession, currentSession, isStaff } from './session';
@@ -73,10 +74,25 @@ export function App() {
         </span>
       </header>
       <main id="main">
-        <Routes path={where.path} query={where.query} />
+        <PageBoundary key={where.href}>
+          <Routes path={where.path} query={where.query} />
+        </PageBoundary>
       </main>
     </>
   );
+}
+
+/** A page that fails to draw says so (and the header stays usable) instead of blanking the console. */
+function PageBoundary({ children }: { children: ComponentChildren }) {
+  const [error] = useErrorBoundary();
+  if (error) {
+    return (
+      <div class="notice notice-error" role="alert">
+        This page failed to draw: {error instanceof Error ? error.message : String(error)}. Reload, or go back.
+      </div>
+    );
+  }
+  return <>{children}</>;
 }
 
 function Routes({ path, query }: { path: string; query: URLSearchParams }) {

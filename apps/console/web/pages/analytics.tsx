@@ -53,7 +53,7 @@ interface Forecast {
   method: string;
   trainedOn: { from: string; to: string; points: number };
   seasonality: unknown;
-  backtest: { origins: number; horizon: number; smape: number; mase: number; baseline: { method: string; smape: number; mase: number } };
+  backtest: { origins: number; horizon: number; smape: number | null; mase: number | null; baseline: { method: string; smape: number | null; mase: number | null } };
   points: { at: string; value: number; lower80: number; upper80: number; lower95: number; upper95: number }[];
 }
 
@@ -177,6 +177,9 @@ export function AnalyticsPage({ query }: { query: URLSearchParams }) {
   );
 }
 
+/** Backtest errors; MASE is null when the history cannot scale it (a perfectly seasonal series). */
+const decimal = (value: number | null | undefined) => (typeof value === 'number' && Number.isFinite(value) ? value.toFixed(3) : 'n/a');
+
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 function SeriesCharts({ body }: { body: OrdersSeries }) {
@@ -264,20 +267,20 @@ function ForecastChart({ forecast, history }: { forecast: Forecast; history: Ord
           <thead>
             <tr>
               <th scope="col">Method</th>
-              <th scope="col">sMAPE</th>
+              <th scope="col">sMAPE (%)</th>
               <th scope="col">MASE</th>
             </tr>
           </thead>
           <tbody>
             <tr>
               <th scope="row">{forecast.method}</th>
-              <td class="num">{backtest.smape.toFixed(3)}</td>
-              <td class="num">{backtest.mase.toFixed(3)}</td>
+              <td class="num">{decimal(backtest.smape)}</td>
+              <td class="num">{decimal(backtest.mase)}</td>
             </tr>
             <tr>
               <th scope="row">{backtest.baseline.method} (baseline)</th>
-              <td class="num">{backtest.baseline.smape.toFixed(3)}</td>
-              <td class="num">{backtest.baseline.mase.toFixed(3)}</td>
+              <td class="num">{decimal(backtest.baseline.smape)}</td>
+              <td class="num">{decimal(backtest.baseline.mase)}</td>
             </tr>
           </tbody>
         </table>
