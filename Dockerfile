@@ -1,4 +1,5 @@
-# ordersource: one image for the command, query and projector services (distributed profile).
+# ordersource: one image for the command, query and projector services and the ops console
+# (distributed profile).
 # The command picks the service; docker-compose.yml overrides CMD (and the health check port)
 # per service. Build: docker build -t ordersource .
 #
@@ -24,6 +25,9 @@ COPY tools/build ./tools/build
 # Compiles apps/ and libs/ (no tests, no test support) into dist/ and fails if a service would
 # require anything `npm ci --omit=dev` does not install.
 RUN node -r @swc-node/register tools/build/build.ts --out dist
+# The ops console's page (Preact + uPlot, bundled by esbuild from the lockfile's packages); the
+# console process only serves these files.
+RUN node -r @swc-node/register apps/console/build/build-web.ts --out dist/apps/console/dist
 
 FROM node:20-bookworm-slim AS prod-deps
 WORKDIR /app
@@ -32,7 +36,7 @@ RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean -
 
 FROM node:20-bookworm-slim AS runtime
 LABEL org.opencontainers.image.title="ordersource" \
-      org.opencontainers.image.description="ordersource command, query and projector services (pick one with the command)" \
+      org.opencontainers.image.description="ordersource command, query and projector services and ops console (pick one with the command)" \
       org.opencontainers.image.licenses="MIT"
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
@@ -45,7 +49,7 @@ COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
-EXPOSE 3000 3001 3002
+EXPOSE 3000 3001 3002 3003
 # HEALTH_PORT: the port of the service this container runs (compose sets it per service, and
 # its start_period). No --start-period here: dockerfilelint 1.8 rejects that option (its option
 # regex stops at the dash); 6 retries x 10 s give a starting service a minute anyway.

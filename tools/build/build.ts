@@ -49,6 +49,8 @@ export function isShippedSource(relPath: string): boolean {
   if (/\.(spec|int-spec|e2e-spec|contract)\.ts$/.test(path)) return false;
   if (path.startsWith('libs/testing/') || /^(apps|libs)\/.+\/testing\//.test(path)) return false;
   if (/(^|\/)bench\//.test(path)) return false;
+  // The console's page is bundled for the browser by esbuild (apps/console/build), not run by node.
+  if (/^apps\/console\/(web|build)\//.test(path)) return false;
   if (/(^|\/)node_modules\//.test(path)) return false;
   return true;
 }

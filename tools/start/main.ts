@@ -6,6 +6,7 @@
  * back-off and a log line; only Ctrl-C stops everything (services first, so they finish
  * in-flight requests, then the database). A second start keeps the data of the first.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '@ordersource/platform';
@@ -17,11 +18,12 @@ import { ProcessSpec, Supervisor } from './supervisor';
 const root = resolve(__dirname, '..', '..');
 
 /** The services `npm start` runs: adding one is one entry. */
-function serviceList(ports: { command: number; query: number; projector: number }) {
+function serviceList(ports: { command: number; query: number; projector: number; console: number }) {
   return [
     { name: 'command', entry: 'apps/command-service/src/main.ts', port: ports.command },
     { name: 'projector', entry: 'apps/projector-service/src/main.ts', port: ports.projector },
     { name: 'query', entry: 'apps/query-service/src/main.ts', port: ports.query },
+    { name: 'console', entry: 'apps/console/src/main.ts', port: ports.console },
   ];
 }
 
@@ -38,7 +40,9 @@ async function main(): Promise<void> {
     ORDERSOURCE_MASTER_KEY: process.env.ORDERSOURCE_MASTER_KEY ?? secrets.masterKey,
     ORDERSOURCE_CHAIN_KEY: process.env.ORDERSOURCE_CHAIN_KEY ?? secrets.chainKey,
   });
-  const services = serviceList(config.ports).filter((spec) => existsSync(join(root, spec.entry)));
+  // The ops console's page is bundled from the lockfile's packages before it is served (issue 14).
+  execFileSync(process.execPath, ['-r', '@swc-node/register', 'apps/console/build/build-web.ts'], { cwd: root, stdio: 'inherit' });
+  const services = serviceList({ ...config.ports, console: consolePort() }).filter((spec) => existsSync(join(root, spec.entry)));
   const width = Math.max(...services.map((spec) => spec.name.length)) + 2;
   const specs: ProcessSpec[] = [
     ...(database ? [database] : []),
@@ -76,16 +80,21 @@ async function main(): Promise<void> {
     return;
   }
   const env = environment();
-  printWelcome(config.ports, env.API_KEYS === apiKeysOf(secrets) ? secrets : undefined, database?.started());
+  printWelcome({ ...config.ports, console: consolePort() }, env.API_KEYS === apiKeysOf(secrets) ? secrets : undefined, database?.started());
 }
 
-function printWelcome(ports: { command: number; query: number; projector: number }, secrets: ReturnType<typeof loadOrCreateSecrets> | undefined, startedDatabase?: boolean) {
+function consolePort(): number {
+  return Number(process.env.CONSOLE_PORT || 3003);
+}
+
+function printWelcome(ports: { command: number; query: number; projector: number; console: number }, secrets: ReturnType<typeof loadOrCreateSecrets> | undefined, startedDatabase?: boolean) {
   const lines = [
     '',
     'ordersource is running (embedded profile)' + (startedDatabase === false ? ', reusing a running embedded PostgreSQL' : ''),
     `  command service    http://localhost:${ports.command}   docs: http://localhost:${ports.command}/docs`,
     `  query service      http://localhost:${ports.query}   docs: http://localhost:${ports.query}/docs`,
     `  projector service  http://localhost:${ports.projector}   docs: http://localhost:${ports.projector}/docs`,
+    `  ops console        http://localhost:${ports.console}   (sign in with one of the keys below)`,
   ];
   if (secrets) {
     lines.push(

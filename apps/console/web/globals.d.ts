@@ -1,0 +1,2 @@
+/** Stylesheets are bundled by esbuild (build/build-web.ts). */
+declare module '*.css';
