@@ -1,4 +1,5 @@
 import { alertSettings } from '@ordersource/monitoring';
+import { eventually } from '@ordersource/testing/eventually';
 import { httpClient } from './support/http';
 import { keys } from './support/keys';
 import { Stack, startQueryService, startStack } from './support/stack';
@@ -24,16 +25,6 @@ describe('alerts over the running stack (embedded, two query services)', () => {
     await stack?.stop();
   });
 
-  async function eventually<T>(probe: () => Promise<T | undefined | false>, deadlineMs = 45_000): Promise<T> {
-    const deadline = Date.now() + deadlineMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-      if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
   it('fires order-unpaid once for an imported order unpaid for two hours, on every instance, and resolves when it is paid', async () => {
     const placedAt = new Date(Date.now() - 2 * 3600_000).toISOString();
     const line = JSON.stringify({
@@ -53,20 +44,20 @@ describe('alerts over the running stack (embedded, two query services)', () => {
       const answer = await client.get('/alerts?state=firing&rule=order-unpaid', { key: keys.operator });
       return answer.status === 200 && answer.body.items.length > 0 ? answer.body.items : undefined;
     };
-    const items = await eventually(() => firingOn(stack.query));
+    const items = await eventually('order-unpaid fires on the first instance', () => firingOn(stack.query), { timeoutMs: 45_000 });
     expect(items).toEqual([expect.objectContaining({ rule: 'order-unpaid', subject: orderId, state: 'firing', severity: 'warning', threshold: 3600 })]);
-    expect(await eventually(() => firingOn(other))).toEqual(items);
-    const metrics = await eventually(async () => {
+    expect(await eventually('order-unpaid shows on the second instance', () => firingOn(other), { timeoutMs: 45_000 })).toEqual(items);
+    const metrics = await eventually('the firing gauge reads 1', async () => {
       const text = (await other.get('/metrics', { key: null })).text;
       return /ordersource_alerts_firing\{rule="order-unpaid"[^}]*\} 1/.test(text) ? text : undefined;
-    });
+    }, { timeoutMs: 45_000 });
     expect(metrics).toContain('ordersource_alerts_firing');
 
     expect((await stack.command.post(`/orders/${orderId}/payment/authorize`, { amount: 1200, method: 'card' })).status).toBe(200);
-    const resolved = await eventually(async () => {
+    const resolved = await eventually('order-unpaid resolves', async () => {
       const answer = await other.get('/alerts?state=resolved&rule=order-unpaid', { key: keys.operator });
       return answer.body.items.length > 0 ? answer.body.items : undefined;
-    });
+    }, { timeoutMs: 45_000 });
     expect(resolved).toEqual([expect.objectContaining({ alertId: items[0].alertId, state: 'resolved', resolvedAt: expect.any(String) })]);
     const all = await stack.query.get('/alerts?rule=order-unpaid', { key: keys.admin });
     expect(all.body.items).toHaveLength(1);

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { forecastSeries, hourlyDemand } from '@ordersource/analytics';
 import { openEventStoreDatabase, PostgresEventStore, type EventStoreDatabase } from '@ordersource/event-store';
 import { requireSecret } from '@ordersource/platform';
-import { eventually, inBatches, ok } from './support/http';
+import { eventually } from '@ordersource/testing/eventually';
+import { inBatches, ok } from './support/http';
 import { keys } from './support/keys';
 import { Stack, profiles, startStack } from './support/stack';
 
@@ -53,10 +54,9 @@ describe.each(profiles)('GET /analytics/forecast (%s profile)', (profile) => {
     const from = new Date(firstHour).toISOString();
     const to = new Date(Date.now() + HOUR).toISOString();
     await eventually(
-      async () => ok(await stack.query.get(`/analytics/funnel?from=${from}&to=${to}`, { key: keys.operator }), 200, 'funnel').placed,
-      (placed: number) => placed === seeded.length,
       'the analytics view holds every seeded order',
-      90_000,
+      async () => ok(await stack.query.get(`/analytics/funnel?from=${from}&to=${to}`, { key: keys.operator }), 200, 'funnel').placed === seeded.length,
+      { timeoutMs: 90_000 },
     );
   }, 240_000);
   afterAll(async () => {

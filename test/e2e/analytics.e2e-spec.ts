@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { modelDurations, modelFunnel, modelLogistics, modelOrders, type ModelHistory } from '@ordersource/read-models/analytics-model';
-import { eventually, inBatches, ok } from './support/http';
+import { eventually } from '@ordersource/testing/eventually';
+import { inBatches, ok } from './support/http';
 import { keys } from './support/keys';
 import { DrivenOrder, driveOrder, planOrder } from './support/lifecycles';
 import { Stack, profiles, startStack } from './support/stack';
@@ -25,8 +26,16 @@ describe.each(profiles)('analytics routes (%s profile)', (profile) => {
   const get = async (path: string) => ok(await stack.query.get(path, { key: keys.operator }), 200, `GET ${path}`);
   /** The view catches up eventually: poll the route until it equals the model, else fail with the last answer. */
   const expectRoute = async (path: string, expected: unknown) => {
-    const answer = await eventually(() => get(path), (body) => isDeepStrictEqual(body, expected), `GET ${path} equal to the model`);
-    expect(answer).toEqual(expected);
+    let last: unknown;
+    const answer = await eventually(
+      () => `GET ${path} equal to the model; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`,
+      async () => {
+        last = await get(path);
+        return isDeepStrictEqual(last, expected) ? { body: last } : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(answer.body).toEqual(expected);
   };
 
   beforeAll(async () => {
@@ -119,14 +128,16 @@ describe.each(profiles)('analytics routes (%s profile)', (profile) => {
   });
 
   it('is the fifth projection: listed by GET /projections, rebuilt from the log and diff-verified with no differences', async () => {
-    await eventually(async () => ok(await stack.query.get('/projections', { key: keys.operator }), 200, 'projections').items.map((item: { name: string }) => item.name), (names: string[]) => names.includes('analytics'), 'analytics listed');
+    await eventually('analytics listed', async () => ok(await stack.query.get('/projections', { key: keys.operator }), 200, 'projections').items.some((item: { name: string }) => item.name === 'analytics'), { timeoutMs: 30_000 });
     for (const verifyOnly of [true, false]) {
       ok(await stack.projector.post('/projections/analytics/rebuild', { verifyOnly }, { key: keys.admin }), 202, 'rebuild');
-      const done = await eventually(
-        async () => ok(await stack.projector.get('/projections/analytics/rebuild', { key: keys.admin }), 200, 'rebuild status'),
-        (status: { status: string; differences?: number }) => ['verified', 'swapped', 'failed'].includes(status.status),
+      const done: { status: string; differences?: number } = await eventually(
         'the analytics rebuild ends',
-        60_000,
+        async () => {
+          const status = ok(await stack.projector.get('/projections/analytics/rebuild', { key: keys.admin }), 200, 'rebuild status');
+          return ['verified', 'swapped', 'failed'].includes(status.status) ? status : undefined;
+        },
+        { timeoutMs: 60_000 },
       );
       expect({ status: done.status, differences: done.differences }).toEqual({ status: verifyOnly ? 'verified' : 'swapped', differences: 0 });
     }

@@ -11,7 +11,8 @@ import { buildConsoleWeb } from '../../../apps/console/build/build-web';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { RunningConsole, startConsole } from '../../../apps/console/src/bootstrap';
 import { Browser, DESKTOP, PHONE, launchBrowser, screenshot, seriousViolations, signedInTab } from '../support/browser';
-import { eventually, ok } from '../support/http';
+import { eventually } from '@ordersource/testing/eventually';
+import { ok } from '../support/http';
 import { keys } from '../support/keys';
 import { historyLines, importHistory } from '../support/console-history';
 import { Stack, startStack } from '../support/stack';
@@ -106,16 +107,20 @@ describe('ops console in a browser', () => {
     const from = new Date(Date.now() - 40 * 86_400_000).toISOString();
     const to = new Date(Date.now() + 86_400_000).toISOString();
     await eventually(
-      () => stack.query.get(`/analytics/funnel?from=${from}&to=${to}`, { key: keys.operator }),
-      (funnel) => funnel.status === 200 && funnel.body.placed === importedOrders + 2,
       'the analytics view holds every imported order',
-      60_000,
+      async () => {
+        const funnel = await stack.query.get(`/analytics/funnel?from=${from}&to=${to}`, { key: keys.operator });
+        return funnel.status === 200 && funnel.body.placed === importedOrders + 2;
+      },
+      { timeoutMs: 60_000 },
     );
     await eventually(
-      () => stack.query.get('/alerts?state=firing&rule=order-unpaid', { key: keys.operator }),
-      (alerts) => alerts.status === 200 && unpaidOrderIds.every((id) => alerts.body.items.some((alert: { subject: string }) => alert.subject === id)),
       'order-unpaid fires for the unpaid imported orders',
-      60_000,
+      async () => {
+        const alerts = await stack.query.get('/alerts?state=firing&rule=order-unpaid', { key: keys.operator });
+        return alerts.status === 200 && unpaidOrderIds.every((id) => alerts.body.items.some((alert: { subject: string }) => alert.subject === id));
+      },
+      { timeoutMs: 60_000 },
     );
   }
 

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InsufficientHistoryError, forecastSeries } from '@ordersource/analytics';
-import { AUDIT_EVENTS, ReadStore, analyticsDocuments, analyticsFigures } from '@ordersource/read-models';
+import { AUDIT_EVENTS, ViewReader, analyticsDocuments, analyticsFigures } from '@ordersource/read-models';
 import { Access, ProblemError } from '@ordersource/platform';
-import { OPENER, PersonalDataOpener, READ_STORE } from '../ports';
+import { OPENER, PersonalDataOpener, VIEW_READER } from '../ports';
 import { checkedForecast, checkedWindow, durationsQuery, forecastQuery, ordersQuery, windowQuery } from './analytics-query';
 
 const CHUNK = 200;
@@ -17,7 +17,7 @@ const CHUNK = 200;
 @Controller('analytics')
 export class AnalyticsController {
   constructor(
-    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(VIEW_READER) private readonly store: ViewReader,
     @Inject(OPENER) private readonly opener: PersonalDataOpener,
   ) {}
 

@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from '@ordersource/testing/post
 import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { messagingMigrations } from '../migrations';
-import { eventually } from '../testing/eventually';
+import { eventually } from '@ordersource/testing/eventually';
 import { appendOrders, newOrderIds } from '../testing/order-events';
 import { KafkaSubscriptions } from './kafka-subscriptions';
 import { KafkaRelay } from './relay';

@@ -46,7 +46,7 @@ describe('the relay as a separate process', () => {
   };
   const isLeader = (child: Child) => child.lines.includes('leader');
   /** A failed wait names what the relays printed, so a relay that crashed says why. */
-  const withOutput = (wait: Promise<void>, ...relays: Child[]) =>
+  const withOutput = (wait: Promise<unknown>, ...relays: Child[]) =>
     wait.catch((error: Error) => {
       throw new Error(`${error.message}; relay output: ${relays.map((r) => r.lines.slice(-10).join(' | ')).join(' || ')}`);
     });

@@ -15,7 +15,7 @@ import { Registry } from 'prom-client';
 import { messagingMigrations } from '../migrations';
 import type { Subscription } from '../subscription.port';
 import { DeliveryLog } from '../testing/delivery-log';
-import { eventually } from '../testing/eventually';
+import { eventually } from '@ordersource/testing/eventually';
 import { appendOrders, newOrderIds } from '../testing/order-events';
 import { KafkaSubscriptions } from './kafka-subscriptions';
 import { KafkaRelay } from './relay';

@@ -3,13 +3,13 @@
  * fact in `[from, to)` are exactly those with lastAt >= from and firstAt < to. Without a window:
  * every order (the forecast trains on the whole history).
  */
-import type { Condition, ReadStore } from '../../store/read-store.port';
+import type { Condition, ViewReader } from '../../store/read-store.port';
 import type { AnalyticsDocument } from './analytics.projection';
 import type { AnalyticsWindow } from './figures';
 
 const PAGE = 1000;
 
-export async function analyticsDocuments(store: Pick<ReadStore, 'findPage'>, window?: AnalyticsWindow): Promise<AnalyticsDocument[]> {
+export async function analyticsDocuments(store: Pick<ViewReader, 'findPage'>, window?: AnalyticsWindow): Promise<AnalyticsDocument[]> {
   const where: Condition[] = window
     ? [
         { field: 'lastAt', op: 'gte', value: new Date(window.from).toISOString() },

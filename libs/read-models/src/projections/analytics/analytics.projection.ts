@@ -8,7 +8,8 @@
  * from its orders' documents, so no approximation error and nothing to merge.
  */
 import type { JsonObject, RecordedEvent } from '@ordersource/event-store';
-import { dataOf, orderIdOf, type Projection } from '../projection';
+import { orderIdOf } from '@ordersource/domain';
+import { dataOf, type Projection } from '../projection';
 import type { ViewDefinition } from '../../store/read-store.port';
 
 export type AnalyticsPaymentKind = 'authorization' | 'failure' | 'capture' | 'refund';
@@ -68,7 +69,7 @@ export function evolveAnalytics(order: AnalyticsDocument | null, event: Recorded
   if (event.type === 'OrderPlaced') {
     const data = dataOf(event, 'OrderPlaced') as { currency: string; channel?: string };
     return {
-      orderId: orderIdOf(event),
+      orderId: orderIdOf(event.streamId),
       currency: data.currency,
       channel: data.channel ?? 'web',
       placedAt: at,

@@ -8,7 +8,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { startKafkaTestBroker, type KafkaTestBroker } from '../index';
-import { eventually } from '../testing/eventually';
+import { eventually } from '@ordersource/testing/eventually';
 
 const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 
