@@ -6,3 +6,4 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export { PostgresIdempotencyStore } from './postgres/idempotency-store';
 export { NOTIFY_CHANNEL } from './postgres/notifier';
 export { eventHash, headHmac } from './postgres/hashing';
+export * from './export';
