@@ -4,6 +4,7 @@ import { EventStore, IdempotencyStore } from '@ordersource/event-store';
 import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
 import { AdminController } from './admin/admin.controller';
 import { CUSTOMER_FORGETTER, CustomerForgetter } from './admin/customer-forgetter';
+import { REPAIR_LOG, RepairLog } from './admin/repair-log';
 import { AuthorizePaymentHandler } from './orders/authorize-payment/authorize-payment';
 import { CancelOrderHandler } from './orders/cancel-order/cancel-order';
 import { CapturePaymentHandler } from './orders/capture-payment/capture-payment';
@@ -26,6 +27,7 @@ export interface CommandServiceDependencies {
   eventStore: EventStore;
   idempotency: IdempotencyStore;
   personalData: PersonalDataSealer & CustomerForgetter;
+  repairs: RepairLog;
   settings: CommandSettings;
   readiness: ReadinessCheck[];
   /** Closes the database pool; called after the HTTP server has finished its in-flight requests. */
@@ -52,6 +54,7 @@ export class CommandServiceModule {
         { provide: IDEMPOTENCY_STORE, useValue: deps.idempotency },
         { provide: PERSONAL_DATA, useValue: deps.personalData },
         { provide: CUSTOMER_FORGETTER, useValue: deps.personalData },
+        { provide: REPAIR_LOG, useValue: deps.repairs },
         { provide: COMMAND_SETTINGS, useValue: deps.settings },
         closeOnShutdown(deps.onShutdown),
         CommandMetrics,

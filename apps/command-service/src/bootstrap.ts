@@ -1,7 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PostgresEventStore, PostgresIdempotencyStore, openEventStoreDatabase } from '@ordersource/event-store';
+import { PostgresEventStore, PostgresIdempotencyStore, PostgresRepairLog, openEventStoreDatabase } from '@ordersource/event-store';
 import { OrderEventType } from '@ordersource/domain';
 import { JsonObject } from '@ordersource/event-store';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
@@ -56,6 +56,7 @@ export async function startCommandService(
       eventStore: new PostgresEventStore(database),
       idempotency: new PostgresIdempotencyStore(database),
       personalData,
+      repairs: new PostgresRepairLog(database.pool),
       settings: {
         maxConcurrencyRetries: 8,
         idempotencyTtlMs: config.idempotencyTtlMs,

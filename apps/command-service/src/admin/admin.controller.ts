@@ -6,6 +6,7 @@ import { orderStream } from '../orders/order-command.executor';
 import { EVENT_STORE } from '../orders/ports';
 import { id64, objectOf } from '../orders/request-fragments';
 import { CUSTOMER_FORGETTER, CustomerForgetter } from './customer-forgetter';
+import { REPAIR_LOG, RepairLog } from './repair-log';
 
 const integrityQuery = queryValidator<{ orderId?: string }>({
   type: 'object',
@@ -22,15 +23,17 @@ export class AdminController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CUSTOMER_FORGETTER) private readonly forgetter: CustomerForgetter,
+    @Inject(REPAIR_LOG) private readonly repairs: RepairLog,
   ) {}
 
   @Get('integrity')
   @Access('admin')
-  @ApiOperation({ summary: 'Verify the hash chain of one order or of the whole log' })
+  @ApiOperation({ summary: 'Verify the hash chain of one order or of the whole log; lists the latest tamper repairs (`npm run repair`)' })
   @ApiQuery({ name: 'orderId', required: false })
   async integrity(@Query() query: unknown) {
     const { orderId } = integrityQuery(query);
-    const report = await this.store.verifyIntegrity(orderId ? orderStream(orderId) : undefined);
+    const stream = orderId ? orderStream(orderId) : undefined;
+    const [report, repairs] = await Promise.all([this.store.verifyIntegrity(stream), this.repairs.recent({ streamId: stream, limit: 50 })]);
     return {
       ok: report.ok,
       checked: report.checked,
@@ -44,6 +47,7 @@ export class AdminController {
             },
           }
         : {}),
+      repairs: repairs.map(({ streamId, ...repair }) => ({ orderId: streamId.replace(/^order-/, ''), ...repair })),
     };
   }
 
