@@ -4,9 +4,12 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PostgresEventStore, PostgresIdempotencyStore, PostgresRepairLog, openEventStoreDatabase } from '@ordersource/event-store';
 import { OrderEventType } from '@ordersource/domain';
 import { JsonObject } from '@ordersource/event-store';
+import { messagingMigrations } from '@ordersource/messaging';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
+import { processMigrations, type PaymentDeadlineProcess } from '@ordersource/processes';
 import { Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
 import { CommandServiceModule } from './app.module';
+import { startPaymentDeadlines } from './processes/payment-deadline';
 
 export interface RunningCommandService {
   app: NestFastifyApplication;
@@ -21,7 +24,7 @@ export interface RunningCommandService {
  */
 export async function startCommandService(
   config: OrdersourceConfig & { databaseUrl: string },
-  options: { logger?: Logger; host?: string } = {},
+  options: { logger?: Logger; host?: string; paymentDeadline?: { pollMs?: number; leaseMs?: number } } = {},
 ): Promise<RunningCommandService> {
   const logger = options.logger ?? createLogger('command-service', config.logLevel);
   const apiKeys = parseApiKeys(config.apiKeys, config.authDisabled);
@@ -29,7 +32,7 @@ export async function startCommandService(
   const chainKey = requireSecret(config.chainKey, 'ORDERSOURCE_CHAIN_KEY');
   if (apiKeys.authDisabled) logger.warn('AUTH_DISABLED=true: every request acts as admin');
 
-  const database = await openEventStoreDatabase({ url: config.databaseUrl, chainKey, extraMigrations: personalDataMigrations, poolSize: 20, logger });
+  const database = await openEventStoreDatabase({ url: config.databaseUrl, chainKey, extraMigrations: [...personalDataMigrations, ...messagingMigrations, ...processMigrations], poolSize: 20, logger });
   let vault;
   try {
     vault = await createPersonalDataVault({ dataSource: database.dataSource, masterKey });
@@ -47,13 +50,15 @@ export async function startCommandService(
     },
   };
   const metrics = createServiceMetrics('command-service');
+  const eventStore = new PostgresEventStore(database);
+  let deadlines: PaymentDeadlineProcess | undefined;
   const app = await createHttpApp({
     service: 'command-service',
     module: CommandServiceModule.forRoot({
       logger,
       metrics,
       apiKeys,
-      eventStore: new PostgresEventStore(database),
+      eventStore,
       idempotency: new PostgresIdempotencyStore(database),
       personalData,
       repairs: new PostgresRepairLog(database.pool),
@@ -63,12 +68,30 @@ export async function startCommandService(
         requestHashKey: Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'ordersource/idempotency-request-hash', 32)),
       },
       readiness: [{ name: 'postgres', check: async () => void (await database.pool.query('SELECT 1')) }],
-      onShutdown: () => database.close(),
+      // The deadline worker stops before the pool it uses closes.
+      onShutdown: async () => {
+        await deadlines?.stop();
+        await database.close();
+      },
     }),
     logger,
     metrics,
     openApi: { title: 'ordersource command service', description: 'Place orders and drive them through their lifecycle (API.md).' },
   });
+  if (config.paymentTimeoutSeconds !== undefined) {
+    deadlines = await startPaymentDeadlines({
+      app,
+      database,
+      url: config.databaseUrl,
+      eventStore,
+      timeoutSeconds: config.paymentTimeoutSeconds,
+      pollMs: options.paymentDeadline?.pollMs,
+      leaseMs: options.paymentDeadline?.leaseMs,
+      registry: metrics.registry,
+      log: (message, fields) => logger.warn(fields, message),
+    });
+    logger.info({ timeoutSeconds: config.paymentTimeoutSeconds }, 'payment deadlines on');
+  }
   await app.listen({ port: config.ports.command, host: options.host ?? '0.0.0.0' });
   const address = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;

@@ -19,6 +19,8 @@ export interface OrdersourceConfig {
   chainKey?: string;
   logLevel: string;
   idempotencyTtlMs: number;
+  /** ORDER_PAYMENT_TIMEOUT_SECONDS: unset, unpaid orders are never cancelled by a deadline. */
+  paymentTimeoutSeconds?: number;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +54,7 @@ export function loadConfig(env: Env = process.env): OrdersourceConfig {
     chainKey: nonEmpty(env.ORDERSOURCE_CHAIN_KEY),
     logLevel: env.LOG_LEVEL ?? 'info',
     idempotencyTtlMs: positiveInt(env, 'IDEMPOTENCY_TTL_MS', 24 * 3600 * 1000),
+    paymentTimeoutSeconds: env.ORDER_PAYMENT_TIMEOUT_SECONDS ? positiveInt(env, 'ORDER_PAYMENT_TIMEOUT_SECONDS', 0) : undefined,
   };
 }
 
