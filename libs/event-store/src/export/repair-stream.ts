@@ -90,7 +90,8 @@ export async function repairStream(ownerUrl: string, chainKey: string | Buffer, 
   if (!verification.ok || !verification.manifest) {
     throw new RepairRefusedError(`the export does not verify (line ${verification.firstBroken?.line}: ${verification.firstBroken?.reason}); repair only from a verified export`);
   }
-  if (!exportedHead) throw new RepairRefusedError(`the export holds no events of ${streamId}`);
+  const head: ExportedHead | undefined = exportedHead;
+  if (!head) throw new RepairRefusedError(`the export holds no events of ${streamId}`);
   const manifest = verification.manifest;
 
   const client = new Client({ connectionString: ownerUrl, application_name: 'ordersource-repair' });
@@ -103,8 +104,8 @@ export async function repairStream(ownerUrl: string, chainKey: string | Buffer, 
     );
     const storedHead = headRows.rows[0];
     const storedHeadValid = storedHead !== undefined && storedHead.head_hmac === headHmac(chainKey, streamId, storedHead.version, storedHead.head_hash);
-    const trustStoredHead = storedHeadValid && storedHead.version >= exportedHead.version;
-    const targetVersion = trustStoredHead ? storedHead.version : exportedHead.version;
+    const trustStoredHead = storedHeadValid && storedHead.version >= head.version;
+    const targetVersion = trustStoredHead ? storedHead.version : head.version;
 
     const { rows } = await client.query<StoredRow>(
       `SELECT version, position::text AS position, event_id::text AS event_id, type, schema_version, data, metadata,
@@ -114,14 +115,14 @@ export async function repairStream(ownerUrl: string, chainKey: string | Buffer, 
       [streamId],
     );
     const stored = new Map(rows.map((row) => [row.version, row]));
-    if (!trustStoredHead && rows.some((row) => row.version > exportedHead!.version)) {
+    if (!trustStoredHead && rows.some((row) => row.version > head.version)) {
       throw new RepairRefusedError(
-        `${streamId} holds versions after the export's head (${exportedHead.version}) and its stored head does not vouch for them: repair it from a newer export`,
+        `${streamId} holds versions after the export's head (${head.version}) and its stored head does not vouch for them: repair it from a newer export`,
       );
     }
     const restore = exported.filter((event) => !sameEvent(stored.get(event.version), event));
     const remove = rows.filter((row) => row.version > targetVersion).map((row) => row.version);
-    const headRestored = !trustStoredHead && !sameHead(storedHead, exportedHead);
+    const headRestored = !trustStoredHead && !sameHead(storedHead, head);
     if (restore.length === 0 && remove.length === 0 && !headRestored) {
       await client.query('ROLLBACK');
       return { repaired: false, integrity: await verifyIntegrity(client as unknown as Pool, chainKey, streamId), dryRun: options.dryRun === true };
@@ -136,7 +137,7 @@ export async function repairStream(ownerUrl: string, chainKey: string | Buffer, 
       await client.query(
         `INSERT INTO streams (stream_id, version, head_hash, head_hmac) VALUES ($1, $2, $3, $4)
          ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, head_hash = EXCLUDED.head_hash, head_hmac = EXCLUDED.head_hmac`,
-        [streamId, exportedHead.version, exportedHead.headHash, exportedHead.headHmac],
+        [streamId, head.version, head.headHash, head.headHmac],
       );
     }
     const integrity = await verifyIntegrity(client as unknown as Pool, chainKey, streamId);
