@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchPeers, benchStore } from '@ordersource/event-store/bench';
+
+import { benchRecovery } from '@ordersource/event-store/recovery-bench';
 import { benchDistribution } from '@ordersource/messaging/bench';
 import { benchProjections } from '@ordersource/read-models/bench';
 import { benchRebuild } from '@ordersource/read-models/rebuild-bench';
@@ -31,6 +33,7 @@ type Section = (target: Target) => Promise<BenchTable[]>;
 const sections: Record<string, Section> = {
   store: async (target) => [await benchStore(target.url)],
   peers: async (target) => [await benchPeers(target.url)],
+  recovery: async (target) => [await benchRecovery(target.url)],
   commands: async (target) => [await benchCommands(target.url, target.label)],
   distribution: async (target) => [await benchDistribution(target.url)],
   queries: async (target) => {

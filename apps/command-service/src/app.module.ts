@@ -7,6 +7,7 @@ import { ImportsController, ORDER_IMPORTER } from './admin/imports/imports.contr
 import { OrderImporter } from '@ordersource/order-import';
 import { CUSTOMER_FORGETTER, CustomerForgetter } from './admin/customer-forgetter';
 import { CommandEndpoint } from './orders/command-endpoint';
+import { REPAIR_LOG, RepairLog } from './admin/repair-log';
 import { CommandMetrics } from './orders/command-metrics';
 import { OrderCommandOptions } from './orders/order-command';
 import { orderCommandControllers, orderCommandHandlers } from './orders/order-use-cases';
@@ -19,6 +20,7 @@ export interface CommandServiceDependencies {
   eventStore: EventStore;
   idempotency: IdempotencyStore;
   personalData: PersonalDataSealer & CustomerForgetter;
+  repairs: RepairLog;
   settings: CommandSettings;
   /** `POST /admin/imports`: the streaming import of historical orders. */
   orderImporter: OrderImporter;
@@ -47,6 +49,7 @@ export class CommandServiceModule {
         { provide: IDEMPOTENCY_STORE, useValue: deps.idempotency },
         { provide: PERSONAL_DATA, useValue: deps.personalData },
         { provide: CUSTOMER_FORGETTER, useValue: deps.personalData },
+        { provide: REPAIR_LOG, useValue: deps.repairs },
         { provide: COMMAND_SETTINGS, useValue: deps.settings },
         { provide: ORDER_IMPORTER, useValue: deps.orderImporter },
         closeOnShutdown(deps.onShutdown),

@@ -1,13 +1,16 @@
 import { hkdfSync } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PostgresEventStore, PostgresIdempotencyStore, openEventStoreDatabase } from '@ordersource/event-store';
+import { PostgresEventStore, PostgresIdempotencyStore, PostgresRepairLog, openEventStoreDatabase } from '@ordersource/event-store';
 import { OrderEventType } from '@ordersource/domain';
 import { JsonObject } from '@ordersource/event-store';
+import { messagingMigrations } from '@ordersource/messaging';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
 import { OrderImporter, importDigestKey } from '@ordersource/order-import';
+import { processMigrations, type PaymentDeadlineProcess } from '@ordersource/processes';
 import { Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
 import { CommandServiceModule } from './app.module';
+import { startPaymentDeadlines } from './processes/payment-deadline';
 
 export interface RunningCommandService {
   app: NestFastifyApplication;
@@ -22,7 +25,7 @@ export interface RunningCommandService {
  */
 export async function startCommandService(
   config: OrdersourceConfig & { databaseUrl: string },
-  options: { logger?: Logger; host?: string } = {},
+  options: { logger?: Logger; host?: string; paymentDeadline?: { pollMs?: number; leaseMs?: number } } = {},
 ): Promise<RunningCommandService> {
   const logger = options.logger ?? createLogger('command-service', config.logLevel);
   const apiKeys = parseApiKeys(config.apiKeys, config.authDisabled);
@@ -30,7 +33,7 @@ export async function startCommandService(
   const chainKey = requireSecret(config.chainKey, 'ORDERSOURCE_CHAIN_KEY');
   if (apiKeys.authDisabled) logger.warn('AUTH_DISABLED=true: every request acts as admin');
 
-  const database = await openEventStoreDatabase({ url: config.databaseUrl, chainKey, extraMigrations: personalDataMigrations, poolSize: 20, logger });
+  const database = await openEventStoreDatabase({ url: config.databaseUrl, chainKey, extraMigrations: [...personalDataMigrations, ...messagingMigrations, ...processMigrations], poolSize: 20, logger });
   let vault;
   try {
     vault = await createPersonalDataVault({ dataSource: database.dataSource, masterKey });
@@ -49,6 +52,7 @@ export async function startCommandService(
   };
   const metrics = createServiceMetrics('command-service');
   const eventStore = new PostgresEventStore(database);
+  let deadlines: PaymentDeadlineProcess | undefined;
   const app = await createHttpApp({
     service: 'command-service',
     module: CommandServiceModule.forRoot({
@@ -58,6 +62,7 @@ export async function startCommandService(
       eventStore,
       idempotency: new PostgresIdempotencyStore(database),
       personalData,
+      repairs: new PostgresRepairLog(database.pool),
       settings: {
         maxConcurrencyRetries: 8,
         idempotencyTtlMs: config.idempotencyTtlMs,
@@ -65,13 +70,31 @@ export async function startCommandService(
       },
       orderImporter: new OrderImporter({ store: eventStore, sealer: vault, digestKey: importDigestKey(masterKey) }),
       readiness: [{ name: 'postgres', check: async () => void (await database.pool.query('SELECT 1')) }],
-      onShutdown: () => database.close(),
+      // The deadline worker stops before the pool it uses closes.
+      onShutdown: async () => {
+        await deadlines?.stop();
+        await database.close();
+      },
     }),
     logger,
     metrics,
     requestTimeoutMs: config.requestTimeoutMs,
     openApi: { title: 'ordersource command service', description: 'Place orders and drive them through their lifecycle (API.md).' },
   });
+  if (config.paymentTimeoutSeconds !== undefined) {
+    deadlines = await startPaymentDeadlines({
+      app,
+      database,
+      url: config.databaseUrl,
+      eventStore,
+      timeoutSeconds: config.paymentTimeoutSeconds,
+      pollMs: options.paymentDeadline?.pollMs,
+      leaseMs: options.paymentDeadline?.leaseMs,
+      registry: metrics.registry,
+      log: (message, fields) => logger.warn(fields, message),
+    });
+    logger.info({ timeoutSeconds: config.paymentTimeoutSeconds }, 'payment deadlines on');
+  }
   await app.listen({ port: config.ports.command, host: options.host ?? config.host });
   const address = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${address.port}`;

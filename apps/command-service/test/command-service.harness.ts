@@ -40,6 +40,8 @@ export interface CommandServiceHarness {
   db: TestDatabase;
   /** A superuser client on the suite's database, for raw checks. */
   pg: Client;
+  /** The service's ORDERSOURCE_CHAIN_KEY, for suites that export or repair the log. */
+  chainKey: string;
   post(path: string, body?: unknown, options?: RequestOptions): Promise<HttpAnswer>;
   get(path: string, options?: RequestOptions): Promise<HttpAnswer>;
   eventCount(): Promise<number>;
@@ -55,6 +57,7 @@ const secret = () => randomBytes(32).toString('base64');
 
 export async function startHarness(): Promise<CommandServiceHarness> {
   const db = await createTestDatabase('os_cmd_e2e');
+  const chainKey = secret();
   let service: RunningCommandService;
   try {
     service = await startCommandService(
@@ -64,7 +67,7 @@ export async function startHarness(): Promise<CommandServiceHarness> {
         ports: { command: 0, query: 0, projector: 0 },
         apiKeys: API_KEYS,
         masterKey: secret(),
-        chainKey: secret(),
+        chainKey,
         logLevel: process.env.E2E_LOG_LEVEL ?? 'silent',
       },
       { host: '127.0.0.1' },
@@ -103,6 +106,7 @@ export async function startHarness(): Promise<CommandServiceHarness> {
     service,
     db,
     pg,
+    chainKey,
     post: (path, body, options) => request('POST', path, body, options),
     get: (path, options) => request('GET', path, undefined, options),
     eventCount: () => count('SELECT count(*) AS n FROM events'),

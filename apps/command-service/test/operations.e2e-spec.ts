@@ -117,8 +117,8 @@ describe('health, metrics and docs', () => {
     const one = await harness.get(`/admin/integrity?orderId=${orderId}`);
 
     expect(all.status).toBe(200);
-    expect(all.body).toEqual({ ok: true, checked: await harness.eventCount() });
-    expect(one.body).toEqual({ ok: true, checked: 2 });
+    expect(all.body).toEqual({ ok: true, checked: await harness.eventCount(), repairs: [] });
+    expect(one.body).toEqual({ ok: true, checked: 2, repairs: [] });
   });
 
   it('answers 503 from /health/ready while PostgreSQL refuses connections, and 200 again after', async () => {

@@ -7,3 +7,4 @@ export type { NewStream, NewStreamsResult } from './postgres/append-new-streams'
 export { PostgresIdempotencyStore } from './postgres/idempotency-store';
 export { NOTIFY_CHANNEL } from './postgres/notifier';
 export { eventHash, headHmac } from './postgres/hashing';
+export * from './export';

@@ -6,6 +6,7 @@ import { Access, bodyValidator, queryValidator } from '@ordersource/platform';
 import { EVENT_STORE } from '../orders/ports';
 import { id64, objectOf } from '../orders/request-fragments';
 import { CUSTOMER_FORGETTER, CustomerForgetter } from './customer-forgetter';
+import { REPAIR_LOG, RepairLog } from './repair-log';
 
 const integrityQuery = queryValidator<{ orderId?: string }>({
   type: 'object',
@@ -29,15 +30,17 @@ export class AdminController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CUSTOMER_FORGETTER) private readonly forgetter: CustomerForgetter,
+    @Inject(REPAIR_LOG) private readonly repairs: RepairLog,
   ) {}
 
   @Get('integrity')
   @Access('admin')
-  @ApiOperation({ summary: 'Verify the hash chain of one order or of the whole log' })
+  @ApiOperation({ summary: 'Verify the hash chain of one order or of the whole log; lists the latest tamper repairs (`npm run repair`)' })
   @ApiQuery({ name: 'orderId', required: false })
   async integrity(@Query() query: unknown) {
     const { orderId } = integrityQuery(query);
-    const report = await this.store.verifyIntegrity(orderId ? orderStreamId(orderId) : undefined);
+    const stream = orderId ? orderStreamId(orderId) : undefined;
+    const [report, repairs] = await Promise.all([this.store.verifyIntegrity(stream), this.repairs.recent({ streamId: stream, limit: 50 })]);
     return {
       ok: report.ok,
       checked: report.checked,
@@ -51,6 +54,7 @@ export class AdminController {
             },
           }
         : {}),
+      repairs: repairs.map(({ streamId, ...repair }) => ({ orderId: streamId.replace(/^order-/, ''), ...repair })),
     };
   }
 

@@ -55,6 +55,13 @@ export type CancelOrder = Command<'CancelOrder', { readonly reason: string }>;
 
 export type RefundPayment = Command<'RefundPayment', { readonly amount: Money; readonly reason: string }>;
 
+/**
+ * A payment deadline ran out (API.md "Deadlines"): the process manager only asks; the decider
+ * cancels only an order that is still unpaid (PLACED or PAYMENT_FAILED), never one whose
+ * payment was authorized meanwhile.
+ */
+export type CancelUnpaidOrder = Command<'CancelUnpaidOrder', { readonly reason: string }>;
+
 export type OrderCommand =
   | PlaceOrder
   | AuthorizePayment
@@ -64,7 +71,8 @@ export type OrderCommand =
   | RecordCheckpoint
   | DeliverOrder
   | CancelOrder
-  | RefundPayment;
+  | RefundPayment
+  | CancelUnpaidOrder;
 
 export type OrderCommandType = OrderCommand['type'];
 
@@ -79,6 +87,7 @@ export const orderCommandTypes = [
   'DeliverOrder',
   'CancelOrder',
   'RefundPayment',
+  'CancelUnpaidOrder',
 ] as const satisfies readonly OrderCommandType[];
 
 // A compile error here means a command type is missing from the list above.

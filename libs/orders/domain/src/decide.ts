@@ -1,6 +1,7 @@
 import type {
   AuthorizePayment,
   CancelOrder,
+  CancelUnpaidOrder,
   CapturePayment,
   DeliverOrder,
   DispatchShipment,
@@ -42,6 +43,8 @@ export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
       return cancelOrder(command, state);
     case 'RefundPayment':
       return refundPayment(command, state);
+    case 'CancelUnpaidOrder':
+      return cancelUnpaidOrder(command, state);
     default:
       return assertNever(command, 'command');
   }
@@ -173,6 +176,11 @@ function cancelOrder({ data, metadata }: CancelOrder, state: OrderState): OrderE
       occurredAt: metadata.now,
     },
   ];
+}
+
+function cancelUnpaidOrder({ data, metadata }: CancelUnpaidOrder, state: OrderState): OrderEvent[] {
+  const order = existingOrder('CancelUnpaidOrder', state);
+  return [{ type: 'OrderCancelled', schemaVersion: 1, data: { orderId: order.orderId, reason: data.reason, authorizationVoided: false }, occurredAt: metadata.now }];
 }
 
 function refundPayment({ data, metadata }: RefundPayment, state: OrderState): OrderEvent[] {

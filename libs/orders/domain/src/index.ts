@@ -1,6 +1,7 @@
 export type {
   AuthorizePayment,
   CancelOrder,
+  CancelUnpaidOrder,
   CapturePayment,
   CommandMetadata,
   DeliverOrder,

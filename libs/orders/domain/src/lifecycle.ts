@@ -118,6 +118,19 @@ export const orderLifecycle: Readonly<Record<OrderCommandType, { beforePlacing: 
     CANCELLED: cancelled,
     REFUNDED: refunded,
   },
+  // Not an HTTP command: the payment deadline's (API.md "Deadlines"). Unlike CancelOrder it
+  // refuses once a payment is authorized: a late deadline must never undo a sale.
+  CancelUnpaidOrder: {
+    beforePlacing: notFound,
+    PLACED: to('CANCELLED'),
+    PAYMENT_FAILED: to('CANCELLED'),
+    PAYMENT_AUTHORIZED: no('payment-already-authorized'),
+    PAID: no('payment-already-captured'),
+    SHIPPED: shipped,
+    DELIVERED: delivered,
+    CANCELLED: cancelled,
+    REFUNDED: refunded,
+  },
 };
 
 export function lifecycleCell(command: OrderCommandType, status: LifecycleStatus): LifecycleCell {
@@ -141,6 +154,7 @@ const attempts: Record<OrderCommandType, string> = {
   DeliverOrder: 'deliver the order',
   CancelOrder: 'cancel the order',
   RefundPayment: 'refund the payment',
+  CancelUnpaidOrder: 'cancel the unpaid order',
 };
 
 const reasons: Partial<Record<DomainRule, string>> = {

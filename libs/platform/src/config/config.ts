@@ -23,6 +23,8 @@ export interface OrdersourceConfig {
   host: string;
   /** REQUEST_TIMEOUT_MS: a request not complete by then is answered 408 and its socket closed. */
   requestTimeoutMs: number;
+  /** ORDER_PAYMENT_TIMEOUT_SECONDS: unset, unpaid orders are never cancelled by a deadline. */
+  paymentTimeoutSeconds?: number;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +60,7 @@ export function loadConfig(env: Env = process.env): OrdersourceConfig {
     idempotencyTtlMs: positiveInt(env, 'IDEMPOTENCY_TTL_MS', 24 * 3600 * 1000),
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     requestTimeoutMs: positiveInt(env, 'REQUEST_TIMEOUT_MS', 30_000),
+    paymentTimeoutSeconds: env.ORDER_PAYMENT_TIMEOUT_SECONDS ? positiveInt(env, 'ORDER_PAYMENT_TIMEOUT_SECONDS', 0) : undefined,
   };
 }
 

@@ -1,8 +1,13 @@
 import type { MigrationInterface } from 'typeorm';
 import { CreateAppRole1764150000001 } from './create-app-role.migration';
 import { CreateEventTables1764150000002 } from './create-event-tables.migration';
+import { EventRepairs1799130000000 } from './repairs.migration';
 
 export { APP_ROLE } from './create-app-role.migration';
 
 /** The event store's migrations, in order; other libraries pass theirs as `extraMigrations`. */
-export const eventStoreMigrations: (new () => MigrationInterface)[] = [CreateAppRole1764150000001, CreateEventTables1764150000002];
+export const eventStoreMigrations: (new () => MigrationInterface)[] = [
+  CreateAppRole1764150000001,
+  CreateEventTables1764150000002,
+  EventRepairs1799130000000,
+];

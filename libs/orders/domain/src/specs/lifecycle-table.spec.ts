@@ -13,7 +13,7 @@ const historyOf = (status: LifecycleStatus) => (status === null ? [] : historyIn
 
 describe('the order lifecycle table', () => {
   it('has a cell for every command in every status and before placing', () => {
-    expect(cells).toHaveLength(9 * 9);
+    expect(cells).toHaveLength(10 * 9);
     for (const [command, status] of cells) expect(lifecycleCell(command, status)).toBeDefined();
   });
 
@@ -40,8 +40,8 @@ describe('the order lifecycle table', () => {
 
   it('allows exactly the cells API.md lists', () => {
     expect(allowedCommands(null)).toEqual(['PlaceOrder']);
-    expect(allowedCommands('PLACED')).toEqual(['AuthorizePayment', 'FailPayment', 'CancelOrder']);
-    expect(allowedCommands('PAYMENT_FAILED')).toEqual(['AuthorizePayment', 'FailPayment', 'CancelOrder']);
+    expect(allowedCommands('PLACED')).toEqual(['AuthorizePayment', 'FailPayment', 'CancelOrder', 'CancelUnpaidOrder']);
+    expect(allowedCommands('PAYMENT_FAILED')).toEqual(['AuthorizePayment', 'FailPayment', 'CancelOrder', 'CancelUnpaidOrder']);
     expect(allowedCommands('PAYMENT_AUTHORIZED')).toEqual(['CapturePayment', 'CancelOrder']);
     expect(allowedCommands('PAID')).toEqual(['DispatchShipment', 'CancelOrder', 'RefundPayment']);
     expect(allowedCommands('SHIPPED')).toEqual(['RecordCheckpoint', 'DeliverOrder', 'RefundPayment']);

@@ -47,6 +47,8 @@ export const recordCheckpoint = (data: Data<'RecordCheckpoint'> = {}) =>
 export const deliverOrder = (data: Data<'DeliverOrder'> = {}) => command('DeliverOrder', { ...data });
 export const cancelOrder = (data: Data<'CancelOrder'> = {}) =>
   command('CancelOrder', { reason: 'changed my mind', ...data });
+export const cancelUnpaidOrder = (data: Data<'CancelUnpaidOrder'> = {}) =>
+  command('CancelUnpaidOrder', { reason: 'payment-timeout', ...data });
 export const refundPayment = (data: Data<'RefundPayment'> = {}) =>
   command('RefundPayment', { amount: 500, reason: 'damaged item', ...data });
 
@@ -61,6 +63,7 @@ export const aValidCommand: Record<OrderCommandType, () => OrderCommand> = {
   DeliverOrder: deliverOrder,
   CancelOrder: cancelOrder,
   RefundPayment: refundPayment,
+  CancelUnpaidOrder: cancelUnpaidOrder,
 };
 
 function event<T extends OrderEvent['type']>(type: T, data: Omit<Event<T>['data'], 'orderId'>, at = now): Event<T> {
