@@ -15,8 +15,10 @@ export const keys = {
   operator: 'ops.k2',
   customerA: 'cust-a-key',
   customerB: 'cust-b-key',
+  /** A customer whose id equals the admin key's subject (`adm`): the two must share nothing. */
+  customerNamedLikeAdmin: 'adm-cust-key',
 } as const;
-export const API_KEYS = 'adm.k1=admin,ops.k2=operator,cust-a-key=customer:cust-a,cust-b-key=customer:cust-b';
+export const API_KEYS = 'adm.k1=admin,ops.k2=operator,cust-a-key=customer:cust-a,cust-b-key=customer:cust-b,adm-cust-key=customer:adm';
 
 export interface HttpAnswer {
   status: number;

@@ -1,4 +1,4 @@
-import { CommandServiceHarness, HttpAnswer, expectProblem, keys, newOrderId, orderBody, startHarness } from './command-service.harness';
+import { CommandServiceHarness, HttpAnswer, expectProblem, keys, newOrderId, orderBody, placeOrder, startHarness } from './command-service.harness';
 
 /** API.md "Headers": Idempotency-Key and client-supplied order ids, over real HTTP. */
 let harness: CommandServiceHarness;
@@ -112,6 +112,37 @@ describe('Idempotency-Key on POST /orders', () => {
     expect(answerOf(repeat)).toEqual(answerOf(first));
     expect(repeat.status).toBe(200);
     expect(await harness.eventCount()).toBe(before);
+  });
+});
+
+describe('Idempotency-Key scope (API.md v1 clarifications)', () => {
+  it('treats upper-cased and %2D-escaped ids of one order as one scope: the refund runs once', async () => {
+    const orderId = await placeOrder(harness);
+    expect((await harness.post(`/orders/${orderId}/payment/authorize`, { amount: 3999, method: 'card' })).status).toBe(200);
+    expect((await harness.post(`/orders/${orderId}/payment/capture`)).status).toBe(200);
+    const refund = { amount: 100, reason: 'damaged box' };
+    const escaped = orderId.replace('-', '%2D');
+
+    const first = await harness.post(`/orders/${orderId}/refund`, refund, withKey('refund-alias'));
+    const upper = await harness.post(`/orders/${orderId.toUpperCase()}/refund`, refund, withKey('refund-alias'));
+    const percent = await harness.post(`/orders/${escaped}/refund`, refund, withKey('refund-alias'));
+
+    expect(first.status).toBe(200);
+    expect(answerOf(upper)).toEqual(answerOf(first));
+    expect(answerOf(percent)).toEqual(answerOf(first));
+    expect(upper.headers.get('idempotent-replayed')).toBe('true');
+    expect(percent.headers.get('idempotent-replayed')).toBe('true');
+    expect(await harness.streamVersions(orderId)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('shares nothing between a customer whose id equals a staff key name and that staff key', async () => {
+    const asCustomer = await harness.post('/orders', orderBody({ customerId: 'adm' }), withKey('same-key', keys.customerNamedLikeAdmin));
+    const asAdmin = await harness.post('/orders', orderBody({ customerId: 'cust-b' }), withKey('same-key', keys.admin));
+
+    expect(asCustomer.status).toBe(201);
+    expect(asAdmin.status).toBe(201);
+    expect(asAdmin.headers.get('idempotent-replayed')).toBeNull();
+    expect(asAdmin.body.orderId).not.toBe(asCustomer.body.orderId);
   });
 });
 

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { OrderCommandType } from '@ordersource/domain';
 import { IdempotencyKey, IdempotencyStore, JsonValue } from '@ordersource/event-store';
-import { PROBLEM_CONTENT_TYPE, principalOf, problems, requestContext, sendProblem } from '@ordersource/platform';
+import { PROBLEM_CONTENT_TYPE, Principal, principalOf, problems, requestContext, sendProblem } from '@ordersource/platform';
 import canonicalize from 'canonicalize';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandMetrics } from './command-metrics';
@@ -113,9 +113,20 @@ export class CommandEndpoint {
       requestId: edge.requestId,
       now: edge.receivedAt.toISOString(),
       expectedVersion: ifMatch(request.headers['if-match']),
-      idempotency: idempotencyKey(request.headers['idempotency-key'], `${principal.subject}:${request.method} ${request.url.split('?')[0]}`, requestHash),
+      idempotency: idempotencyKey(request.headers['idempotency-key'], idempotencyScope(request, principal), requestHash),
     };
   }
+}
+
+/**
+ * API.md "v1 clarifications": a key is scoped to (role, key subject, the route's template, the
+ * canonical resource id). The template and the decoded, lower-cased id make `/orders/ABC...`,
+ * `%2D`-escaped and other aliases of one order one scope (a raw URL made them three, and a
+ * refund ran three times); the role keeps a customer whose id equals a staff key's name apart.
+ */
+function idempotencyScope(request: FastifyRequest, principal: Principal): string {
+  const orderId = (request.params as { orderId?: unknown } | undefined)?.orderId;
+  return JSON.stringify([principal.role, principal.subject, `${request.method} ${request.routeOptions.url}`, typeof orderId === 'string' ? orderId.toLowerCase() : null]);
 }
 
 function ifMatch(header: string | string[] | undefined): number | undefined {
