@@ -84,7 +84,9 @@ describe.each(profiles)('reading the views (%s profile)', (profile) => {
       const command = round % 2 ? ['/payment/fail', { reason: `declined ${round}` }, 'PAYMENT_FAILED'] : ['/cancel', { reason: `oops ${round}` }, 'CANCELLED'];
       const answer = ok(await stack.command.post(`/orders/${id}${command[0]}`, command[1]), 200);
       const route = views[round % views.length].replace('%s', id).replace('%v', String(answer.version));
-      const read = await stack.query.get(route, { key: keys.customerA, headers: { 'x-min-version': String(answer.version) } });
+      // The longest wait the contract allows: this checks that the read sees the write, not how
+      // fast the distributed path is on a loaded CI machine (speed is the benchmarks' business).
+      const read = await stack.query.get(route, { key: keys.customerA, headers: { 'x-min-version': String(answer.version), 'x-wait-ms': '10000' } });
       expect({ route, status: read.status }).toEqual({ route, status: 200 });
       if (route.includes('history')) expect(read.body.events.map((event: { version: number }) => event.version)).toEqual([1, 2]);
       else expect(read.body.version).toBe(answer.version);
@@ -173,8 +175,8 @@ describe.each(profiles)('reading the views (%s profile)', (profile) => {
     expectProblem(await stack.query.get(`/orders/${id}`, { headers: { 'x-min-version': '1', 'x-wait-ms': '999999' } }), 400, 'X-Wait-Ms too large');
   });
 
-  it('lists the four views as live with a small lag', async () => {
-    const names = ['audit', 'order-tracking', 'payments', 'shipping'];
+  it('lists the five views as live with a small lag', async () => {
+    const names = ['analytics', 'audit', 'order-tracking', 'payments', 'shipping'];
     let list: { name: string; status: string; lagEvents: number; lagSeconds: number }[] = [];
     const items = await eventually(
       () => `every projection is live; last seen: ${JSON.stringify(list)}`,
