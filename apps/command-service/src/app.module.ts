@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventStore, IdempotencyStore } from '@ordersource/event-store';
-import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
+import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics, Tracer } from '@ordersource/platform';
 import { AdminController } from './admin/admin.controller';
 import { ImportsController, ORDER_IMPORTER } from './admin/imports/imports.controller';
 import { OrderImporter } from '@ordersource/order-import';
@@ -17,6 +17,7 @@ export interface CommandServiceDependencies {
   logger: Logger;
   metrics: ServiceMetrics;
   apiKeys: ApiKeyRing;
+  tracer?: Tracer;
   eventStore: EventStore;
   idempotency: IdempotencyStore;
   personalData: PersonalDataSealer & CustomerForgetter;
@@ -40,6 +41,7 @@ export class CommandServiceModule {
           logger: deps.logger,
           metrics: deps.metrics,
           apiKeys: deps.apiKeys,
+          tracer: deps.tracer,
           readiness: { provide: READINESS_CHECKS, useValue: deps.readiness },
         }),
       ],

@@ -8,7 +8,7 @@ import { messagingMigrations } from '@ordersource/messaging';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
 import { OrderImporter, importDigestKey } from '@ordersource/order-import';
 import { processMigrations, type PaymentDeadlineProcess } from '@ordersource/processes';
-import { Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
+import { Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, startTracing } from '@ordersource/platform';
 import { CommandServiceModule } from './app.module';
 import { startPaymentDeadlines } from './processes/payment-deadline';
 
@@ -51,6 +51,7 @@ export async function startCommandService(
     },
   };
   const metrics = createServiceMetrics('command-service');
+  const tracing = await startTracing('command-service', config.tracing);
   const eventStore = new PostgresEventStore(database);
   let deadlines: PaymentDeadlineProcess | undefined;
   const app = await createHttpApp({
@@ -59,6 +60,7 @@ export async function startCommandService(
       logger,
       metrics,
       apiKeys,
+      tracer: tracing.tracer,
       eventStore,
       idempotency: new PostgresIdempotencyStore(database),
       personalData,
@@ -74,10 +76,12 @@ export async function startCommandService(
       onShutdown: async () => {
         await deadlines?.stop();
         await database.close();
+        await tracing.shutdown();
       },
     }),
     logger,
     metrics,
+    tracer: tracing.tracer,
     requestTimeoutMs: config.requestTimeoutMs,
     openApi: { title: 'ordersource command service', description: 'Place orders and drive them through their lifecycle (API.md).' },
   });

@@ -17,3 +17,6 @@ export * from './service/run-service';
 export * from './service/shutdown';
 // Types only: bench/ folders are not part of the production build.
 export type * from './bench/bench-table';
+export * from './tracing/otel-tracer';
+export * from './tracing/tracer.port';
+export * from './tracing/tracing-settings';

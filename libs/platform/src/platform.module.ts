@@ -5,17 +5,20 @@ import { API_KEY_RING, AccessGuard } from './auth/access.guard';
 import { ApiKeyRing } from './auth/api-keys';
 import { OperationsController, READINESS_CHECKS, ReadinessCheck } from './health/health.controller';
 import { ServiceMetrics } from './metrics/metrics';
-import { LOGGER, SERVICE_METRICS } from './platform.tokens';
+import { LOGGER, SERVICE_METRICS, TRACER } from './platform.tokens';
+import { noTracer, Tracer } from './tracing/tracer.port';
 
 export interface PlatformModuleOptions {
   logger: Logger;
   metrics: ServiceMetrics;
   apiKeys: ApiKeyRing;
+  /** The service's tracer (issue 15); default: tracing off. */
+  tracer?: Tracer;
   /** Providers of READINESS_CHECKS are given by the service (they need its stores). */
   readiness?: Provider;
 }
 
-/** Auth guard, health, metrics and the logger for one service, wired once. */
+/** Auth guard, health, metrics, the logger and the tracer for one service, wired once. */
 @Global()
 @Module({})
 export class PlatformModule {
@@ -28,10 +31,11 @@ export class PlatformModule {
         { provide: LOGGER, useValue: options.logger },
         { provide: SERVICE_METRICS, useValue: options.metrics },
         { provide: API_KEY_RING, useValue: options.apiKeys },
+        { provide: TRACER, useValue: options.tracer ?? noTracer },
         { provide: APP_GUARD, useClass: AccessGuard },
         readiness,
       ],
-      exports: [LOGGER, SERVICE_METRICS, API_KEY_RING],
+      exports: [LOGGER, SERVICE_METRICS, API_KEY_RING, TRACER],
     };
   }
 }

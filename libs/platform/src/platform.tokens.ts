@@ -1,2 +1,3 @@
 export const SERVICE_METRICS = Symbol('ServiceMetrics');
 export const LOGGER = Symbol('Logger');
+export const TRACER = Symbol('Tracer');

@@ -10,6 +10,7 @@ import {
   WrongExpectedVersionError,
   isDuplicateAppend,
 } from '@ordersource/event-store';
+import { noTracer, Tracer } from '@ordersource/platform';
 
 /**
  * The one generic command handler (ARCHITECTURE.md "How an order travels", step 2; modelled on
@@ -38,6 +39,8 @@ export interface HandleCommandOptions<State, Event> {
   onRetry?(attempt: number): void;
   /** Recorded with the append, in its transaction; `result` is what a repeat gets back. */
   idempotency?: IdempotencyKey & { ttlMs?: number; result(handled: CommandHandled<State>): IdempotentResult };
+  /** Spans `decide <command>` (load, fold, guard, decide) and `append <command>` of each attempt (issue 15). */
+  trace?: { tracer: Tracer; command: string };
 }
 
 export interface CommandHandled<State> {
@@ -110,15 +113,19 @@ async function attemptCommand<State, Event>(
   options: HandleCommandOptions<State, Event>,
   assumeNew: boolean,
 ): Promise<CommandHandled<State> | CommandRepeated> {
-  const history = assumeNew ? [] : await store.readStream(streamId);
-  const state = history.map(options.fromRecorded).reduce(options.evolve, options.initialState());
-  const version = history.length === 0 ? 0 : history[history.length - 1].version;
-  options.guard?.(state);
-  if (options.expectedVersion !== undefined && version > 0 && options.expectedVersion !== version) {
-    throw new StreamVersionMismatchError(streamId, options.expectedVersion, version);
-  }
-
-  const events = decide(state);
+  const tracer = options.trace?.tracer ?? noTracer;
+  const command = options.trace?.command ?? 'command';
+  const attributes = { 'ordersource.stream_id': streamId };
+  const { state, version, events } = await tracer.inSpan(`decide ${command}`, { attributes }, async () => {
+    const history = assumeNew ? [] : await store.readStream(streamId);
+    const loaded = history.map(options.fromRecorded).reduce(options.evolve, options.initialState());
+    const loadedVersion = history.length === 0 ? 0 : history[history.length - 1].version;
+    options.guard?.(loaded);
+    if (options.expectedVersion !== undefined && loadedVersion > 0 && options.expectedVersion !== loadedVersion) {
+      throw new StreamVersionMismatchError(streamId, options.expectedVersion, loadedVersion);
+    }
+    return { state: loaded, version: loadedVersion, events: decide(loaded) };
+  });
   const newState = events.reduce(options.evolve, state);
   const toAppend = await options.toNewEvents(events, newState);
   const handled = (appended: AppendResult): CommandHandled<State> => ({
@@ -129,9 +136,11 @@ async function attemptCommand<State, Event>(
     position: appended.position,
   });
   const { idempotency } = options;
-  const result = await store.appendToStream(streamId, version === 0 ? 'no_stream' : version, toAppend, {
-    idempotency: idempotency && { ...idempotency, result: (appended) => idempotency.result(handled(appended)) },
-  });
+  const result = await tracer.inSpan(`append ${command}`, { attributes: { ...attributes, 'ordersource.events': toAppend.length } }, () =>
+    store.appendToStream(streamId, version === 0 ? 'no_stream' : version, toAppend, {
+      idempotency: idempotency && { ...idempotency, result: (appended) => idempotency.result(handled(appended)) },
+    }),
+  );
   if (isDuplicateAppend(result)) return { kind: 'repeated', result: result.result };
   return handled(result);
 }

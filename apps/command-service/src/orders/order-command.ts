@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Command } from '@nestjs/cqrs';
 import { CommandMetadata, OrderCommand, OrderEvent, OrderState, OrderStatus, evolve, initialState, isPlaced } from '@ordersource/domain';
 import { EventStore, IdempotencyKey, JsonObject, RecordedEvent } from '@ordersource/event-store';
-import { Principal } from '@ordersource/platform';
+import { Principal, TRACER, Tracer, traceMetadata } from '@ordersource/platform';
 import { guardOrder } from './authorization';
 import { CommandMetrics } from './command-metrics';
 import { CommandHandled, CommandRepeated, HandleCommandOptions } from './handle-command';
@@ -56,6 +56,7 @@ export class OrderCommandOptions {
     @Inject(PERSONAL_DATA) private readonly personalData: PersonalDataSealer,
     @Inject(COMMAND_SETTINGS) private readonly settings: CommandSettings,
     private readonly metrics: CommandMetrics,
+    @Inject(TRACER) private readonly tracer: Tracer,
   ) {}
 
   for({ context }: OrderCommandMessage<unknown>, command: OrderCommand): HandleCommandOptions<OrderState, OrderEvent> {
@@ -68,6 +69,7 @@ export class OrderCommandOptions {
       expectedVersion: context.expectedVersion,
       maxRetries: this.settings.maxConcurrencyRetries,
       onRetry: () => this.metrics.retries.inc({ command: command.type }),
+      trace: { tracer: this.tracer, command: command.type },
       idempotency: context.idempotency && {
         ...context.idempotency,
         ttlMs: this.settings.idempotencyTtlMs,
@@ -94,6 +96,8 @@ export class OrderCommandOptions {
         actor: context.principal.subject,
         customerId: after.customerId,
         requestedAt: context.now,
+        // The request's trace (issue 15): relay, consumers and projections continue it.
+        ...traceMetadata(this.tracer),
       },
     };
   }

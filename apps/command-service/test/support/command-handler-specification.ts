@@ -1,6 +1,6 @@
 import { OrderEvent, OrderPlaced, orderStreamId } from '@ordersource/domain';
 import { JsonObject } from '@ordersource/event-store';
-import { Principal, createServiceMetrics } from '@ordersource/platform';
+import { Principal, createServiceMetrics, noTracer } from '@ordersource/platform';
 import { CommandMetrics } from '../../src/orders/command-metrics';
 import { commandProblem } from '../../src/orders/command-problems';
 import { CommandContext, OrderCommandMessage, OrderCommandOptions, OrderCommandResult } from '../../src/orders/order-command';
@@ -37,7 +37,7 @@ export function handlerSpecification<Message extends OrderCommandMessage<unknown
   return {
     given(history: OrderEvent[], streamOf = orderId) {
       const store = new InMemoryEventStore();
-      const handler = make(new OrderCommandOptions(store, unsealed, settings, new CommandMetrics(createServiceMetrics('command-spec'))));
+      const handler = make(new OrderCommandOptions(store, unsealed, settings, new CommandMetrics(createServiceMetrics('command-spec')), noTracer));
       const run = async (message: Message): Promise<HandlerOutcome> => {
         const streamId = orderStreamId(streamOf);
         if (history.length > 0) await store.appendToStream(streamId, 'no_stream', history.map((event) => toNewEvent(event)));

@@ -1,3 +1,5 @@
+import { TracingSettings, tracingSettings } from '../tracing/tracing-settings';
+
 /**
  * The services' configuration, read once from the environment (API.md "Configuration"). Bad
  * values stop the process at start-up with a message naming the variable, never later.
@@ -25,6 +27,8 @@ export interface OrdersourceConfig {
   requestTimeoutMs: number;
   /** ORDER_PAYMENT_TIMEOUT_SECONDS: unset, unpaid orders are never cancelled by a deadline. */
   paymentTimeoutSeconds?: number;
+  /** The standard OTEL_* variables: tracing is off unless an OTLP endpoint is set. */
+  tracing: TracingSettings;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +65,7 @@ export function loadConfig(env: Env = process.env): OrdersourceConfig {
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     requestTimeoutMs: positiveInt(env, 'REQUEST_TIMEOUT_MS', 30_000),
     paymentTimeoutSeconds: env.ORDER_PAYMENT_TIMEOUT_SECONDS ? positiveInt(env, 'ORDER_PAYMENT_TIMEOUT_SECONDS', 0) : undefined,
+    tracing: tracingSettings(env),
   };
 }
 

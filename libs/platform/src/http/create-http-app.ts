@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyInstance, FastifyRequest, LogController } from 'fastify';
 import { Logger } from 'pino';
 import { ServiceMetrics } from '../metrics/metrics';
+import { noTracer, Tracer } from '../tracing/tracer.port';
 import { answerClientError, answerFrameworkError } from './edge-errors';
 import { checkParsedBody, depthProblem, jsonDepthExceeds, MAX_JSON_DEPTH } from './json-body';
 import { ProblemFilter, sendProblem } from './problem.filter';
@@ -25,6 +26,8 @@ export interface HttpAppOptions {
   requestTimeoutMs?: number;
   /** The request line and headers must arrive within this (default 10000, at most requestTimeoutMs). */
   headersTimeoutMs?: number;
+  /** Each request a SERVER span, child of its W3C `traceparent` (issue 15); default: off. */
+  tracer?: Tracer;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -55,7 +58,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
-  installEdge(adapter.getInstance() as unknown as FastifyInstance, options);
+  const fastify = adapter.getInstance() as unknown as FastifyInstance;
+  (options.tracer ?? noTracer).traceRequests(fastify.server);
+  installEdge(fastify, options);
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { logger: false, abortOnError: false, bodyParser: false });
   app.useGlobalFilters(new ProblemFilter(options.logger));
   app.enableShutdownHooks();
@@ -93,6 +98,12 @@ function installEdge(fastify: FastifyInstance, options: HttpAppOptions): void {
     const given = Array.isArray(header) ? header[0] : header;
     setRequestContext(request, { requestId: request.id, correlationId: given ?? randomUUID(), receivedAt: new Date() });
     reply.header('x-correlation-id', requestContext(request).correlationId);
+    const span = options.tracer?.activeSpan();
+    if (span) {
+      const route = routeOf(request);
+      span.rename(`${request.method} ${route}`);
+      span.setAttributes({ 'http.route': route, 'ordersource.correlation_id': requestContext(request).correlationId });
+    }
     if (given !== undefined && !CORRELATION_ID.test(given)) {
       requestContext(request).correlationId = randomUUID();
       reply.header('x-correlation-id', requestContext(request).correlationId);
