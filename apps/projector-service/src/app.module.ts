@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
+import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics, Tracer } from '@ordersource/platform';
 import { REBUILDER, RebuildController } from './rebuild/rebuild.controller';
 import type { Rebuilder } from '@ordersource/read-models';
 
@@ -7,6 +7,7 @@ export interface ProjectorServiceDependencies {
   logger: Logger;
   metrics: ServiceMetrics;
   apiKeys: ApiKeyRing;
+  tracer?: Tracer;
   readiness: ReadinessCheck[];
   rebuilder: Rebuilder;
   /** Stops the workers, then closes the stores. */
@@ -19,7 +20,7 @@ export class ProjectorServiceModule {
     return {
       module: ProjectorServiceModule,
       imports: [
-        PlatformModule.forRoot({ logger: deps.logger, metrics: deps.metrics, apiKeys: deps.apiKeys, readiness: { provide: READINESS_CHECKS, useValue: deps.readiness } }),
+        PlatformModule.forRoot({ logger: deps.logger, metrics: deps.metrics, apiKeys: deps.apiKeys, tracer: deps.tracer, readiness: { provide: READINESS_CHECKS, useValue: deps.readiness } }),
       ],
       controllers: [RebuildController],
       providers: [closeOnShutdown(deps.onShutdown), { provide: REBUILDER, useValue: deps.rebuilder }],

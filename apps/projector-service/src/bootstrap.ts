@@ -4,7 +4,7 @@ import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-s
 import { messagingMigrations, openSubscriptionSource } from '@ordersource/messaging';
 import { personalDataMigrations } from '@ordersource/personal-data';
 import { ProjectionStatusStore, openReadStore, projectionStatusMigrations, projections, readModelMigrations } from '@ordersource/read-models';
-import { Closers, Logger, OrdersourceConfig, counter, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
+import { Closers, Logger, OrdersourceConfig, counter, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, startTracing } from '@ordersource/platform';
 import { ProjectorServiceModule } from './app.module';
 import { ProjectionWorker } from './projections/projection-worker';
 import { StatusPublisher } from './projections/status-publisher';
@@ -40,6 +40,10 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
   const closeAll = () => closers.closeAll();
   try {
     const metrics = createServiceMetrics('projector-service');
+    const tracing = await startTracing('projector-service', config.tracing);
+    // Added first, so closed last: the spans of everything that stops before it are still sent.
+    closers.add(() => tracing.shutdown());
+    const { tracer } = tracing;
     const eventStore = new PostgresEventStore(database);
     const readStore = await openReadStore(config.profile, { pool: database.pool, mongoUrl: config.mongoUrl });
     closers.add(() => readStore.close());
@@ -51,13 +55,14 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
       clientId: 'ordersource-projector',
       registry: metrics.registry,
       logger,
+      tracer,
     });
     closers.add(() => opened.close());
     const source = opened.source;
     const applied = counter(metrics, 'ordersource_projection_events_total', 'Events applied to a view, by projection', ['projection']);
     // Live batches run under the view's pause lock, so a rebuild can hold them for its swap.
     const liveSource = new PausableSubscriptions(source, database.pool);
-    const workers = Object.values(projections).map((projection) => new ProjectionWorker({ projection, source: liveSource, readStore, eventStore, applied, logger }));
+    const workers = Object.values(projections).map((projection) => new ProjectionWorker({ projection, source: liveSource, readStore, eventStore, applied, logger, tracer }));
     for (const worker of workers) await worker.start();
     closers.add(async () => {
       for (const worker of workers) await worker.stop();
@@ -77,6 +82,7 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
         logger,
         metrics,
         apiKeys,
+        tracer,
         rebuilder,
         readiness: [
           { name: 'postgres', check: async () => void (await database.pool.query('SELECT 1')) },
@@ -86,6 +92,7 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
       }),
       logger,
       metrics,
+      tracer,
       requestTimeoutMs: config.requestTimeoutMs,
       openApi: { title: 'ordersource projector service', description: 'Builds the read models from the log; rebuilds them (API.md).' },
     });

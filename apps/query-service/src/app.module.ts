@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ViewReader } from '@ordersource/read-models';
-import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
+import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics, Tracer } from '@ordersource/platform';
 import { PostgresAlertStore } from '@ordersource/monitoring';
 import { ALERT_STORE, AlertsController } from './alerts/alerts.controller';
 import { AnalyticsController } from './analytics/analytics.controller';
@@ -17,6 +17,7 @@ export interface QueryServiceDependencies {
   logger: Logger;
   metrics: ServiceMetrics;
   apiKeys: ApiKeyRing;
+  tracer?: Tracer;
   views: ViewReader;
   opener: PersonalDataOpener;
   projectionStatus: ProjectionStatusSource;
@@ -37,6 +38,7 @@ export class QueryServiceModule {
           logger: deps.logger,
           metrics: deps.metrics,
           apiKeys: deps.apiKeys,
+          tracer: deps.tracer,
           readiness: { provide: READINESS_CHECKS, useValue: deps.readiness },
         }),
       ],

@@ -6,8 +6,9 @@ import { AlertSettings, alertSettings, monitoringMigrations } from '@ordersource
 import { startAlertEvaluator } from './alerts/alert-evaluator';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
 import { ProjectionStatusStore, openReadStore, projectionStatusMigrations, readModelMigrations } from '@ordersource/read-models';
-import { Closers, Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret } from '@ordersource/platform';
+import { Closers, Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, startTracing } from '@ordersource/platform';
 import { QueryServiceModule } from './app.module';
+import { tracedViewReader } from './traced-view-reader';
 import { useCursorKey } from './query-schemas';
 
 export interface RunningQueryService {
@@ -43,6 +44,8 @@ export async function startQueryService(
     const readStore = await openReadStore(config.profile, { pool: database.pool, mongoUrl: config.mongoUrl });
     closers.add(() => readStore.close());
     const metrics = createServiceMetrics('query-service');
+    const tracing = await startTracing('query-service', config.tracing);
+    closers.add(() => tracing.shutdown());
     const projectionStatus = new ProjectionStatusStore(database.pool);
     const alerts = startAlertEvaluator({
       settings: options.alerts ?? alertSettings(process.env),
@@ -62,7 +65,8 @@ export async function startQueryService(
         logger,
         metrics,
         apiKeys,
-        views: readStore,
+        tracer: tracing.tracer,
+        views: tracedViewReader(readStore, tracing.tracer),
         opener,
         projectionStatus,
         alertStore: alerts.store,
@@ -75,6 +79,7 @@ export async function startQueryService(
       }),
       logger,
       metrics,
+      tracer: tracing.tracer,
       requestTimeoutMs: config.requestTimeoutMs,
       openApi: { title: 'ordersource query service', description: 'Order tracking, payments, shipments, history, the event log and time travel (API.md).' },
     });

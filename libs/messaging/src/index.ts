@@ -10,3 +10,4 @@ export { KafkaRelay, type KafkaRelayOptions } from './kafka/relay';
 export { createKafkaClient } from './kafka/kafka-client';
 export { openSubscriptionSource, type OpenSubscriptionSourceOptions, type OpenedSubscriptionSource } from './open-subscription-source';
 export { acquireLeadership, type Leadership, type LeadershipOptions } from './leadership';
+export { deliveryTraceOf, startEventSpans, type EventSpans } from './event-spans';

@@ -1,4 +1,5 @@
 import type { EventStore, EventStoreDatabase } from '@ordersource/event-store';
+import type { Tracer } from '@ordersource/platform';
 import type { Registry } from 'prom-client';
 import { createKafkaClient } from './kafka/kafka-client';
 import { KafkaSubscriptions } from './kafka/kafka-subscriptions';
@@ -17,6 +18,8 @@ export interface OpenSubscriptionSourceOptions {
   clientId: string;
   registry?: Registry;
   logger?: MessagingLogger;
+  /** Spans of the relay's publish and of each delivery (issue 15); default: off. */
+  tracer?: Tracer;
 }
 
 export interface OpenedSubscriptionSource {
@@ -31,13 +34,13 @@ export interface OpenedSubscriptionSource {
  * another instance's relay leads) and consumes the Kafka topic.
  */
 export function openSubscriptionSource(profile: 'embedded' | 'distributed', options: OpenSubscriptionSourceOptions): OpenedSubscriptionSource {
-  const { store, database, url, registry } = options;
+  const { store, database, url, registry, tracer } = options;
   const logger = options.logger ?? silentLogger;
   if (profile === 'embedded') {
-    return { source: new PostgresLogSubscriptions({ store, database, url, registry, logger }), close: async () => undefined };
+    return { source: new PostgresLogSubscriptions({ store, database, url, registry, logger, tracer }), close: async () => undefined };
   }
   const kafka = createKafkaClient({ brokers: options.kafkaBrokers, clientId: options.clientId, logger });
-  const relay = new KafkaRelay({ store, url, kafka, registry, logger });
+  const relay = new KafkaRelay({ store, url, kafka, registry, logger, tracer });
   relay.start();
-  return { source: new KafkaSubscriptions({ kafka, registry, logger }), close: () => relay.stop() };
+  return { source: new KafkaSubscriptions({ kafka, registry, logger, tracer }), close: () => relay.stop() };
 }

@@ -1,8 +1,8 @@
 import { EventStore } from '@ordersource/event-store';
-import { EventMessage, Subscription, SubscriptionLag, SubscriptionSource, fromEventMessage } from '@ordersource/messaging';
+import { EventMessage, Subscription, SubscriptionLag, SubscriptionSource, deliveryTraceOf, fromEventMessage, startEventSpans } from '@ordersource/messaging';
 import { Projection, ViewWriter, runProjectionFillingGaps } from '@ordersource/read-models';
 import { Counter } from 'prom-client';
-import { Logger } from '@ordersource/platform';
+import { Logger, Tracer, noTracer } from '@ordersource/platform';
 
 export interface ProjectionWorkerOptions {
   projection: Projection;
@@ -11,6 +11,8 @@ export interface ProjectionWorkerOptions {
   eventStore: EventStore;
   applied: Counter<'projection'>;
   logger: Logger;
+  /** A span `apply <projection>` per event, child of its delivery span (issue 15). */
+  tracer?: Tracer;
 }
 
 /**
@@ -48,7 +50,19 @@ export class ProjectionWorker {
 
   async handle(batch: readonly EventMessage[]): Promise<void> {
     const { projection, readStore, eventStore } = this.options;
-    const { applied, filled } = await runProjectionFillingGaps(projection, readStore, eventStore, batch.map(fromEventMessage));
+    const spans = startEventSpans(this.options.tracer ?? noTracer, `apply ${this.name}`, 'internal', batch, {
+      attributes: { 'ordersource.projection': this.name },
+      parentOf: (index) => deliveryTraceOf(batch[index]),
+    });
+    let result: Awaited<ReturnType<typeof runProjectionFillingGaps>>;
+    try {
+      result = await runProjectionFillingGaps(projection, readStore, eventStore, batch.map(fromEventMessage));
+      spans.end();
+    } catch (error) {
+      spans.end(error);
+      throw error;
+    }
+    const { applied, filled } = result;
     for (const gap of filled) this.options.logger.warn({ projection: this.name, orderId: gap.orderId, from: gap.from, to: gap.to }, 'closed a delivery gap from the event store');
     this.options.applied.inc({ projection: this.name }, applied);
   }

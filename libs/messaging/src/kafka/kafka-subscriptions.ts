@@ -12,8 +12,10 @@
  * So while a batch is delivered, a timer keeps heartbeating every heartbeatInterval.
  */
 import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC, type EventMessage } from '@ordersource/contracts';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Consumer, IHeaders, Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
+import { noTracer, type Tracer } from '@ordersource/platform';
+import { startEventSpans } from '../event-spans';
 import { errorText, silentLogger, type MessagingLogger } from '../logger';
 import { messagingMetrics, type MessagingMetrics } from '../metrics';
 import { DeliveryStopped, PoisonGuard } from '../parking/poison-guard';
@@ -34,6 +36,8 @@ export interface KafkaSubscriptionsOptions {
   maxWaitTimeInMs?: number;
   registry?: Registry;
   logger?: MessagingLogger;
+  /** A CONSUMER span per delivered event, child of its record's trace headers (issue 15). */
+  tracer?: Tracer;
 }
 
 export class KafkaSubscriptions implements SubscriptionSource {
@@ -60,7 +64,7 @@ export class KafkaSubscriptions implements SubscriptionSource {
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 100,
       allowAutoTopicCreation: false,
     });
-    const subscription = new KafkaSubscription(name, topic, handler, subscribeOptions, consumer, producer, new DeadLetterTopic(kafka, producer, deadLetterTopic, name), this.metrics, this.options.logger ?? silentLogger, this.options.heartbeatInterval ?? 3000);
+    const subscription = new KafkaSubscription(name, topic, handler, subscribeOptions, consumer, producer, new DeadLetterTopic(kafka, producer, deadLetterTopic, name), this.metrics, this.options.logger ?? silentLogger, this.options.heartbeatInterval ?? 3000, this.options.tracer ?? noTracer);
     await subscription.start();
     return subscription;
   }
@@ -84,6 +88,7 @@ class KafkaSubscription implements Subscription {
     private readonly metrics: MessagingMetrics,
     private readonly logger: MessagingLogger,
     private readonly heartbeatIntervalMs: number,
+    private readonly tracer: Tracer,
   ) {
     this.guard = new PoisonGuard({
       name,
@@ -110,10 +115,16 @@ class KafkaSubscription implements Subscription {
         if (batch.messages.length === 0) return;
         this.heartbeat = heartbeat;
         const events = batch.messages.map((m) => JSON.parse(m.value?.toString() ?? 'null') as EventMessage);
+        const spans = startEventSpans(this.tracer, `deliver ${batch.topic}`, 'consumer', events, {
+          attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': batch.topic, 'messaging.consumer.group.name': this.name, 'messaging.operation.type': 'process' },
+          parentOf: (index) => traceHeaders(batch.messages[index].headers),
+        });
         const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), this.heartbeatIntervalMs);
         try {
           await this.serialised(() => this.guard.deliver(events));
+          spans.end();
         } catch (error) {
+          spans.end(error instanceof DeliveryStopped ? undefined : error);
           if (error instanceof DeliveryStopped) return;
           throw error;
         } finally {
@@ -159,4 +170,13 @@ class KafkaSubscription implements Subscription {
     this.exclusive = next.catch(() => undefined);
     return next;
   }
+}
+
+/** The W3C trace context a record carries in its headers (the relay's publish span), if any. */
+function traceHeaders(headers: IHeaders | undefined): { traceparent: string; tracestate?: string } | undefined {
+  const text = (value: IHeaders[string]) => (value === undefined ? undefined : Array.isArray(value) ? value[0]?.toString() : value.toString());
+  const traceparent = headers && text(headers.traceparent);
+  if (!traceparent) return undefined;
+  const tracestate = text(headers?.tracestate);
+  return tracestate ? { traceparent, tracestate } : { traceparent };
 }

@@ -16,6 +16,8 @@ import { ORDERS_TOPIC, toKafkaRecord } from '@ordersource/contracts';
 import type { EventStore } from '@ordersource/event-store';
 import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
+import { noTracer, type Tracer } from '@ordersource/platform';
+import { startEventSpans } from '../event-spans';
 import { errorText, silentLogger, type MessagingLogger } from '../logger';
 import { tailLog } from '../log-tail';
 import { messagingMetrics, type MessagingMetrics } from '../metrics';
@@ -46,6 +48,8 @@ export interface KafkaRelayOptions {
   lockPollMs?: number;
   registry?: Registry;
   logger?: MessagingLogger;
+  /** A PRODUCER span per published event, whose context goes in the record's headers (issue 15). */
+  tracer?: Tracer;
 }
 
 export class KafkaRelay {
@@ -110,8 +114,23 @@ export class KafkaRelay {
       },
       handle: async (events) => {
         const inOrder = inVersionOrderPerOrder(events.map(toEventMessage));
-        const records = inOrder.map((m) => ({ message: toKafkaRecord(m), eventId: m.eventId, position: m.position }));
-        const oversize = await this.publish(producer as Producer, records, maxMessageBytes);
+        const spans = startEventSpans(this.options.tracer ?? noTracer, `publish ${this.topic}`, 'producer', inOrder, {
+          attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': this.topic, 'messaging.operation.type': 'send' },
+        });
+        const records = inOrder.map((m, index) => {
+          const record = toKafkaRecord(m);
+          // The publish span's context, so consumers continue the trace from here (W3C header names).
+          const trace = spans.at(index)?.context();
+          return { message: trace ? { ...record, headers: { ...record.headers, ...trace } } : record, eventId: m.eventId, position: m.position };
+        });
+        let oversize: OversizeEvent | undefined;
+        try {
+          oversize = await this.publish(producer as Producer, records, maxMessageBytes);
+          spans.end();
+        } catch (error) {
+          spans.end(error);
+          throw error;
+        }
         if (oversize) {
           this.holdAt(oversize, maxMessageBytes);
           return { holdMs: BLOCKED_RETRY_MS };

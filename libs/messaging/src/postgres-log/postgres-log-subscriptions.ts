@@ -13,8 +13,10 @@ import type { Leadership } from '../leadership';
 import { errorText, silentLogger, type MessagingLogger } from '../logger';
 import { tailLog } from '../log-tail';
 import { messagingMetrics, type MessagingMetrics } from '../metrics';
-import { PoisonGuard } from '../parking/poison-guard';
-import type { SubscribeOptions, Subscription, SubscriptionHandler, SubscriptionLag, SubscriptionSource } from '../subscription.port';
+import { noTracer, type Tracer } from '@ordersource/platform';
+import { startEventSpans } from '../event-spans';
+import { DeliveryStopped, PoisonGuard } from '../parking/poison-guard';
+import type { EventMessage, SubscribeOptions, Subscription, SubscriptionHandler, SubscriptionLag, SubscriptionSource } from '../subscription.port';
 import { inVersionOrderPerOrder, toEventMessage } from '../to-event-message';
 import { ParkedEventsTable } from './parked-events-table';
 
@@ -30,6 +32,8 @@ export interface PostgresLogSubscriptionsOptions {
   pollMs?: number;
   /** How often a waiting instance retries the lock; default 250 ms. */
   lockPollMs?: number;
+  /** A CONSUMER span per delivered event, child of the trace stored in its metadata (issue 15). */
+  tracer?: Tracer;
 }
 
 export class PostgresLogSubscriptions implements SubscriptionSource {
@@ -103,6 +107,20 @@ class PostgresLogReader implements Subscription {
     return next;
   }
 
+  /** A CONSUMER span per event, child of the trace its command stored with it (issue 15). */
+  private async deliver(events: EventMessage[]): Promise<void> {
+    const spans = startEventSpans(this.options.tracer ?? noTracer, 'deliver log', 'consumer', events, {
+      attributes: { 'messaging.system': 'postgresql', 'messaging.consumer.group.name': this.name, 'messaging.operation.type': 'process' },
+    });
+    try {
+      await this.guard.deliver(events);
+      spans.end();
+    } catch (error) {
+      spans.end(error instanceof DeliveryStopped ? undefined : error);
+      throw error;
+    }
+  }
+
   private run(): Promise<void> {
     return tailLog({
       store: this.options.store,
@@ -120,7 +138,7 @@ class PostgresLogReader implements Subscription {
         await this.guard.refreshParkedGauge();
       },
       onLeadershipEnd: async () => undefined,
-      handle: (events) => this.serialised(() => this.guard.deliver(inVersionOrderPerOrder(events.map(toEventMessage)))),
+      handle: (events) => this.serialised(() => this.deliver(inVersionOrderPerOrder(events.map(toEventMessage)))),
       reportLag: (lag) => {
         this.lastLag = lag;
         this.metrics.subscriptionLagSeconds.set({ subscription: this.name }, lag.seconds);
