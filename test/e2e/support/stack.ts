@@ -50,7 +50,8 @@ export { startCommandService, startQueryService };
 const secret = () => randomBytes(32).toString('base64');
 const HOST = { host: '127.0.0.1' };
 
-export async function startStack(profile: ProfileName): Promise<Stack> {
+/** `overrides`: configuration a suite needs on top of the stack's own (tracing, say). */
+export async function startStack(profile: ProfileName, overrides: Partial<StackConfig> = {}): Promise<Stack> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -88,6 +89,7 @@ export async function startStack(profile: ProfileName): Promise<Stack> {
       masterKey: secret(),
       chainKey: secret(),
       logLevel: process.env.E2E_LOG_LEVEL ?? 'silent',
+      ...overrides,
     };
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
