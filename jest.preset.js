@@ -28,8 +28,11 @@ module.exports = {
     // Swagger's /docs serves its UI through @fastify/static, which requires content-disposition
     // 3, an ES-only package: compiled to CommonJS so the real HTTP stack loads under jest.
     '/node_modules/content-disposition/.+\\.js$': swc,
+    // The OTLP/HTTP exporter loads node:http with a dynamic import(), which jest's vm refuses
+    // without --experimental-vm-modules: compiled to a require so the tracing suites export for real.
+    '/node_modules/@opentelemetry/otlp-exporter-base/.+\\.js$': swc,
   },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/|@opentelemetry/otlp-exporter-base/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.int-spec.ts', '<rootDir>/**/*.e2e-spec.ts'],

@@ -4,15 +4,16 @@ import pino, { Logger } from 'pino';
 export type { Logger } from 'pino';
 
 /** Structured JSON logs (pino); secrets in headers are redacted at the source. */
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     name: service,
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.masterKey', '*.chainKey'], censor: '[redacted]' },
     mixin: traceLogFields,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /**
