@@ -96,6 +96,16 @@ check(":" in services.get("postgres", {}).get("image", "") and not services["pos
 check(":" in services.get("mongo", {}).get("image", "") and not services["mongo"]["image"].endswith(":latest"), "mongo: image not pinned")
 check("pg_isready" in " ".join(services.get("postgres", {}).get("healthcheck", {}).get("test", [])), "postgres: health check is not pg_isready")
 check("mongosh" in " ".join(services.get("mongo", {}).get("healthcheck", {}).get("test", [])), "mongo: health check is not mongosh")
+# The optional tracing profile (issue 15): pinned collector and Jaeger, started only on demand,
+# the collector's pipeline ending in Jaeger.
+for name in ("otel-collector", "jaeger"):
+    service = services.get(name, {})
+    image = service.get("image", "")
+    check(":" in image and not image.endswith(":latest"), f"{name}: image not pinned")
+    check(service.get("profiles") == ["tracing"], f"{name}: not in the tracing profile only")
+collector = yaml.safe_load(open("deploy/otel-collector.yaml"))
+check("otlp" in collector["receivers"] and "4318" in str(collector["receivers"]["otlp"]), "otel-collector: no OTLP/HTTP receiver on 4318")
+check(any("jaeger" in str(collector["exporters"][name]) for name in collector["service"]["pipelines"]["traces"]["exporters"]), "otel-collector: traces not exported to jaeger")
 host_ports = {"postgres": "55432", "kafka": "29092", "mongo": "27017"}
 for name, port in host_ports.items():
     check(port in yaml.safe_dump(services.get(name, {}).get("ports", [])), f"{name}: host port {port} not published")
