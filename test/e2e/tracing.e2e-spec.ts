@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { projections } from '@ordersource/read-models';
 import { eventually } from '@ordersource/testing/eventually';
+import { OtlpReceiver, ReceivedSpan, SpanKinds, startOtlpReceiver } from '@ordersource/testing/otlp-receiver';
 import { ok } from './support/http';
 import { keys } from './support/keys';
 import { planOrder } from './support/lifecycles';
-import { OtlpReceiver, ReceivedSpan, SpanKinds, startOtlpReceiver } from './support/otlp-receiver';
 import { Stack, profiles, startStack } from './support/stack';
 
 /**

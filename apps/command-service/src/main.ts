@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// Before anything requires pg or mongodb: their OpenTelemetry instrumentations hook the first require (issue 15).
+import '@ordersource/platform/instrument-libraries';
 import { createLogger, runService } from '@ordersource/platform';
 import { startCommandService } from './bootstrap';
 import { commandWorkers, isClusterPrimary, runPrimary } from './cluster';

@@ -40,6 +40,10 @@ export async function startTracing(service: string, settings: TracingSettings): 
     .merge(resources.resourceFromAttributes({ 'service.name': service }))
     .merge(resources.detectResources({ detectors: [resources.envDetector] }));
   const provider = new sdk.BasicTracerProvider({ resource, spanProcessors: [new sdk.BatchSpanProcessor(new OTLPTraceExporter({ url: settings.tracesUrl }))] });
+  // The library instrumentations (instrument-libraries.ts) write through the global provider: in
+  // a service's own process, this one. (Suites that run several services in one process have no
+  // library instrumentation; there the first service's provider stays global, unused.)
+  api.trace.setGlobalTracerProvider(provider);
   const tracer = new OtelTracer(api, provider.getTracer('ordersource'), new W3CTraceContextPropagator());
   // A collector that cannot be reached at shutdown loses the last spans, as it would at any time;
   // it never fails the service's shutdown.

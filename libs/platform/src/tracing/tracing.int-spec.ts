@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { OtlpReceiver, SpanKinds, startOtlpReceiver } from '@ordersource/testing/otlp-receiver';
 import { createLogger } from '../logging/logger';
 import { startTracing } from './otel-tracer';
 
@@ -23,6 +24,12 @@ async function probe(otel: Record<string, string>): Promise<{ enabled: boolean; 
   return JSON.parse(out.trim().split('\n').pop() as string);
 }
 
+let receiver: OtlpReceiver;
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
+});
+afterAll(() => receiver?.stop());
+
 describe('tracing on and off', () => {
   it('with OTEL_* unset, loads no SDK and no exporter', async () => {
     expect(await probe({})).toEqual({ enabled: false, loaded: [] });
@@ -31,7 +38,7 @@ describe('tracing on and off', () => {
   }, 120_000);
 
   it('with an OTLP endpoint, loads the SDK and the OTLP/HTTP exporter (so the check above can fail)', async () => {
-    const { enabled, loaded } = await probe({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
+    const { enabled, loaded } = await probe({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.tracesUrl });
     expect(enabled).toBe(true);
     expect(loaded).toEqual(expect.arrayContaining(['@opentelemetry/sdk-trace-base', '@opentelemetry/exporter-trace-otlp-http']));
   }, 120_000);
@@ -45,8 +52,7 @@ describe('tracing on and off', () => {
       },
     });
     const logger = createLogger('log-probe', 'info', destination);
-    // Nothing listens on port 9: whatever is exported at shutdown is refused and dropped.
-    const tracing = await startTracing('log-probe', { tracesUrl: 'http://127.0.0.1:9/v1/traces' });
+    const tracing = await startTracing('log-probe', { tracesUrl: receiver.tracesUrl });
     try {
       logger.info('before');
       const ids = await tracing.tracer.inSpan('work', {}, async (span) => {
@@ -66,4 +72,28 @@ describe('tracing on and off', () => {
       await tracing.shutdown();
     }
   }, 60_000);
+});
+
+describe('library instrumentations in a service process', () => {
+  it('makes pg client spans children of our spans, and none for a query outside any span', async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'testing/pg-spans.child.ts')], {
+      cwd: WORKSPACE,
+      env: { ...env, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.tracesUrl, DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    // The child flushed at shutdown: what it exported has arrived.
+    expect(receiver.refused).toEqual([]);
+    const work = receiver.spans.find((span) => span.name === 'probe work');
+    expect(work?.service).toBe('pg-probe');
+    const pgSpans = receiver.spans.filter((span) => span.scope === '@opentelemetry/instrumentation-pg' && span.kind === SpanKinds.client);
+    // Tried: two queries; only the one inside our span is traced.
+    expect(pgSpans.map((span) => ({ trace: span.traceId, parent: span.parentSpanId, statement: String(span.attributes['db.query.text'] ?? span.attributes['db.statement']) }))).toEqual([
+      { trace: work?.traceId, parent: work?.spanId, statement: "SELECT 'inside' AS where_from" },
+    ]);
+  }, 120_000);
 });
