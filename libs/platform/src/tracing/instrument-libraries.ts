@@ -14,10 +14,9 @@
 import { tracingSettings } from './tracing-settings';
 
 if (tracingSettings(process.env).tracesUrl) {
-  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on, and before pg/mongodb */
+  // Loaded only when tracing is on, synchronously, before pg and mongodb are.
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   const { MongoDBInstrumentation } = require('@opentelemetry/instrumentation-mongodb') as typeof import('@opentelemetry/instrumentation-mongodb');
-  /* eslint-enable @typescript-eslint/no-require-imports */
   // Constructed enabled: each hooks its library's require from here on.
   new PgInstrumentation({ requireParentSpan: true });
   new MongoDBInstrumentation({ requireParentSpan: true });
