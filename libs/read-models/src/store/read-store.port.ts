@@ -50,8 +50,10 @@ export interface OrderChangeSet {
   version: number;
   /** The head document after the changes; null while the view keeps none (e.g. audit). */
   head: JsonObject | null;
-  /** Upserted by id; never deleted (no view needs it yet). */
+  /** Upserted by id. */
   records: readonly RecordDocument[];
+  /** Deleted by id (the records of versions a revert voided); absent ids are no error. */
+  deletes?: readonly { collection: string; id: string }[];
 }
 
 export interface ApplyResult {
