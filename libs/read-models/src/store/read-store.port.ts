@@ -62,6 +62,7 @@ export interface ApplyResult {
    * Orders whose head was no longer at `expectedVersion`: their head is untouched. Their records
    * may have been rewritten (MongoDB writes them before the head, to survive a crash between the
    * two), which is harmless: a record is a function of its one event, so the content is the same.
+   * The same holds for deletes: they are a function of the revert that voids the records.
    */
   conflicts: string[];
 }
