@@ -29,7 +29,7 @@ const cases: [string, Step[], Step[]][] = [
   ['ShipmentCheckpointRecorded', [authorize, capture, ship], [checkpoint]],
   ['OrderDelivered', [authorize, capture, ship, checkpoint], [deliver]],
   ['OrderCancelled', [authorize], [cancel]],
-  ['OrderReverted', [fail], [authorize, revertTo(2)]],
+  ['OrderReverted', [fail], [authorize, revertTo(2), authorize]],
 ];
 
 const placeBody = (orderId: string, customerId = 'cust-a') => ({

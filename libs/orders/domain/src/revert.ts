@@ -2,7 +2,8 @@
  * Deciding a revert (API.md "Corrections", issue 13). The rules, in the order they are checked:
  *
  * - `toVersion` is at least 1 (400 `invalid-revert-target`) and below the order's version
- *   (409 `nothing-to-revert`): a revert always voids something.
+ *   (409 `nothing-to-revert`): a revert always voids something. Also 409 `nothing-to-revert`
+ *   when only reverts came after the target: the order already is as it stood there.
  * - The target must still count (409 `revert-target-voided`): a version an earlier revert voided
  *   is not a state the order can return to, so a revert is never undone by "reverting to" what
  *   it voided. To undo a mistaken revert, send the commands again; the log then says plainly
@@ -46,6 +47,12 @@ export function versionsVoidedBy(order: PlacedOrder, toVersion: number): OrderVe
     throw new DomainError('revert-target-voided', `Cannot revert to version ${toVersion}: the revert at version ${target.voidedBy} voided it; choose a version that still counts.`);
   }
   const voided = order.versions.filter((entry) => entry.version > toVersion && entry.voidedBy === undefined);
+  // Only reverts count after the target: the last of them already returned the order there
+  // (its target counts, so it is the target or a revert that returned there), so this one would
+  // change nothing; refusing it makes a repeated batch revert append nothing.
+  if (voided.every((entry) => entry.type === 'OrderReverted')) {
+    throw new DomainError('nothing-to-revert', `The order already is as it stood at version ${toVersion}: only reverts came after it.`);
+  }
   const money = voided.filter((entry) => moneyMovements.has(entry.type));
   if (money.length > 0) {
     const named = money.map((entry) => `${entry.type} (version ${entry.version})`).join(', ');

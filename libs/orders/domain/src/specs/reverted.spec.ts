@@ -140,6 +140,10 @@ describe('reverting an order', () => {
       expect(error.message).toContain('version 4');
     });
 
+    it('refuses a revert that would void nothing but reverts: the order already is there', () => {
+      given([orderPlaced(), paymentAuthorized(), reverted(1, [2])]).when(revertOrder(1)).thenThrows('nothing-to-revert');
+    });
+
     it('may return to the earlier revert itself, voiding only what came after it', () => {
       given(history).when(revertOrder(4)).then([reverted(4, [5])]).andState({ status: 'PAYMENT_FAILED', authorized: 0, version: 6 });
     });
@@ -231,6 +235,7 @@ describe('the fold after a revert, against a model (fast-check)', () => {
           rule = (error as { rule: string }).rule;
         }
         if (target.voidedBy !== undefined) expect(rule).toBe('revert-target-voided');
+        else if (counting.every((entry) => entry.type === 'OrderReverted')) expect(rule).toBe('nothing-to-revert');
         else if (holdsMoney) {
           refusedForMoney += 1;
           expect(rule).toBe('revert-not-allowed');
