@@ -217,5 +217,14 @@ describe.each(profiles)('reverting orders (%s profile)', (profile) => {
     expect(reverted.payments).toMatchObject({ records: [], authorized: 0, version: 3 });
     expect((await viewsOf(failed, 4)).tracking).toMatchObject({ status: 'PLACED', version: 4, payment: { status: 'PENDING' } });
     expect((await viewsOf(captured, 3)).tracking).toMatchObject({ status: 'PAID', version: 3 });
+    // A repeat finds the orders already at their targets and writes nothing.
+    const settled = await storeFingerprint();
+    const repeat = ok(await stack.command.post('/admin/reverts', { correlationId, reason: 'bad import' }));
+    expect(repeat.orders.map((item: { outcome: string; refusedBecause: string }) => [item.outcome, item.refusedBecause]).sort()).toEqual([
+      ['refused', 'nothing-to-revert'],
+      ['refused', 'nothing-to-revert'],
+      ['refused', 'revert-not-allowed'],
+    ]);
+    expect(await storeFingerprint()).toEqual(settled);
   }, 120_000);
 });
