@@ -3,12 +3,12 @@
  * lifecycle", "Query service"). The scenario generator uses it to know each step's resulting
  * status and event count; the checker compares the views against its final state.
  */
-import { statusAfterRefund, type OrderCommandType, type OrderStatus } from '@ordersource/domain';
+import { statusAfterRefund, type LifecycleCommandType, type OrderStatus } from '@ordersource/domain';
 
 export type Role = 'admin' | 'operator' | 'customer';
 
 export interface Step {
-  command: OrderCommandType;
+  command: LifecycleCommandType;
   role: Role;
   /** Command-service path. */
   path: string;

@@ -4,7 +4,7 @@
  * with late scans, deliveries, partial and full refunds) as a list of command steps, each with
  * the status its answer must carry, and the views the order must end with.
  */
-import type { OrderCommandType, OrderStatus } from '@ordersource/domain';
+import type { LifecycleCommandType, OrderStatus } from '@ordersource/domain';
 import { addresses, cancelReasons, carriers, currencies, failReasons, hubs, methods, products, receivers, refundReasons, warehouses } from './catalog';
 import { applyStep, Checkpoint, ExpectedViews, placedExpectation, Role, Step } from './model';
 import { createRng, hashSeed, Rng } from './prng';
@@ -83,7 +83,7 @@ class Builder {
     return this.state.status;
   }
 
-  add(command: OrderCommandType, role: Role, suffix: string, body: Record<string, unknown>, agoMinutes?: number): void {
+  add(command: LifecycleCommandType, role: Role, suffix: string, body: Record<string, unknown>, agoMinutes?: number): void {
     const step = { command, role, path: `/orders/${this.orderId}${suffix}`, body, ...(agoMinutes === undefined ? {} : { agoMinutes }) };
     const { next, events } = applyStep(this.state, this.checkpoints, step);
     if (command === 'RecordCheckpoint') this.checkpoints.push({ location: String(body.location), kind: String(body.kind), agoMinutes: agoMinutes ?? 0 });

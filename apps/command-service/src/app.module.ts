@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EventStore, IdempotencyStore } from '@ordersource/event-store';
+import { CorrelatedStreams, EventStore, IdempotencyStore } from '@ordersource/event-store';
 import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics, Tracer } from '@ordersource/platform';
 import { AdminController } from './admin/admin.controller';
 import { ImportsController, ORDER_IMPORTER } from './admin/imports/imports.controller';
@@ -8,6 +8,7 @@ import { OrderImporter } from '@ordersource/order-import';
 import { CUSTOMER_FORGETTER, CustomerForgetter } from './admin/customer-forgetter';
 import { CommandEndpoint } from './orders/command-endpoint';
 import { REPAIR_LOG, RepairLog } from './admin/repair-log';
+import { CORRELATED_STREAMS, RevertsController } from './admin/reverts/reverts.controller';
 import { CommandMetrics } from './orders/command-metrics';
 import { OrderCommandOptions } from './orders/order-command';
 import { orderCommandControllers, orderCommandHandlers } from './orders/order-use-cases';
@@ -22,6 +23,8 @@ export interface CommandServiceDependencies {
   idempotency: IdempotencyStore;
   personalData: PersonalDataSealer & CustomerForgetter;
   repairs: RepairLog;
+  /** `POST /admin/reverts`: which orders a correlation id touched. */
+  correlatedStreams: CorrelatedStreams;
   settings: CommandSettings;
   /** `POST /admin/imports`: the streaming import of historical orders. */
   orderImporter: OrderImporter;
@@ -45,13 +48,14 @@ export class CommandServiceModule {
           readiness: { provide: READINESS_CHECKS, useValue: deps.readiness },
         }),
       ],
-      controllers: [...orderCommandControllers, AdminController, ImportsController],
+      controllers: [...orderCommandControllers, AdminController, ImportsController, RevertsController],
       providers: [
         { provide: EVENT_STORE, useValue: deps.eventStore },
         { provide: IDEMPOTENCY_STORE, useValue: deps.idempotency },
         { provide: PERSONAL_DATA, useValue: deps.personalData },
         { provide: CUSTOMER_FORGETTER, useValue: deps.personalData },
         { provide: REPAIR_LOG, useValue: deps.repairs },
+        { provide: CORRELATED_STREAMS, useValue: deps.correlatedStreams },
         { provide: COMMAND_SETTINGS, useValue: deps.settings },
         { provide: ORDER_IMPORTER, useValue: deps.orderImporter },
         closeOnShutdown(deps.onShutdown),

@@ -1,7 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PostgresEventStore, PostgresIdempotencyStore, PostgresRepairLog, openEventStoreDatabase } from '@ordersource/event-store';
+import { PostgresCorrelatedStreams, PostgresEventStore, PostgresIdempotencyStore, PostgresRepairLog, openEventStoreDatabase } from '@ordersource/event-store';
 import { OrderEventType } from '@ordersource/domain';
 import { JsonObject } from '@ordersource/event-store';
 import { messagingMigrations } from '@ordersource/messaging';
@@ -65,6 +65,7 @@ export async function startCommandService(
       idempotency: new PostgresIdempotencyStore(database),
       personalData,
       repairs: new PostgresRepairLog(database.pool),
+      correlatedStreams: new PostgresCorrelatedStreams(database.pool),
       settings: {
         maxConcurrencyRetries: 8,
         idempotencyTtlMs: config.idempotencyTtlMs,

@@ -1,4 +1,4 @@
-import { OrderCommandType, OrderStatus, orderCommandTypes, orderLifecycle, orderStatuses, orderStreamId } from '@ordersource/domain';
+import { LifecycleCommandType, OrderStatus, orderCommandTypes, orderLifecycle, orderStatuses, orderStreamId } from '@ordersource/domain';
 import {
   CommandRoute,
   CommandServiceHarness,
@@ -17,7 +17,7 @@ import {
  * (`orderLifecycle`), so the table, the decider and the routes cannot drift apart unnoticed.
  */
 // CancelUnpaidOrder has no route: the payment deadline sends it (libs/processes).
-type HttpCommandType = Exclude<OrderCommandType, 'CancelUnpaidOrder'>;
+type HttpCommandType = Exclude<LifecycleCommandType, 'CancelUnpaidOrder'>;
 const httpCommandTypes = orderCommandTypes.filter((command): command is HttpCommandType => command !== 'CancelUnpaidOrder');
 const routeOf: Record<Exclude<HttpCommandType, 'PlaceOrder'>, CommandRoute> = {
   AuthorizePayment: 'authorize',
@@ -43,7 +43,7 @@ const pathTo: Record<OrderStatus, CommandRoute[]> = {
 };
 
 /** How many events an allowed command appends: cancelling a paid order also refunds it. */
-const appendedBy = (command: OrderCommandType, status: OrderStatus) => (command === 'CancelOrder' && status === 'PAID' ? 2 : 1);
+const appendedBy = (command: LifecycleCommandType, status: OrderStatus) => (command === 'CancelOrder' && status === 'PAID' ? 2 : 1);
 
 let harness: CommandServiceHarness;
 

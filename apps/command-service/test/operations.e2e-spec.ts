@@ -103,6 +103,8 @@ describe('health, metrics and docs', () => {
         '/orders/{orderId}/deliver',
         '/orders/{orderId}/cancel',
         '/orders/{orderId}/refund',
+        '/orders/{orderId}/revert',
+        '/admin/reverts',
         '/admin/customers/{customerId}/forget',
       ]),
     );

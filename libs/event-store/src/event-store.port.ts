@@ -151,6 +151,17 @@ export interface EventStore {
   verifyIntegrity(streamId?: string): Promise<IntegrityReport>;
 }
 
+export interface CorrelatedStream {
+  streamId: string;
+  /** The lowest version of the stream carrying the correlation id. */
+  firstVersion: number;
+}
+
+/** Which streams a correlation id touched (an import run, a faulty integration): batch reverts. */
+export interface CorrelatedStreams {
+  streamsWithCorrelation(correlationId: string): Promise<CorrelatedStream[]>;
+}
+
 /** Idempotency records for outcomes that append nothing (rejections) and in-flight claims. */
 export interface IdempotencyStore {
   /** Claims the key for one in-flight request (a stale claim, older than `staleMs`, is taken over). */

@@ -26,6 +26,7 @@ describe('personal data sealing', () => {
       'OrderCancelled.reason',
       'OrderDelivered.receivedBy',
       'OrderPlaced.shippingAddress',
+      'OrderReverted.reason',
       'PaymentFailed.reason',
       'PaymentRefunded.reason',
     ]);

@@ -16,6 +16,7 @@ export const personalFields = {
   OrderDelivered: ['receivedBy'],
   OrderCancelled: ['reason'],
   PaymentRefunded: ['reason'],
+  OrderReverted: ['reason'],
 } as const satisfies { [T in OrderEventType]: readonly (keyof EventData<T> & string)[] };
 
 export type EventData<T extends OrderEventType> = Extract<OrderEvent, { type: T }>['data'];

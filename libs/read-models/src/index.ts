@@ -41,6 +41,8 @@ export { CreateReadModels1796000000000, readModelMigrations } from './store/post
 export { assertNoGaps, ProjectionContentionError, ProjectionGapError, runProjection, runProjectionFillingGaps } from './projection-runner';
 export type { FilledGap, ProjectionRunStats, RunOptions } from './projection-runner';
 export { orderStateAt } from './time-travel';
+export { foldWithReverts, revertOf } from './reverts';
+export type { RevertData, VersionedEvent } from './reverts';
 export type { TimeTravelEvent } from './time-travel';
 export { openReadStore } from './store/open-read-store';
 export { ProjectionStatusStore, projectionStatusMigrations } from './status/projection-status';

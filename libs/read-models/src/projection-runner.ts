@@ -9,6 +9,7 @@ import type { EventStore, JsonObject, RecordedEvent } from '@ordersource/event-s
 import { type Projection } from './projections/projection';
 import { orderIdOf, orderStreamId } from '@ordersource/domain';
 import type { GenerationOptions, OrderChangeSet, OrderHead, RecordDocument, ViewWriter } from './store/read-store.port';
+import { foldWithReverts, revertedHead, revertOf } from './reverts';
 
 export class ProjectionGapError extends Error {
   override readonly name = 'ProjectionGapError';
@@ -45,11 +46,17 @@ export interface ProjectionRunStats {
 export interface RunOptions extends GenerationOptions {
   /** Recomputations per order after concurrent appliers won; default 5. */
   maxRetries?: number;
+  /**
+   * Where an order's events before a revert are read (the event store): a revert restores the
+   * head as it stood at its target (./reverts.ts), which the view's current head cannot tell.
+   */
+  history?: Pick<EventStore, 'readStream'>;
 }
 
 export async function runProjection(projection: Projection, store: ViewWriter, events: readonly RecordedEvent[], options: RunOptions = {}): Promise<ProjectionRunStats> {
   const stats: ProjectionRunStats = { projection: projection.name, applied: 0, duplicates: 0, orders: 0, retries: 0, gaps: [] };
   let pending = groupByOrder(events);
+  const earlier = await eventsBeforeReverts(projection, pending, options.history);
   // Per order: a retry re-plans from the new head, so only its last plan's gap counts.
   const gaps = new Map<string, ProjectionGapError>();
   for (let attempt = 0; pending.size > 0; attempt += 1) {
@@ -59,7 +66,7 @@ export async function runProjection(projection: Projection, store: ViewWriter, e
     const heads = await store.loadHeads(projection.name, [...pending.keys()], options);
     const changeSets: OrderChangeSet[] = [];
     for (const [orderId, orderEvents] of pending) {
-      const planned = planOrder(projection, orderId, orderEvents, heads.get(orderId));
+      const planned = planOrder(projection, orderId, orderEvents, heads.get(orderId), earlier.get(orderId) ?? []);
       gaps.delete(orderId);
       if (planned.gap) gaps.set(orderId, planned.gap);
       if (planned.changeSet) changeSets.push(planned.changeSet);
@@ -89,11 +96,14 @@ interface OrderPlan {
   gap?: ProjectionGapError;
 }
 
-function planOrder(projection: Projection, orderId: string, events: readonly RecordedEvent[], head: OrderHead | undefined): OrderPlan {
+function planOrder(projection: Projection, orderId: string, events: readonly RecordedEvent[], head: OrderHead | undefined, earlier: readonly RecordedEvent[]): OrderPlan {
   const from = head?.version ?? 0;
   let version = from;
   let document: JsonObject | null = head?.document ?? null;
   const records = new Map<string, RecordDocument>();
+  const deletes = new Map<string, { collection: string; id: string }>();
+  // What a revert in this batch folds again: the events before it (read for it) and this batch's.
+  const seen: RecordedEvent[] = [...earlier, ...events];
   let gap: ProjectionGapError | undefined;
   for (const event of events) {
     if (event.version <= version) continue;
@@ -102,12 +112,46 @@ function planOrder(projection: Projection, orderId: string, events: readonly Rec
       break;
     }
     const step = projection.evolve(document, event);
-    document = step.head;
+    const revert = revertOf(event);
+    if (revert) {
+      const atTarget = foldWithReverts(
+        seen.filter((candidate) => candidate.version <= revert.toVersion),
+        (past: JsonObject | null, pastEvent: RecordedEvent) => projection.evolve(past, pastEvent).head,
+      );
+      document = revertedHead(atTarget, event.version);
+      for (const ref of projection.voidedRecords?.(orderId, revert.voidedVersions) ?? []) {
+        records.delete(`${ref.collection}\u0000${ref.id}`);
+        deletes.set(`${ref.collection}\u0000${ref.id}`, ref);
+      }
+    } else {
+      document = step.head;
+    }
     for (const record of step.records) records.set(`${record.collection}\u0000${record.id}`, record);
     version = event.version;
   }
-  const changeSet = version > from ? { orderId, expectedVersion: from, version, head: document, records: [...records.values()] } : undefined;
+  const changeSet =
+    version > from
+      ? { orderId, expectedVersion: from, version, head: document, records: [...records.values()], ...(deletes.size > 0 ? { deletes: [...deletes.values()] } : {}) }
+      : undefined;
   return { changeSet, gap };
+}
+
+/**
+ * Per order whose delivered events hold a revert: its events before the first one, from the
+ * event store. Reverts are rare, so this read is too; a caller without the store cannot apply one.
+ */
+async function eventsBeforeReverts(projection: Projection, pending: ReadonlyMap<string, RecordedEvent[]>, history: RunOptions['history']): Promise<Map<string, RecordedEvent[]>> {
+  const earlier = new Map<string, RecordedEvent[]>();
+  for (const [orderId, events] of pending) {
+    const first = events.find((event) => revertOf(event) !== null);
+    if (!first || first.version <= 1) continue;
+    // A batch from the start of the stream (a rebuild, a test) already holds what the fold needs.
+    const delivered = new Set(events.map((event) => event.version));
+    if (Array.from({ length: first.version - 1 }, (_, index) => index + 1).every((version) => delivered.has(version))) continue;
+    if (!history) throw new Error(`${projection.name}: order ${orderId} was reverted at version ${first.version}; applying it needs the event store (RunOptions.history)`);
+    earlier.set(orderId, await history.readStream(orderStreamId(orderId), { fromVersion: 1, toVersion: first.version - 1 }));
+  }
+  return earlier;
 }
 
 /** Per order, events in version order with repeats of the same version dropped. */
@@ -145,6 +189,7 @@ export async function runProjectionFillingGaps(
   delivered: readonly RecordedEvent[],
   options: RunOptions = {},
 ): Promise<{ applied: number; filled: FilledGap[] }> {
+  options = { ...options, history: options.history ?? eventStore };
   const stats = await runProjection(projection, store, delivered, options);
   let applied = stats.applied;
   const filled: FilledGap[] = [];

@@ -6,6 +6,7 @@
  */
 import type { RecordedEvent } from '@ordersource/event-store';
 import { orderIdOf } from '@ordersource/domain';
+import { foldWithReverts } from './reverts';
 import type { AuditEventDocument } from './projections/audit/audit.projection';
 import { evolveTracking, type OrderTrackingDocument, type TrackedEvent } from './projections/order-tracking/order-tracking.projection';
 
@@ -18,8 +19,8 @@ export type TimeTravelEvent = TrackedEvent;
  * events: `version <= asOfVersion`, or `recordedAt <= asOf`.
  */
 export function orderStateAt(events: readonly (AuditEventDocument | RecordedEvent | TimeTravelEvent)[]): OrderTrackingDocument | null {
-  const sorted = [...events].sort((a, b) => a.version - b.version);
-  let state: OrderTrackingDocument | null = null;
-  for (const event of sorted) state = evolveTracking(state, 'orderId' in event ? event : { ...event, orderId: orderIdOf(event.streamId) });
-  return state;
+  // A revert in the selection restores the state at its target (issue 13); a selection that
+  // ends before a revert shows what was believed then.
+  const tracked = events.map((event): TrackedEvent => ('orderId' in event ? event : { ...event, orderId: orderIdOf(event.streamId) }));
+  return foldWithReverts(tracked, evolveTracking);
 }

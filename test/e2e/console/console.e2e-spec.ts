@@ -208,7 +208,8 @@ describe('ops console in a browser', () => {
     if (probe.status === 404) await expectVisible(page.getByText('Reverting is not available on this server.'));
     else {
       await expectVisible(page.getByText(/would void 1 event: v7 OrderDelivered/));
-      expect(await changeOf(page, 'status')).toEqual(['DELIVERED', 'SHIPPED']);
+      // The dry run's own table (the page also shows what version 7 changed).
+      expect(await changeOf(page, 'status', '.dry-run')).toEqual(['DELIVERED', 'SHIPPED']);
     }
     await screenshot(page, 'order-revert-dry-run');
     expect(ok(await stack.query.get(`/orders/${orderA}/history`, { key: keys.operator })).events).toHaveLength(before);
@@ -308,6 +309,24 @@ describe('ops console in a browser', () => {
     expect(await page.getByRole('heading', { name: 'Revert (dry run)' }).count()).toBe(0);
   });
 
+  it('shows an admin the revert dry run to an earlier version: the voided events, before and after, and nothing written (issue 13)', async () => {
+    const storeState = async () => (await stack.pg.query(`SELECT (SELECT count(*)::int FROM events) AS events, (SELECT json_agg(s ORDER BY s.stream_id) FROM streams s) AS heads`)).rows[0];
+    const written = await storeState();
+    const page = await tab(keys.admin);
+    await page.goto(`${running.url}/orders/${orderA}`);
+    await page.getByRole('heading', { name: 'Revert (dry run)' }).waitFor();
+    await page.getByLabel('Revert to version').selectOption('4');
+    await page.getByLabel('Reason').fill('the carrier scanned the wrong parcel');
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    // Versions 5-7 (two scans and the delivery) would be voided; the capture at 3 stays.
+    await expectVisible(page.getByText('would void 3 events: v5 ShipmentCheckpointRecorded, v6 ShipmentCheckpointRecorded, v7 OrderDelivered'));
+    expect(await changeOf(page, 'status', '.dry-run')).toEqual(['DELIVERED', 'SHIPPED']);
+    expect(await changeOf(page, 'version', '.dry-run')).toEqual(['7', '8']);
+    await screenshot(page, 'order-revert-dry-run-admin');
+    expect(await storeState()).toEqual(written);
+    expect(ok(await stack.query.get(`/orders/${orderA}`, { key: keys.operator }))).toMatchObject({ status: 'DELIVERED', version: 7 });
+  });
+
   it('has no serious accessibility violations on any page, at 1280x800 and at a phone width', async () => {
     const page = await tab(keys.admin);
     const routes: [string, string, () => Promise<unknown>][] = [
@@ -347,8 +366,8 @@ describe('ops console in a browser', () => {
 });
 
 /** The before and after cells of one field in the "changes from the previous version" table. */
-async function changeOf(page: Page, field: string): Promise<string[]> {
-  const row = page.locator('table.changes tbody tr').filter({ has: page.locator('th', { hasText: new RegExp(`^${field.replace(/[.[\]]/g, '\\$&')}$`) }) });
+async function changeOf(page: Page, field: string, within = ''): Promise<string[]> {
+  const row = page.locator(`${within} table.changes tbody tr`.trim()).filter({ has: page.locator('th', { hasText: new RegExp(`^${field.replace(/[.[\]]/g, '\\$&')}$`) }) });
   await row.first().waitFor();
   return (await row.first().locator('td').allTextContents()).map((text) => text.trim());
 }

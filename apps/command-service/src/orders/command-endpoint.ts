@@ -63,6 +63,21 @@ export class CommandEndpoint {
   }
 
   /**
+   * A request that decides but appends nothing (a dry run): the same query and header checks
+   * and problem answers as a command, no Idempotency-Key claim (there is no effect to protect,
+   * and a claim would be a write), 200 with what `answerOf` returns.
+   */
+  async answer(request: FastifyRequest, reply: FastifyReply, answerOf: (context: CommandContext) => Promise<object>): Promise<FastifyReply> {
+    try {
+      return reply.status(200).send(await answerOf(this.contextOf(request)));
+    } catch (error) {
+      const problem = commandProblem(error);
+      if (problem) return sendProblem(reply, problem);
+      throw error;
+    }
+  }
+
+  /**
    * Runs a command under its claimed key and completes the key with the outcome. The append
    * already recorded a result in its own transaction; completing again with the same result is
    * a no-op there, and it is the only record of an outcome that appended nothing.

@@ -106,6 +106,47 @@ export async function handleCommand<State, Event>(
   }
 }
 
+export interface CommandPreview<State, Event> {
+  /** The stream as loaded, oldest first. */
+  history: RecordedEvent[];
+  /** The stream's version the command was decided at. */
+  version: number;
+  state: State;
+  /** What the command would append; nothing was. */
+  events: Event[];
+  newState: State;
+}
+
+/**
+ * A dry run (e.g. a revert's, API.md "Corrections"): the same load, guard, If-Match check and
+ * decide as handleCommand, and no append, so the store stays byte-for-byte as it was.
+ */
+export async function previewCommand<State, Event>(
+  store: Pick<EventStore, 'readStream'>,
+  streamId: string,
+  decide: (state: State) => Event[],
+  options: Pick<HandleCommandOptions<State, Event>, 'evolve' | 'initialState' | 'fromRecorded' | 'guard' | 'expectedVersion'>,
+): Promise<CommandPreview<State, Event>> {
+  const history = await store.readStream(streamId);
+  return { history, ...decideOn(streamId, history, decide, options) };
+}
+
+function decideOn<State, Event>(
+  streamId: string,
+  history: RecordedEvent[],
+  decide: (state: State) => Event[],
+  options: Pick<HandleCommandOptions<State, Event>, 'evolve' | 'initialState' | 'fromRecorded' | 'guard' | 'expectedVersion'>,
+) {
+  const state = history.map(options.fromRecorded).reduce(options.evolve, options.initialState());
+  const version = history.length === 0 ? 0 : history[history.length - 1].version;
+  options.guard?.(state);
+  if (options.expectedVersion !== undefined && version > 0 && options.expectedVersion !== version) {
+    throw new StreamVersionMismatchError(streamId, options.expectedVersion, version);
+  }
+  const events = decide(state);
+  return { version, state, events, newState: events.reduce(options.evolve, state) };
+}
+
 async function attemptCommand<State, Event>(
   store: EventStore,
   streamId: string,
@@ -116,17 +157,9 @@ async function attemptCommand<State, Event>(
   const tracer = options.trace?.tracer ?? noTracer;
   const command = options.trace?.command ?? 'command';
   const attributes = { 'ordersource.stream_id': streamId };
-  const { state, version, events } = await tracer.inSpan(`decide ${command}`, { attributes }, async () => {
-    const history = assumeNew ? [] : await store.readStream(streamId);
-    const loaded = history.map(options.fromRecorded).reduce(options.evolve, options.initialState());
-    const loadedVersion = history.length === 0 ? 0 : history[history.length - 1].version;
-    options.guard?.(loaded);
-    if (options.expectedVersion !== undefined && loadedVersion > 0 && options.expectedVersion !== loadedVersion) {
-      throw new StreamVersionMismatchError(streamId, options.expectedVersion, loadedVersion);
-    }
-    return { state: loaded, version: loadedVersion, events: decide(loaded) };
-  });
-  const newState = events.reduce(options.evolve, state);
+  const { version, events, newState } = await tracer.inSpan(`decide ${command}`, { attributes }, async () =>
+    decideOn(streamId, assumeNew ? [] : await store.readStream(streamId), decide, options),
+  );
   const toAppend = await options.toNewEvents(events, newState);
   const handled = (appended: AppendResult): CommandHandled<State> => ({
     kind: 'handled',

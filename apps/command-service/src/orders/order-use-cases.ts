@@ -16,6 +16,8 @@ import { RecordCheckpointController } from './record-checkpoint/record-checkpoin
 import { RecordCheckpointHandler } from './record-checkpoint/record-checkpoint.handler';
 import { RefundPaymentController } from './refund-payment/refund-payment.controller';
 import { RefundPaymentHandler } from './refund-payment/refund-payment.handler';
+import { RevertOrderController } from './revert-order/revert-order.controller';
+import { RevertOrderHandler, RevertPreviewer } from './revert-order/revert-order.handler';
 
 /** The order commands, one use-case folder each (API.md "Order commands"). */
 export const orderCommandControllers = [
@@ -28,6 +30,7 @@ export const orderCommandControllers = [
   DeliverOrderController,
   CancelOrderController,
   RefundPaymentController,
+  RevertOrderController,
 ];
 
 export const orderCommandHandlers = [
@@ -40,4 +43,6 @@ export const orderCommandHandlers = [
   DeliverOrderHandler,
   CancelOrderHandler,
   RefundPaymentHandler,
+  RevertOrderHandler,
+  RevertPreviewer,
 ];

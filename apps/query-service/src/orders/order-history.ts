@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JsonObject } from '@ordersource/event-store';
-import { AUDIT_EVENTS, AuditEventDocument, ViewReader, orderStateAt } from '@ordersource/read-models';
+import { AUDIT_EVENTS, AuditEventDocument, ViewReader, orderStateAt, revertOf } from '@ordersource/read-models';
 import { Principal, problems, queryValidator } from '@ordersource/platform';
 import { FastifyRequest } from 'fastify';
 import { OPENER, PersonalDataOpener, VIEW_READER } from '../ports';
@@ -14,6 +14,15 @@ const stateQuery = queryValidator<{ asOfVersion?: number; asOf?: string }>({
 
 const PAGE = 1000;
 
+/** Voided version -> the version of the first OrderReverted that voided it (API.md "Corrections"). */
+function voidingRevisions(events: readonly AuditEventDocument[]): Map<number, number> {
+  const voidedBy = new Map<number, number>();
+  for (const event of [...events].sort((a, b) => a.version - b.version)) {
+    for (const voided of revertOf(event)?.voidedVersions ?? []) if (!voidedBy.has(voided)) voidedBy.set(voided, event.version);
+  }
+  return voidedBy;
+}
+
 /** History and time travel read the audit view: one document per event, in version order. */
 @Injectable()
 export class OrderHistory {
@@ -26,6 +35,7 @@ export class OrderHistory {
   async history(orderId: string, request: FastifyRequest, principal: Principal) {
     const events = await this.auditEvents(orderId, request, principal);
     const opened = await this.opener.openEvents(events);
+    const voidedBy = voidingRevisions(events);
     return opened.map(({ position, version, type, occurredAt, recordedAt, actor, correlationId, data }) => ({
       position,
       version,
@@ -35,6 +45,7 @@ export class OrderHistory {
       actor,
       correlationId,
       data,
+      ...(voidedBy.has(version) ? { voidedBy: voidedBy.get(version) } : {}),
     }));
   }
 

@@ -83,6 +83,12 @@ export const eventDataSchemas: Record<string, Schema> = {
   'OrderDelivered/v1': dataSchema('OrderDelivered', { receivedBy: sealed }, []),
   'OrderCancelled/v1': dataSchema('OrderCancelled', { reason: sealed, authorizationVoided: { type: 'boolean' } }, ['reason', 'authorizationVoided']),
   'PaymentRefunded/v1': dataSchema('PaymentRefunded', { amount: { ...money, minimum: 1 }, reason: sealed, full: { type: 'boolean' } }, ['amount', 'reason']),
+  // issue 13: a compensating event; the voided versions stay in the log and no longer count.
+  'OrderReverted/v1': dataSchema(
+    'OrderReverted',
+    { toVersion: { type: 'integer', minimum: 1 }, voidedVersions: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 2 } }, reason: sealed },
+    ['toVersion', 'voidedVersions', 'reason'],
+  ),
 };
 
 export const ISO_MILLIS_SCHEMA = isoMillis;

@@ -62,7 +62,15 @@ export type RefundPayment = Command<'RefundPayment', { readonly amount: Money; r
  */
 export type CancelUnpaidOrder = Command<'CancelUnpaidOrder', { readonly reason: string }>;
 
+/**
+ * A correction (API.md "Corrections", issue 13): append `OrderReverted`, after which the order is
+ * as it stood at `toVersion`. Not a lifecycle step: it is decided against the order's versions
+ * (revert.ts), not against the lifecycle table.
+ */
+export type RevertOrder = Command<'RevertOrder', { readonly toVersion: number; readonly reason: string }>;
+
 export type OrderCommand =
+  | RevertOrder
   | PlaceOrder
   | AuthorizePayment
   | FailPayment
@@ -76,7 +84,7 @@ export type OrderCommand =
 
 export type OrderCommandType = OrderCommand['type'];
 
-/** In lifecycle-table row order (API.md "Order lifecycle"), PlaceOrder first. */
+/** The commands of the lifecycle table, in its row order (API.md "Order lifecycle"), PlaceOrder first. */
 export const orderCommandTypes = [
   'PlaceOrder',
   'AuthorizePayment',
@@ -90,6 +98,11 @@ export const orderCommandTypes = [
   'CancelUnpaidOrder',
 ] as const satisfies readonly OrderCommandType[];
 
-// A compile error here means a command type is missing from the list above.
-type UnlistedCommandType = Exclude<OrderCommandType, (typeof orderCommandTypes)[number]>;
+export type LifecycleCommandType = (typeof orderCommandTypes)[number];
+
+/** Corrections: decided against the order's history, outside the lifecycle table. */
+export const correctionCommandTypes = ['RevertOrder'] as const satisfies readonly OrderCommandType[];
+
+// A compile error here means a command type is missing from the lists above.
+type UnlistedCommandType = Exclude<OrderCommandType, LifecycleCommandType | (typeof correctionCommandTypes)[number]>;
 export const _everyCommandTypeListed: [UnlistedCommandType] extends [never] ? true : never = true;

@@ -11,12 +11,14 @@ import type {
   RecordCheckpoint,
   RefundPayment,
 } from './commands';
+import type { LifecycleCommandType } from './commands';
 import { DomainError } from './errors';
 import type { OrderEvent } from './events';
 import { assertAmount, assertCurrency, orderTotal, pastInstant } from './invariants';
 import { assertAllowed } from './lifecycle';
 import { isPlaced, refundableAmount, type OrderState, type PlacedOrder } from './state';
 import { assertNever } from './values';
+import { revertOrder } from './revert';
 
 /**
  * Pure: the same command and state always give the same events. Checks run in the order the
@@ -45,6 +47,9 @@ export function decide(command: OrderCommand, state: OrderState): OrderEvent[] {
       return refundPayment(command, state);
     case 'CancelUnpaidOrder':
       return cancelUnpaidOrder(command, state);
+    case 'RevertOrder':
+      if (!isPlaced(state)) throw new DomainError('order-not-found', 'The order does not exist.');
+      return revertOrder(command, state);
     default:
       return assertNever(command, 'command');
   }
@@ -205,7 +210,7 @@ function refundPayment({ data, metadata }: RefundPayment, state: OrderState): Or
 }
 
 /** Applies the lifecycle table; every command but PlaceOrder needs a placed order. */
-function existingOrder(command: Exclude<OrderCommand, PlaceOrder>['type'], state: OrderState): PlacedOrder {
+function existingOrder(command: Exclude<LifecycleCommandType, 'PlaceOrder'>, state: OrderState): PlacedOrder {
   assertAllowed(command, state.status);
   if (!isPlaced(state)) throw new DomainError('order-not-found', 'The order does not exist.');
   return state;

@@ -21,6 +21,10 @@ export const domainRules = {
   // amounts checked against the order
   'amount-mismatch': 'conflict',
   'refund-exceeds-captured': 'conflict',
+  // corrections (revert.ts): checked against the order's versions
+  'nothing-to-revert': 'conflict',
+  'revert-target-voided': 'conflict',
+  'revert-not-allowed': 'conflict',
   // invariants of the command's own values
   'order-has-no-items': 'invalid',
   'invalid-quantity': 'invalid',
@@ -30,6 +34,7 @@ export const domainRules = {
   'invalid-amount': 'invalid',
   'invalid-timestamp': 'invalid',
   'occurred-at-in-future': 'invalid',
+  'invalid-revert-target': 'invalid',
 } as const;
 
 export type DomainRule = keyof typeof domainRules;

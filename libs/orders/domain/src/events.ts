@@ -59,6 +59,16 @@ export type PaymentRefunded = Event<
   }
 >;
 
+/**
+ * A compensating event (issue 13): the versions in `voidedVersions` no longer count, and the
+ * order is as it stood at `toVersion`. The voided events stay in the log (history shows them with
+ * `voidedBy`); nothing is rewritten.
+ */
+export type OrderReverted = Event<
+  'OrderReverted',
+  { readonly toVersion: number; readonly voidedVersions: readonly number[]; readonly reason: string }
+>;
+
 export type OrderEvent =
   | OrderPlaced
   | PaymentAuthorized
@@ -68,7 +78,8 @@ export type OrderEvent =
   | ShipmentCheckpointRecorded
   | OrderDelivered
   | OrderCancelled
-  | PaymentRefunded;
+  | PaymentRefunded
+  | OrderReverted;
 
 export type OrderEventType = OrderEvent['type'];
 
@@ -82,8 +93,12 @@ export const orderEventTypes = [
   'OrderDelivered',
   'OrderCancelled',
   'PaymentRefunded',
+  'OrderReverted',
 ] as const satisfies readonly OrderEventType[];
 
 // A compile error here means an event type is missing from the list above.
 type UnlistedEventType = Exclude<OrderEventType, (typeof orderEventTypes)[number]>;
 export const _everyEventTypeListed: [UnlistedEventType] extends [never] ? true : never = true;
+
+/** Events that moved money: a revert never voids them (refund instead). */
+export const moneyMovementTypes = ['PaymentCaptured', 'PaymentRefunded'] as const satisfies readonly OrderEventType[];

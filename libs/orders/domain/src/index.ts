@@ -12,8 +12,10 @@ export type {
   PlaceOrder,
   RecordCheckpoint,
   RefundPayment,
+  RevertOrder,
+  LifecycleCommandType,
 } from './commands';
-export { orderCommandTypes } from './commands';
+export { correctionCommandTypes, orderCommandTypes } from './commands';
 export type {
   OrderCancelled,
   OrderDelivered,
@@ -26,9 +28,11 @@ export type {
   PaymentRefunded,
   ShipmentCheckpointRecorded,
   ShipmentDispatched,
+  OrderReverted,
 } from './events';
-export { orderEventTypes } from './events';
-export type { OrderState, OrderStatus, PlacedOrder, UnplacedOrder } from './state';
+export { moneyMovementTypes, orderEventTypes } from './events';
+export type { OrderFacts, OrderState, OrderStatus, OrderVersion, PlacedOrder, UnplacedOrder } from './state';
+export { versionsVoidedBy } from './revert';
 export { initialState, isPlaced, orderStatuses, refundableAmount } from './state';
 export type { CheckpointKind, Money, OrderItem, PaymentMethod, ShippingAddress } from './values';
 export { checkpointKinds, paymentMethods } from './values';

@@ -1,4 +1,4 @@
-import type { OrderCommandType } from './commands';
+import type { LifecycleCommandType } from './commands';
 import { DomainError, type DomainRule } from './errors';
 import { orderStatuses, type OrderStatus } from './state';
 
@@ -25,7 +25,7 @@ const delivered = no('order-already-delivered');
 
 type Row = Readonly<Record<OrderStatus, LifecycleCell>>;
 
-export const orderLifecycle: Readonly<Record<OrderCommandType, { beforePlacing: LifecycleCell } & Row>> = {
+export const orderLifecycle: Readonly<Record<LifecycleCommandType, { beforePlacing: LifecycleCell } & Row>> = {
   PlaceOrder: {
     beforePlacing: to('PLACED'),
     ...(Object.fromEntries(orderStatuses.map((status) => [status, no('order-already-exists')])) as Row),
@@ -133,18 +133,18 @@ export const orderLifecycle: Readonly<Record<OrderCommandType, { beforePlacing: 
   },
 };
 
-export function lifecycleCell(command: OrderCommandType, status: LifecycleStatus): LifecycleCell {
+export function lifecycleCell(command: LifecycleCommandType, status: LifecycleStatus): LifecycleCell {
   const row = orderLifecycle[command];
   return status === null ? row.beforePlacing : row[status];
 }
 
-export function allowedCommands(status: LifecycleStatus): OrderCommandType[] {
-  return (Object.keys(orderLifecycle) as OrderCommandType[]).filter(
+export function allowedCommands(status: LifecycleStatus): LifecycleCommandType[] {
+  return (Object.keys(orderLifecycle) as LifecycleCommandType[]).filter(
     (command) => lifecycleCell(command, status).allowed,
   );
 }
 
-const attempts: Record<OrderCommandType, string> = {
+const attempts: Record<LifecycleCommandType, string> = {
   PlaceOrder: 'place the order',
   AuthorizePayment: 'authorize the payment',
   FailPayment: 'record a failed payment',
@@ -173,7 +173,7 @@ const reasons: Partial<Record<DomainRule, string>> = {
 };
 
 /** Throws the cell's DomainError when the command is not allowed in this status. */
-export function assertAllowed(command: OrderCommandType, status: LifecycleStatus): void {
+export function assertAllowed(command: LifecycleCommandType, status: LifecycleStatus): void {
   const cell = lifecycleCell(command, status);
   if (cell.allowed) return;
   const where = status === null ? '' : ` (status ${status})`;

@@ -1,3 +1,4 @@
+import type { OrderEventType } from './events';
 import type { Money, PaymentMethod } from './values';
 
 /** The eight statuses of API.md "Order lifecycle", in table column order. */
@@ -18,7 +19,8 @@ export interface UnplacedOrder {
   readonly status: null;
 }
 
-export interface PlacedOrder {
+/** What the order is at one version: everything of PlacedOrder but its version history. */
+export interface OrderFacts {
   readonly status: OrderStatus;
   readonly orderId: string;
   readonly customerId: string;
@@ -31,6 +33,27 @@ export interface PlacedOrder {
   readonly paymentMethod?: PaymentMethod;
   /** Request time of the OrderPlaced event. */
   readonly placedAt: string;
+}
+
+/** One version of the order's stream, as a revert needs it (revert.ts). */
+export interface OrderVersion {
+  readonly version: number;
+  readonly type: OrderEventType;
+  /** The version of the OrderReverted that voided this one; absent while it counts. */
+  readonly voidedBy?: number;
+  /** The order as it stood after this version. */
+  readonly after: OrderFacts;
+}
+
+export interface PlacedOrder extends OrderFacts {
+  /** The stream's version: how many events were folded (OrderReverted included). */
+  readonly version: number;
+  /**
+   * Every version, oldest first (index = version - 1). Kept in the state so that decide and
+   * evolve stay pure functions of (state, command/event) and a revert can restore a past
+   * version without reading the store (an order has tens of events, not thousands).
+   */
+  readonly versions: readonly OrderVersion[];
 }
 
 /** Discriminated on `status`: `null` before the order is placed. */

@@ -20,6 +20,18 @@ export interface Projection {
   name: ProjectionName;
   view: ViewDefinition;
   evolve(head: JsonObject | null, event: RecordedEvent): ProjectionStep;
+  /**
+   * The records a revert removes with the versions it voids (issue 13; ../reverts.ts). The head
+   * is restored by the runner for every view; absent: the view keeps its records (audit: the
+   * log shows what happened, voided or not).
+   */
+  voidedRecords?(orderId: string, voidedVersions: readonly number[]): RecordRef[];
+}
+
+/** A record by collection and id. */
+export interface RecordRef {
+  collection: string;
+  id: string;
 }
 
 

@@ -29,7 +29,7 @@ export async function catchUpChangedOrders(pool: Pool, eventStore: EventStore, p
       if (have < row.version) missing.push(...(await eventStore.readStream(row.stream_id, { fromVersion: have + 1 })));
     }
     if (missing.length === 0) continue;
-    const stats = await runProjection(projection, store, missing, { generation });
+    const stats = await runProjection(projection, store, missing, { generation, history: eventStore });
     assertNoGaps(stats);
     applied += stats.applied;
   }

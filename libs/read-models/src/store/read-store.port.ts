@@ -50,8 +50,10 @@ export interface OrderChangeSet {
   version: number;
   /** The head document after the changes; null while the view keeps none (e.g. audit). */
   head: JsonObject | null;
-  /** Upserted by id; never deleted (no view needs it yet). */
+  /** Upserted by id. */
   records: readonly RecordDocument[];
+  /** Deleted by id (the records of versions a revert voided); absent ids are no error. */
+  deletes?: readonly { collection: string; id: string }[];
 }
 
 export interface ApplyResult {
@@ -60,6 +62,7 @@ export interface ApplyResult {
    * Orders whose head was no longer at `expectedVersion`: their head is untouched. Their records
    * may have been rewritten (MongoDB writes them before the head, to survive a crash between the
    * two), which is harmless: a record is a function of its one event, so the content is the same.
+   * The same holds for deletes: they are a function of the revert that voids the records.
    */
   conflicts: string[];
 }

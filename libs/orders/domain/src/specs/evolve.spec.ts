@@ -1,6 +1,6 @@
 import { foldOrder, orderDecider } from '../decider';
 import { evolve } from '../evolve';
-import { initialState } from '../state';
+import { initialState, type PlacedOrder } from '../state';
 import {
   checkpointRecorded,
   earlier,
@@ -53,7 +53,8 @@ describe('evolving the order from its events', () => {
 
   it('leaves the state as it was for a checkpoint', () => {
     const shipped = foldOrder([orderPlaced(), paymentAuthorized(), paymentCaptured(), shipmentDispatched()]);
-    expect(evolve(shipped, checkpointRecorded())).toBe(shipped);
+    const { version: _v, versions: _vs, ...facts } = shipped as PlacedOrder;
+    expect(evolve(shipped, checkpointRecorded())).toMatchObject({ ...facts, version: 5 });
   });
 
   it('ignores events of a stream that does not begin with OrderPlaced', () => {

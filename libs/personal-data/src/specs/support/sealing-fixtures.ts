@@ -32,6 +32,7 @@ export function everyEventOf(customerId: string, marker: string, orderId = '0b7f
     OrderDelivered: { orderId, receivedBy: `neighbour Charles ${marker}` },
     OrderCancelled: { orderId, reason: `moving house to ${marker}`, authorizationVoided: true },
     PaymentRefunded: { orderId, amount: 1999, reason: `Ada asked for a refund ${marker}`, full: true },
+    OrderReverted: { orderId, toVersion: 1, voidedVersions: [2], reason: `Ada's order was scanned by mistake ${marker}` },
   };
 }
 
@@ -48,5 +49,6 @@ export function personalStringsOf(events: EventDataByType): string[] {
     events.OrderDelivered.receivedBy as string,
     events.OrderCancelled.reason,
     events.PaymentRefunded.reason,
+    events.OrderReverted.reason,
   ];
 }

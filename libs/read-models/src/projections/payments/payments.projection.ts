@@ -56,6 +56,8 @@ export const paymentsProjection: Projection = {
   name: 'payments',
   view: paymentsView,
   evolve: (head, event) => evolvePayments(head as unknown as PaymentsDocument | null, event),
+  // A voided authorization or failure is no longer a payment fact (money movements are never voided).
+  voidedRecords: (orderId, voidedVersions) => voidedVersions.map((version) => ({ collection: PAYMENT_RECORDS, id: recordId(orderId, version) })),
 };
 
 function evolvePayments(payments: PaymentsDocument | null, event: RecordedEvent): ProjectionStep {

@@ -2,11 +2,56 @@ import { projections, readModelViews } from '../../projections';
 import { AUDIT_EVENTS } from '../../projections/audit/audit.projection';
 import { PAYMENT_RECORDS } from '../../projections/payments/payments.projection';
 import { runProjection } from '../../projection-runner';
-import { deliveredOrderHistory, SEALED } from '../../testing/order-history';
+import { deliveredOrderHistory, orderEvent, SEALED } from '../../testing/order-history';
+import type { RecordedEvent } from '@ordersource/event-store';
 import { MemoryReadStore } from '../memory/memory-read-store';
 import { freshId, isoAt, placeChange, trackingHead, type ReadStoreSubject } from './fixtures';
 
 export function guardContract(store: ReadStoreSubject): void {
+  it('deletes the records a change set voids, and leaves the head of a refused one as it was', async () => {
+    const orderId = freshId();
+    const record = (version: number) => ({ collection: PAYMENT_RECORDS, id: `${orderId}:${version}`, document: { orderId, kind: 'authorization', at: isoAt(version), version } });
+    await store().applyChanges('payments', [{ orderId, expectedVersion: 0, version: 2, head: { orderId, version: 2 }, records: [record(1), record(2)] }]);
+    const voiding = { orderId, expectedVersion: 2, version: 3, head: { orderId, version: 3 }, records: [], deletes: [{ collection: PAYMENT_RECORDS, id: `${orderId}:2` }, { collection: PAYMENT_RECORDS, id: `${orderId}:9` }] };
+    // A refused change set may have deleted already (MongoDB writes records before the head, see
+    // ApplyResult): harmless, a delete is a function of the revert, which a retry applies anyway.
+    expect(await store().applyChanges('payments', [{ ...voiding, expectedVersion: 1 }])).toEqual({ applied: [], conflicts: [orderId] });
+    expect(await store().loadHeads('payments', [orderId])).toEqual(new Map([[orderId, { version: 2, document: { orderId, version: 2 } }]]));
+    expect(await store().applyChanges('payments', [voiding])).toEqual({ applied: [orderId], conflicts: [] });
+    expect(await store().findById({ view: 'payments', collection: PAYMENT_RECORDS, id: `${orderId}:2` })).toBeNull();
+    expect(await store().findById({ view: 'payments', collection: PAYMENT_RECORDS, id: `${orderId}:1` })).toEqual(record(1).document);
+  });
+
+  it('gives every view after a revert its head at the target, in one batch or event by event (issue 13)', async () => {
+    const orderId = freshId();
+    // Delivered without the refund (money never voided): revert to 4 (dispatched) voids the scans and the delivery.
+    const delivered = deliveredOrderHistory(orderId).slice(0, 9);
+    const revert = orderEvent(orderId, 10, 'OrderReverted', { toVersion: 4, voidedVersions: [5, 6, 7, 8, 9], reason: SEALED('reason') });
+    const history = [...delivered, revert];
+    const log = { readStream: async (_stream: string, options: { fromVersion?: number; toVersion?: number } = {}) => history.filter((event) => event.version >= (options.fromVersion ?? 1) && event.version <= (options.toVersion ?? Infinity)) };
+    for (const projection of Object.values(projections)) {
+      const reference = new MemoryReadStore(readModelViews);
+      await reference.ensureViews();
+      await runProjection(projection, reference, delivered.slice(0, 4));
+      const atTarget = (await reference.loadHeads(projection.name, [orderId])).get(orderId)?.document ?? null;
+      await runProjection(projection, store(), delivered.slice(0, 7));
+      await runProjection(projection, store(), [...delivered.slice(7), revert], { history: log });
+      const expected = atTarget === null ? null : { ...atTarget, version: 10 };
+      expect({ view: projection.name, head: (await store().loadHeads(projection.name, [orderId])).get(orderId) }).toEqual({ view: projection.name, head: { version: 10, document: expected } });
+      const oneBatch = new MemoryReadStore(readModelViews);
+      await oneBatch.ensureViews();
+      await runProjection(projection, oneBatch, history as RecordedEvent[]);
+      expect((await oneBatch.loadHeads(projection.name, [orderId])).get(orderId)?.document ?? null).toEqual(expected);
+    }
+  });
+
+  it('refuses to apply a revert without the history it restores from', async () => {
+    const orderId = freshId();
+    const events = [...deliveredOrderHistory(orderId).slice(0, 2), orderEvent(orderId, 3, 'OrderReverted', { toVersion: 1, voidedVersions: [2], reason: SEALED('reason') })];
+    await runProjection(projections.payments, store(), events.slice(0, 2));
+    await expect(runProjection(projections.payments, store(), events.slice(2))).rejects.toThrow(/needs the event store/);
+  });
+
   it('applies a change set and reads the head and its records back', async () => {
     const orderId = freshId();
     const record = { collection: AUDIT_EVENTS, id: `${orderId}:1`, document: { orderId, type: 'OrderPlaced', actor: 'a', recordedAt: isoAt(1), version: 1, data: { address: SEALED('address'), '~tilde': 1 } } };

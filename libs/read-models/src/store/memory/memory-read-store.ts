@@ -49,6 +49,7 @@ export class MemoryReadStore implements ReadStore {
       }
       generation.heads.set(change.orderId, { version: change.version, document: copy(change.head) });
       for (const record of change.records) generation.records.get(record.collection)?.set(record.id, copy(record.document));
+      for (const ref of change.deletes ?? []) generation.records.get(ref.collection)?.delete(ref.id);
       result.applied.push(change.orderId);
     }
     return result;

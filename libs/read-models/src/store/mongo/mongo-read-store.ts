@@ -57,6 +57,13 @@ export class MongoReadStore implements ReadStore {
         operations.push({ replaceOne: { filter: { _id: record.id }, replacement: stored, upsert: true } });
         byCollection.set(record.collection, operations);
       }
+      // Like the upserts, before the head: a delete is a function of the revert that voids the
+      // records, so repeating it (a conflict, a crash before the head) is harmless.
+      for (const ref of change.deletes ?? []) {
+        const operations = byCollection.get(ref.collection) ?? [];
+        operations.push({ deleteOne: { filter: { _id: ref.id } } });
+        byCollection.set(ref.collection, operations);
+      }
     }
     for (const [collection, operations] of byCollection) {
       if (!definition.records.some((candidate) => candidate.name === collection)) throw new ViewGenerationError(`view ${view} has no collection ${collection}`);

@@ -65,7 +65,12 @@ export class PostgresReadStore implements ReadStore {
       );
       const applied = new Set(rows.map((row) => row.id));
       const byCollection = new Map<string, { id: string; order_id: string; doc: JsonObject }[]>();
+      const deletes = new Map<string, string[]>();
       for (const change of changes.filter((candidate) => applied.has(candidate.orderId))) {
+        for (const ref of change.deletes ?? []) {
+          if (!definition.records.some((collection) => collection.name === ref.collection)) throw new ViewGenerationError(`view ${view} has no collection ${ref.collection}`);
+          deletes.set(ref.collection, [...(deletes.get(ref.collection) ?? []), ref.id]);
+        }
         for (const record of change.records) {
           if (!definition.records.some((collection) => collection.name === record.collection)) throw new ViewGenerationError(`view ${view} has no collection ${record.collection}`);
           const rowsOf = byCollection.get(record.collection) ?? [];
@@ -81,6 +86,7 @@ export class PostgresReadStore implements ReadStore {
           [JSON.stringify(recordRows)],
         );
       }
+      for (const [collection, ids] of deletes) await client.query(`DELETE FROM ${tableName(collection, generation)} WHERE id = ANY($1::text[])`, [ids]);
       const result: ApplyResult = { applied: [], conflicts: [] };
       for (const change of changes) (applied.has(change.orderId) ? result.applied : result.conflicts).push(change.orderId);
       return result;

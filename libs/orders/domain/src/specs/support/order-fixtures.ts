@@ -1,4 +1,4 @@
-import type { CommandMetadata, OrderCommand, OrderCommandType } from '../../commands';
+import type { CommandMetadata, LifecycleCommandType, OrderCommand, OrderCommandType } from '../../commands';
 import { orderDecider } from '../../decider';
 import type { OrderEvent } from '../../events';
 import type { OrderStatus } from '../../state';
@@ -49,11 +49,12 @@ export const cancelOrder = (data: Data<'CancelOrder'> = {}) =>
   command('CancelOrder', { reason: 'changed my mind', ...data });
 export const cancelUnpaidOrder = (data: Data<'CancelUnpaidOrder'> = {}) =>
   command('CancelUnpaidOrder', { reason: 'payment-timeout', ...data });
+export const revertOrder = (toVersion: number, reason = 'scanned by mistake') => command('RevertOrder', { toVersion, reason });
 export const refundPayment = (data: Data<'RefundPayment'> = {}) =>
   command('RefundPayment', { amount: 500, reason: 'damaged item', ...data });
 
 /** A valid command of each type, for the table-driven specs. */
-export const aValidCommand: Record<OrderCommandType, () => OrderCommand> = {
+export const aValidCommand: Record<LifecycleCommandType, () => OrderCommand> = {
   PlaceOrder: placeOrder,
   AuthorizePayment: authorizePayment,
   FailPayment: failPayment,
