@@ -281,8 +281,15 @@ describe('ops console in a browser', () => {
     const page = await tab(keys.operator);
     await page.getByRole('link', { name: 'Alerts' }).click();
     await page.waitForURL(/\/alerts$/);
+    // The page polls its alerts (every 10 s): the chosen filters are a draft that a poll's
+    // re-render leaves alone (a poll between choosing and "Apply" once put the URL's filters back).
+    const updatedAt = page.locator('[data-updated-at]');
+    const before = await updatedAt.getAttribute('data-updated-at');
     await page.getByLabel('State').selectOption('firing');
     await page.getByLabel('Rule').selectOption('order-unpaid');
+    await expectVisible(page.locator(`[data-updated-at]:not([data-updated-at="${before}"])`), 60_000);
+    expect(await page.getByLabel('State').inputValue()).toBe('firing');
+    expect(await page.getByLabel('Rule').inputValue()).toBe('order-unpaid');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL(/state=firing&rule=order-unpaid/);
     for (const orderId of unpaidOrderIds) {
@@ -353,7 +360,7 @@ async function changeOf(page: Page, field: string): Promise<string[]> {
   return (await row.first().locator('td').allTextContents()).map((text) => text.trim());
 }
 
-async function expectVisible(locator: ReturnType<Page['locator']>): Promise<void> {
-  await locator.first().waitFor({ state: 'visible' });
+async function expectVisible(locator: ReturnType<Page['locator']>, timeout?: number): Promise<void> {
+  await locator.first().waitFor({ state: 'visible', timeout });
   expect(await locator.first().isVisible()).toBe(true);
 }

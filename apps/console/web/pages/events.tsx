@@ -56,21 +56,21 @@ export function EventsPage({ query }: { query: URLSearchParams }) {
           <legend>Event types (none: all)</legend>
           {EVENT_TYPES.map((type) => (
             <label key={type} class="check">
-              <input type="checkbox" name="type" value={type} checked={filters.type.includes(type)} /> {type}
+              <input type="checkbox" name="type" value={type} defaultChecked={filters.type.includes(type)} /> {type}
             </label>
           ))}
         </fieldset>
         <Field label="Order id">
-          <input name="orderId" value={filters.orderId} />
+          <input name="orderId" defaultValue={filters.orderId} />
         </Field>
         <Field label="Actor" hint="e.g. operator:ops or customer:c-1">
-          <input name="actor" value={filters.actor} />
+          <input name="actor" defaultValue={filters.actor} />
         </Field>
         <Field label="Recorded from (UTC)">
-          <input type="datetime-local" name="from" value={isoToLocalInput(filters.from)} />
+          <input type="datetime-local" name="from" defaultValue={isoToLocalInput(filters.from)} />
         </Field>
         <Field label="Recorded before (UTC)">
-          <input type="datetime-local" name="to" value={isoToLocalInput(filters.to)} />
+          <input type="datetime-local" name="to" defaultValue={isoToLocalInput(filters.to)} />
         </Field>
         <div class="actions">
           <button type="submit">Apply filters</button>

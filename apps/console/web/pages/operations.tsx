@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Answer, call } from '../api';
-import { PageTitle, ProblemNotice, Show, TableBox } from '../components/ui';
+import { PageTitle, ProblemNotice, Show, TableBox, UpdatedAt } from '../components/ui';
 import { useApi } from '../hooks';
 import { formatSeconds, formatTime, formatValue } from '../lib/format';
 import { currentSession } from '../session';
@@ -35,7 +35,7 @@ export function OperationsPage() {
       <PageTitle title="Operations">Operations</PageTitle>
       <section aria-labelledby="projections-heading">
         <h2 id="projections-heading">Projections</h2>
-        <p class="muted">Lag refreshes every 2 seconds.</p>
+        <UpdatedAt loaded={projections} everySeconds={2} />
         <Show loaded={projections} what="projections">
           {(body) => (
             <TableBox label="Projections">

@@ -174,7 +174,7 @@ function AsOfForm({ orderId, asOf }: { orderId: string; asOf: string }) {
   return (
     <form class="filters" onSubmit={submit} aria-label="Time travel">
       <Field label="State as of (UTC, recorded time)">
-        <input type="datetime-local" step={1} name="asOf" value={isoToLocalInput(asOf)} required />
+        <input type="datetime-local" step={1} name="asOf" defaultValue={isoToLocalInput(asOf)} required />
       </Field>
       <div class="actions">
         <button type="submit">Show</button>
