@@ -96,7 +96,7 @@ describe('projector service: parked events and their replay (embedded profile)',
   });
 
   it('documents both routes in /docs-json', async () => {
-    const docs = await (await fetch(`${service.url}/docs-json`)).json();
+    const docs = (await (await fetch(`${service.url}/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     expect(Object.keys(docs.paths['/projections/{name}/parked'])).toEqual(['get']);
     expect(Object.keys(docs.paths['/projections/{name}/parked/{id}/replay'])).toEqual(['post']);
   });
