@@ -21,6 +21,12 @@ import { Stack, startStack } from '../support/stack';
 // test programs compile without the DOM library).
 declare const sessionStorage: Record<string, unknown>;
 declare const localStorage: Record<string, unknown>;
+interface ScrollBox {
+  scrollWidth: number;
+  clientWidth: number;
+  scrollLeft: number;
+  getBoundingClientRect(): { right: number };
+}
 declare const document: { cookie: string; documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(selector: string): { length: number } };
 
 /**
@@ -267,6 +273,27 @@ describe('ops console in a browser', () => {
     await expectVisible(page.getByRole('rowheader', { name: 'shipped-delivered' }));
     await expectVisible(page.getByRole('rowheader', { name: 'Lyon hub' }));
     await screenshot(page, 'analytics');
+    // The carriers table is wider than its column at 1280x800 (and at a phone width): it scrolls in its own box.
+    for (const viewport of [DESKTOP, PHONE]) {
+      await page.setViewportSize(viewport);
+      const carriers = page.getByRole('region', { name: 'Carriers' });
+      const box = await carriers.evaluate((element: unknown) => {
+        const region = element as ScrollBox;
+        return { scrollWidth: region.scrollWidth, clientWidth: region.clientWidth, right: region.getBoundingClientRect().right };
+      });
+      const width = await page.evaluate(() => document.documentElement.clientWidth);
+      expect({ viewport: viewport.width, pastTheEdge: box.right > width + 1 }).toEqual({ viewport: viewport.width, pastTheEdge: false });
+      if (viewport === PHONE) expect(box.scrollWidth).toBeGreaterThan(box.clientWidth);
+      if (box.scrollWidth > box.clientWidth) {
+        const scrolled = await carriers.evaluate((element: unknown) => {
+          const region = element as ScrollBox;
+          region.scrollLeft = region.scrollWidth;
+          return region.scrollLeft;
+        });
+        expect(scrolled).toBeGreaterThan(0);
+      }
+    }
+    await page.setViewportSize(DESKTOP);
     // Another bucket is another URL; back returns to the daily view.
     await page.getByLabel('Bucket', { exact: true }).selectOption('hour');
     await page.getByRole('button', { name: 'Show' }).click();
@@ -297,6 +324,53 @@ describe('ops console in a browser', () => {
       expect(await page.locator('table.alerts tbody tr', { hasText: orderId }).first().textContent()).toMatch(/firing.*order-unpaid/);
     }
     await screenshot(page, 'alerts');
+  });
+
+  it('lists a projection’s parked events on the operations page and replays them as admin once the fault is gone', async () => {
+    // A real fault (owner role, SQL): the order-tracking view refuses one order's row, as a broken
+    // write would; after its retries the projector parks the order's event.
+    const poisoned = randomUUID();
+    const table = `read_models.order_tracking_g${Number((await stack.pg.query("SELECT active FROM read_models.view_pointers WHERE view = 'order-tracking'")).rows[0].active)}`;
+    await stack.pg.query(`CREATE FUNCTION console_e2e_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.id LIKE '%${poisoned}%' THEN RAISE EXCEPTION 'view write refused by the console test'; END IF; RETURN NEW; END $$`);
+    await stack.pg.query(`CREATE TRIGGER console_e2e_refuse BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION console_e2e_refuse()`);
+    let dropped = false;
+    const dropFault = async () => {
+      if (!dropped) await stack.pg.query(`DROP TRIGGER console_e2e_refuse ON ${table}; DROP FUNCTION console_e2e_refuse()`);
+      dropped = true;
+    };
+    try {
+      const address = { name: 'Grace Hopper', line1: '2 Main St', city: 'Lyon', postalCode: '69001', country: 'FR' };
+      ok(await stack.command.post('/orders', { orderId: poisoned, customerId: 'cust-p', currency: 'EUR', items: [{ sku: 'MUG-1', quantity: 1, unitPrice: 900 }], shippingAddress: address }, { key: keys.operator }), 201, 'poisoned order');
+      await eventually(
+        'the poisoned order is parked in order-tracking',
+        async () => ok(await stack.projector.get('/projections/order-tracking/parked', { key: keys.operator })).items.some((item: { orderId: string }) => item.orderId === poisoned),
+        { timeoutMs: 60_000 },
+      );
+      const page = await tab(keys.admin);
+      await page.getByRole('link', { name: 'Operations' }).click();
+      const row = page.locator(`[data-parked-of="order-tracking"] tr[data-parked="${poisoned}.1"]`);
+      await row.waitFor({ timeout: 30_000 });
+      expect(await row.textContent()).toMatch(/OrderPlaced.*failed.*view write refused by the console test/);
+      // Replayed while the fault lasts: the page says it failed, and the event stays parked.
+      await row.getByRole('button', { name: `Replay ${poisoned}.1` }).click();
+      await expectVisible(page.getByRole('alert').filter({ hasText: /replay of .*Conflict \(409\).*view write refused/ }), 60_000);
+      await expectVisible(row);
+      await screenshot(page, 'operations-parked');
+
+      await dropFault();
+      await row.getByRole('button', { name: `Replay ${poisoned}.1` }).click();
+      await expectVisible(page.getByText(`Replayed 1 event of order ${poisoned} (v1–v1).`), 60_000);
+      await row.waitFor({ state: 'detached', timeout: 30_000 });
+      expect(ok(await stack.query.get(`/orders/${poisoned}`, { key: keys.operator, headers: { 'x-min-version': '1', 'x-wait-ms': '10000' } })).status).toBe('PLACED');
+      // An operator sees parked events but no replay button.
+      const operator = await tab(keys.operator);
+      await operator.goto(`${running.url}/operations`);
+      await operator.locator('[data-parked-of="order-tracking"]').getByText('No parked events.').waitFor();
+      expect(await operator.getByRole('button', { name: /^Replay / }).count()).toBe(0);
+    } finally {
+      await dropFault();
+    }
   });
 
   it('does not let a customer open another customer’s order, and opens its own', async () => {
@@ -335,11 +409,11 @@ describe('ops console in a browser', () => {
         for (const violation of await seriousViolations(page)) {
           found.push(`${name} at ${viewport.width}px: ${violation.id} (${violation.impact}) ${violation.help}: ${violation.nodes.map((n) => n.target.join(' ')).join(', ')}`);
         }
-        if (viewport === PHONE) {
-          // Usable on a phone: the page itself never scrolls sideways (wide tables scroll in their own box).
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-          if (overflow > 0) found.push(`${name} at ${viewport.width}px: the page is ${overflow}px wider than the screen`);
-        }
+        // Usable at both sizes: the page itself never scrolls sideways (wide tables scroll in their own box).
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (overflow > 0) found.push(`${name} at ${viewport.width}px: the page is ${overflow}px wider than the screen`);
+        const boxesPastTheEdge = (await page.evaluate(TABLE_BOXES_PAST_THE_EDGE)) as string[];
+        for (const box of boxesPastTheEdge) found.push(`${name} at ${viewport.width}px: table ${box} reaches past the screen instead of scrolling in its box`);
         await screenshot(page, `${name}-${viewport.width}x${viewport.height}`);
       }
     }
@@ -352,6 +426,11 @@ describe('ops console in a browser', () => {
     expect(found).toEqual([]);
   }, 600_000);
 });
+
+/** The labels of the table boxes whose right edge is past the viewport's (each wide table must scroll inside its own box). */
+const TABLE_BOXES_PAST_THE_EDGE = `[...document.querySelectorAll('.table-box')]
+  .filter((box) => box.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .map((box) => box.getAttribute('aria-label'))`;
 
 /** The before and after cells of one field in the "changes from the previous version" table. */
 async function changeOf(page: Page, field: string): Promise<string[]> {
