@@ -1,19 +1,9 @@
+import { alertRuleNames } from '@ordersource/monitoring/alert';
 import { Choices, Field, PageTitle, Show, TableBox, UpdatedAt } from '../components/ui';
 import { useApi } from '../hooks';
 import { formatTime, formatValue } from '../lib/format';
 import { navigate, withQuery } from '../router';
 import { Pager } from './orders';
-
-export const ALERT_RULES = [
-  'order-unpaid',
-  'order-unshipped',
-  'shipment-stalled',
-  'payment-failure-rate',
-  'order-volume-anomaly',
-  'projection-lagging',
-  'events-parked',
-  'integrity-broken',
-];
 
 export interface Alert {
   alertId: string;
@@ -55,7 +45,7 @@ export function AlertsPage({ query }: { query: URLSearchParams }) {
         </Field>
         <Field label="Rule">
           <select name="rule">
-            <Choices options={[['', 'any'], ...ALERT_RULES]} selected={filters.rule} />
+            <Choices options={[['', 'any'], ...alertRuleNames]} selected={filters.rule} />
           </select>
         </Field>
         <div class="actions">

@@ -1,3 +1,4 @@
+import { orderStatuses } from '@ordersource/domain/state';
 import { useState } from 'preact/hooks';
 import { call } from '../api';
 import { Choices, Field, PageTitle, ProblemNotice, Show, StatusBadge, TableBox } from '../components/ui';
@@ -6,7 +7,6 @@ import { formatMoney, formatTime, isoToLocalInput, localInputToIso, UUID } from 
 import { Link, navigate, withQuery } from '../router';
 import { currentSession, isStaff } from '../session';
 
-export const ORDER_STATES = ['PLACED', 'PAYMENT_FAILED', 'PAYMENT_AUTHORIZED', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'REFUNDED'];
 
 export interface OrderSummary {
   orderId: string;
@@ -49,7 +49,7 @@ export function OrdersPage({ query }: { query: URLSearchParams }) {
       <form class="filters" onSubmit={apply} aria-label="Filter orders">
         <Field label="Status">
           <select name="status">
-            <Choices options={[['', 'any'], ...ORDER_STATES]} selected={filters.status} />
+            <Choices options={[['', 'any'], ...orderStatuses]} selected={filters.status} />
           </select>
         </Field>
         {staff ? (
