@@ -1,8 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { createLogger } from '@ordersource/platform';
+import { exportLog } from '@ordersource/event-store';
+import { Pool } from 'pg';
+import { createLogger, requireSecret } from '@ordersource/platform';
 import type { Page } from 'playwright-core';
 // The console is started through its own bootstrap and its page built by its own build step,
 // as `npm start` does; apps publish no import alias, so these paths are relative.
@@ -372,6 +377,48 @@ describe('ops console in a browser', () => {
       await dropFault();
     }
   });
+
+  it('names a tampered row in the integrity check, and after `npm run repair` from an export shows the repair record', async () => {
+    // An export taken while the log is whole (the library `npm run export` runs), then a row of
+    // order A edited in SQL as the owner role, past the append-only trigger.
+    const exportFile = join(webDir, 'console-e2e-export.ndjson');
+    const pool = new Pool({ connectionString: stack.config.databaseUrl, max: 1 });
+    try {
+      const out = createWriteStream(exportFile);
+      await exportLog(pool, requireSecret(stack.config.chainKey, 'ORDERSOURCE_CHAIN_KEY'), out);
+      out.end();
+      await finished(out);
+    } finally {
+      await pool.end();
+    }
+    await stack.pg.query('BEGIN');
+    await stack.pg.query('ALTER TABLE events DISABLE TRIGGER events_no_update_delete');
+    await stack.pg.query(`UPDATE events SET data = jsonb_set(data, '{amount}', '1') WHERE stream_id = $1 AND version = 2`, [`order-${orderA}`]);
+    await stack.pg.query('ALTER TABLE events ENABLE TRIGGER events_no_update_delete');
+    await stack.pg.query('COMMIT');
+
+    const page = await tab(keys.admin);
+    await page.getByRole('link', { name: 'Operations' }).click();
+    await page.getByRole('button', { name: 'Check integrity' }).click();
+    await expectVisible(page.getByText(/Integrity broken \(\d+ events checked\)/), 60_000);
+    await expectVisible(page.getByText(`First broken: order ${orderA} at version 2`, { exact: false }));
+    await screenshot(page, 'operations-integrity-broken');
+
+    // The repair CLI, as an operator runs it on the host: DATABASE_URL is the owner's.
+    const repaired = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', 'tools/repair/main.ts', orderA, '--from', exportFile, '--reason', 'console e2e: amount edited in SQL'], {
+      cwd: resolve(__dirname, '..', '..', '..'),
+      env: { ...process.env, DATABASE_URL: stack.config.databaseUrl, ORDERSOURCE_CHAIN_KEY: stack.config.chainKey ?? '', ORDERSOURCE_PROFILE: 'embedded', ORDERSOURCE_DATA_DIR: webDir },
+      timeout: 180_000,
+    });
+    expect(repaired.stdout).toContain(`${orderA}: restored versions [2], removed []; chain ok`);
+
+    await page.getByRole('button', { name: 'Check integrity' }).click();
+    await expectVisible(page.getByText(/Integrity ok: \d+ events checked/), 60_000);
+    const record = page.getByRole('region', { name: 'Repairs' }).locator('tbody tr', { hasText: orderA });
+    await expectVisible(record);
+    expect(await record.textContent()).toContain('console e2e: amount edited in SQL');
+    await screenshot(page, 'operations-repaired');
+  }, 300_000);
 
   it('does not let a customer open another customer’s order, and opens its own', async () => {
     const page = await tab(keys.customerB);
