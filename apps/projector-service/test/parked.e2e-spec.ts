@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@ordersource/testing/post
 import { Client } from 'pg';
 import { startProjectorService, type RunningProjectorService } from '../src/bootstrap';
 import { historyEvent } from '@ordersource/read-models/rebuild-fixtures';
+import { ProjectionStatusStore } from '@ordersource/read-models';
 import { eventually } from '@ordersource/testing/eventually';
 
 const SIXTY_SECONDS = { timeoutMs: 60_000 };
@@ -91,6 +92,10 @@ describe('projector service: parked events and their replay (embedded profile)',
     expect(Date.parse(listed.body.items[0].parkedAt)).not.toBeNaN();
     await eventually('the healthy order reached the view', async () => (await trackedVersion(healthy)) === 2, SIXTY_SECONDS);
     expect(await trackedVersion(poisoned)).toBeUndefined();
+    // The count the projector publishes beside its status (what the events-parked alert reads).
+    const status = new ProjectionStatusStore(database.pool);
+    await eventually('the published parked count is 3', async () => (await status.parkedCounts()).get('order-tracking') === 3, SIXTY_SECONDS);
+    expect([...(await status.parkedCounts()).keys()]).toEqual(['order-tracking']);
     // Other views never failed on it.
     expect((await call('GET', '/projections/payments/parked', OPERATOR)).body).toEqual({ items: [], nextCursor: null });
   });
@@ -153,6 +158,7 @@ describe('projector service: parked events and their replay (embedded profile)',
     expect(replay.body).toEqual({ orderId: poisoned, replayed: 3, fromVersion: 1, throughVersion: 3 });
     expect((await call('GET', '/projections/order-tracking/parked', OPERATOR)).body).toEqual({ items: [], nextCursor: null });
     expect(await trackedVersion(poisoned)).toBe(3);
+    await eventually('the published parked count is back to none', async () => (await new ProjectionStatusStore(database.pool).parkedCounts()).size === 0, SIXTY_SECONDS);
     // Later events of the order are no longer held back.
     await eventStore.appendToStream(`order-${poisoned}`, 3, [historyEvent(poisoned, 4)]);
     await eventually('version 4 reached the view', async () => (await trackedVersion(poisoned)) === 4, SIXTY_SECONDS);

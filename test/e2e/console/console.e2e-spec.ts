@@ -352,6 +352,10 @@ describe('ops console in a browser', () => {
         async () => ok(await stack.projector.get('/projections/order-tracking/parked', { key: keys.operator })).items.some((item: { orderId: string }) => item.orderId === poisoned),
         { timeoutMs: 60_000 },
       );
+      // The events-parked alert reads the count the projector publishes from the same source as the route.
+      const parkedAlert = async (state: string) =>
+        ok(await stack.query.get(`/alerts?rule=events-parked&state=${state}`, { key: keys.operator })).items.some((alert: { subject: string }) => alert.subject === 'order-tracking');
+      await eventually('events-parked fires for order-tracking', () => parkedAlert('firing'), { timeoutMs: 60_000 });
       const page = await tab(keys.admin);
       await page.getByRole('link', { name: 'Operations' }).click();
       const row = page.locator(`[data-parked-of="order-tracking"] tr[data-parked="${poisoned}.1"]`);
@@ -368,6 +372,7 @@ describe('ops console in a browser', () => {
       await expectVisible(page.getByText(`Replayed 1 event of order ${poisoned} (v1–v1).`), 60_000);
       await row.waitFor({ state: 'detached', timeout: 30_000 });
       expect(ok(await stack.query.get(`/orders/${poisoned}`, { key: keys.operator, headers: { 'x-min-version': '1', 'x-wait-ms': '10000' } })).status).toBe('PLACED');
+      await eventually('events-parked resolves for order-tracking', async () => (await parkedAlert('resolved')) && !(await parkedAlert('firing')), { timeoutMs: 60_000 });
       // An operator sees parked events but no replay button.
       const operator = await tab(keys.operator);
       await operator.goto(`${running.url}/operations`);
