@@ -7,6 +7,8 @@ import { startProjectorService, type RunningProjectorService } from '../src/boot
 import { historyEvent } from '@ordersource/read-models/rebuild-fixtures';
 import { ProjectionStatusStore } from '@ordersource/read-models';
 import { eventually } from '@ordersource/testing/eventually';
+import { startKafkaTestBroker } from '@ordersource/testing/kafka-broker';
+import { startMongoTestServer } from '@ordersource/testing/mongo-server';
 
 const SIXTY_SECONDS = { timeoutMs: 60_000 };
 const ADMIN = 'adm.k1';
@@ -18,8 +20,7 @@ const OPERATOR = 'ops.k2';
  * makes the order-tracking view refuse one order's row, as a broken write would; the order's
  * first event fails its retries and is parked, its later events park behind it, other orders
  * flow. A replay while the fault lasts fails and keeps them; once it is gone a replay applies
- * the whole run. (The distributed profile answers from the dead-letter topic through the same
- * Subscription port, whose listParked/replayParked both adapters pass in subscription.contract.)
+ * the whole run. (The distributed profile's suite is below.)
  */
 describe('projector service: parked events and their replay (embedded profile)', () => {
   let db: TestDatabase;
@@ -164,4 +165,82 @@ describe('projector service: parked events and their replay (embedded profile)',
     await eventually('version 4 reached the view', async () => (await trackedVersion(poisoned)) === 4, SIXTY_SECONDS);
     expect((await call('POST', `/projections/order-tracking/parked/${poisoned}.1/replay`)).status).toBe(404);
   });
+});
+
+/**
+ * The distributed profile: parked events live on the dead-letter topic (Kafka test double, or
+ * KAFKA_BROKERS), the views in MongoDB (test double, or MONGO_URL). An OrderPlaced whose items
+ * are not a list (appended straight to the store, past the decider) makes the order-tracking
+ * projection throw on every try: the route lists it from the topic and a replay answers 409.
+ */
+describe('projector service: parked events on the dead-letter topic (distributed profile)', () => {
+  let db: TestDatabase;
+  let service: RunningProjectorService | undefined;
+  let database: EventStoreDatabase;
+  const stops: (() => Promise<unknown>)[] = [];
+  const chainKey = randomBytes(32);
+  const broken = randomUUID();
+
+  beforeAll(async () => {
+    db = await createTestDatabase('os_projector_parked_dist');
+    stops.push(() => db.drop());
+    let brokers = process.env.KAFKA_BROKERS?.split(',');
+    if (!brokers) {
+      const broker = await startKafkaTestBroker();
+      stops.push(() => broker.stop());
+      brokers = [...broker.brokers];
+    }
+    let mongoServer = process.env.MONGO_URL ? new URL(process.env.MONGO_URL).origin : undefined;
+    if (!mongoServer) {
+      const server = await startMongoTestServer();
+      stops.push(() => server.stop());
+      mongoServer = server.url;
+    }
+    service = await startProjectorService(
+      {
+        ...loadConfig({}),
+        profile: 'distributed',
+        databaseUrl: db.url,
+        kafkaBrokers: brokers,
+        mongoUrl: `${mongoServer}/${db.name}`,
+        ports: { command: 0, query: 0, projector: 0 },
+        apiKeys: `${ADMIN}=admin,${OPERATOR}=operator`,
+        chainKey: chainKey.toString('base64'),
+        masterKey: randomBytes(32).toString('base64'),
+        logLevel: process.env.E2E_LOG_LEVEL ?? 'silent',
+      },
+      { host: '127.0.0.1' },
+    );
+    database = await openEventStoreDatabase({ url: db.url, chainKey });
+    const placed = historyEvent(broken, 1);
+    await new PostgresEventStore(database).appendToStream(`order-${broken}`, 'no_stream', [{ ...placed, data: { ...placed.data, items: 42 } }]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await service?.close();
+    await database?.close();
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  });
+
+  const call = async (method: string, path: string, key: string = ADMIN) => {
+    const response = await fetch(`${service?.url}${path}`, { method, headers: { authorization: `Bearer ${key}` } });
+    const text = await response.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
+  };
+
+  it('lists the broken event from the topic, keeps it parked when a replay fails again, and publishes its count', async () => {
+    let listed = await call('GET', '/projections/order-tracking/parked', OPERATOR);
+    await eventually('the broken OrderPlaced is parked on the dead-letter topic', async () => {
+      listed = await call('GET', '/projections/order-tracking/parked', OPERATOR);
+      return listed.status === 200 && listed.body.items.length === 1;
+    }, { timeoutMs: 90_000 });
+    expect(listed.body.items[0]).toMatchObject({ id: `${broken}.1`, orderId: broken, version: 1, type: 'OrderPlaced', waiting: false, error: expect.stringContaining('iterable') });
+    const replay = await call('POST', `/projections/order-tracking/parked/${broken}.1/replay`);
+    expect(replay.status).toBe(409);
+    expect(replay.body.type).toMatch(/replay-failed$/);
+    expect((await call('GET', '/projections/order-tracking/parked', OPERATOR)).body.items).toHaveLength(1);
+    const status = new ProjectionStatusStore(database.pool);
+    await eventually('the published parked count is 1', async () => (await status.parkedCounts()).get('order-tracking') === 1, SIXTY_SECONDS);
+  }, 180_000);
 });
