@@ -376,7 +376,7 @@ describe('ops console in a browser', () => {
       // An operator sees parked events but no replay button.
       const operator = await tab(keys.operator);
       await operator.goto(`${running.url}/operations`);
-      await operator.locator('[data-parked-of="order-tracking"]').getByText('No parked events.').waitFor();
+      await operator.locator('[data-parked-of="order-tracking"]').getByText('order-tracking: no parked events.').waitFor();
       expect(await operator.getByRole('button', { name: /^Replay / }).count()).toBe(0);
     } finally {
       await dropFault();

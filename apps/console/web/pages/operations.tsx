@@ -200,7 +200,7 @@ function ParkedOf({ name, admin }: { name: string; admin: boolean }) {
   };
   return (
     <div class="parked" data-parked-of={name}>
-      <h3>{name}</h3>
+      {loaded.state === 'done' && loaded.answer.ok && loaded.answer.body.items.length === 0 && !cursor && !replayed ? null : <h3>{name}</h3>}
       {replayed ? (
         replayed.answer.ok ? (
           <p class="notice notice-info" role="status">
@@ -214,7 +214,9 @@ function ParkedOf({ name, admin }: { name: string; admin: boolean }) {
       <Show loaded={loaded} what={`parked events of ${name}`} optionalRoute={{ feature: 'Parked events', route: 'GET /projections/{name}/parked' }}>
         {(page) =>
           page.items.length === 0 && !cursor ? (
-            <p>No parked events.</p>
+            <p class="parked-none">
+              <strong>{name}</strong>: no parked events.
+            </p>
           ) : (
             <>
               <TableBox label={`Parked events of ${name}`}>
