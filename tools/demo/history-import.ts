@@ -24,6 +24,27 @@ export async function importHistory(stack: Stack, options: { seed: number; days:
   log(`demo: importing ${total} orders of history (${options.days} days up to ${end.toISOString()}, seed ${options.seed}) into ${stack.commandUrl}`);
   const bar = new SingleBar({ format: 'history {bar} {value}/{total} orders | {rate} orders/s', hideCursor: true, noTTYOutput: false });
   bar.start(total, 0, { rate: 0 });
+  const started = performance.now();
+  try {
+    return await postInChunks(stack, (function* () {
+      for (const order of generateHistory(history)) yield JSON.stringify(order);
+    })(), total, (sent) => bar.update(sent, { rate: Math.round(sent / ((performance.now() - started) / 1000)) }));
+  } finally {
+    bar.stop();
+  }
+}
+
+/**
+ * Sends NDJSON lines through POST /admin/imports, `chunkSize` lines a request (one correlation
+ * id each), and adds the answers up: a rejection's line number is its line in the whole input.
+ */
+export async function postInChunks(
+  stack: Pick<Stack, 'commandUrl' | 'keys'>,
+  lines: Iterable<string>,
+  total: number,
+  onProgress: (sent: number) => void = () => undefined,
+  chunkSize = CHUNK,
+): Promise<HistoryImportResult> {
   const result: HistoryImportResult = { orders: total, imported: 0, alreadyImported: 0, rejected: [], correlationIds: [], seconds: 0 };
   const started = performance.now();
   let chunk: string[] = [];
@@ -41,15 +62,14 @@ export async function importHistory(stack: Stack, options: { seed: number; days:
     result.rejected.push(...body.rejected.map((rejection) => ({ ...rejection, line: rejection.line + offset })));
     result.correlationIds.push(body.correlationId);
     offset += chunk.length;
-    bar.update(offset, { rate: Math.round(offset / ((performance.now() - started) / 1000)) });
+    onProgress(offset);
     chunk = [];
   };
-  for (const order of generateHistory(history)) {
-    chunk.push(JSON.stringify(order));
-    if (chunk.length >= CHUNK) await send();
+  for (const line of lines) {
+    chunk.push(line);
+    if (chunk.length >= chunkSize) await send();
   }
   if (chunk.length > 0) await send();
-  bar.stop();
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }

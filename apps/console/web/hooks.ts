@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { type Answer, call, type Service } from './api';
 
-export type Loaded<T> = { state: 'loading' } | { state: 'done'; answer: Answer<T> };
+/** `receivedAt`: when the answer came (epoch ms), shown on polled pages as "updated at". */
+export type Loaded<T> = { state: 'loading' } | { state: 'done'; answer: Answer<T>; receivedAt: number };
 
 /**
  * GETs `path` from a service whenever it changes (null: nothing yet), optionally again every
@@ -20,7 +21,7 @@ export function useApi<T>(service: Service, path: string | null, options: { poll
       if (first) setLoaded({ state: 'loading' });
       const answer = await call<T>(service, path);
       if (cancelled || mine !== sequence.current) return;
-      setLoaded({ state: 'done', answer });
+      setLoaded({ state: 'done', answer, receivedAt: Date.now() });
       if (options.pollMs) timer = setTimeout(() => void load(false), options.pollMs);
     };
     void load(true);

@@ -10,6 +10,7 @@ import { ProjectionWorker } from './projections/projection-worker';
 import { StatusPublisher } from './projections/status-publisher';
 import { PausableSubscriptions, Rebuilder, openRebuildStore, rebuildMigrations } from '@ordersource/read-models';
 import { rebuildStatusOf, resumeUnfinishedRebuilds } from './rebuild/rebuild-status';
+import { parkedEventsOf } from './parked/parked-events';
 
 export interface RunningProjectorService {
   app: NestFastifyApplication;
@@ -84,6 +85,7 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
         apiKeys,
         tracer,
         rebuilder,
+        parked: parkedEventsOf(workers),
         readiness: [
           { name: 'postgres', check: async () => void (await database.pool.query('SELECT 1')) },
           { name: 'read-store', check: () => readStore.ping() },

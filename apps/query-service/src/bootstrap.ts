@@ -54,7 +54,6 @@ export async function startQueryService(
       readStore,
       projectionStatus,
       eventStore: new PostgresEventStore(database),
-      parkedTable: config.profile === 'embedded',
       registry: metrics.registry,
       logger,
     });

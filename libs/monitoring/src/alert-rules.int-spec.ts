@@ -43,7 +43,7 @@ describe('alert rules, each firing once and resolving by itself (PostgreSQL aler
     const rules = buildAlertRules(settings, {
       orders: orderSignalsFromViews(views),
       payments: paymentSignalsFromViews(views),
-      projections: { ...projectionSignals({ list: async () => projections }, database.pool, { parkedTable: false }), parkedEvents: async () => parked },
+      projections: projectionSignals({ list: async () => projections, parkedCounts: async () => parked }),
       integrity: integritySignal({
         verifyIntegrity: async () => (broken ? { ok: false, checked: 3, firstBroken: { streamId: `order-${broken}`, version: 2, position: '7', reason: 'hash' } } : { ok: true, checked: 3 }),
       }),

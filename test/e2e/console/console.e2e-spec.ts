@@ -1,8 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { createLogger } from '@ordersource/platform';
+import { exportLog } from '@ordersource/event-store';
+import { Pool } from 'pg';
+import { createLogger, requireSecret } from '@ordersource/platform';
 import type { Page } from 'playwright-core';
 // The console is started through its own bootstrap and its page built by its own build step,
 // as `npm start` does; apps publish no import alias, so these paths are relative.
@@ -21,6 +26,12 @@ import { Stack, startStack } from '../support/stack';
 // test programs compile without the DOM library).
 declare const sessionStorage: Record<string, unknown>;
 declare const localStorage: Record<string, unknown>;
+interface ScrollBox {
+  scrollWidth: number;
+  clientWidth: number;
+  scrollLeft: number;
+  getBoundingClientRect(): { right: number };
+}
 declare const document: { cookie: string; documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(selector: string): { length: number } };
 
 /**
@@ -268,6 +279,27 @@ describe('ops console in a browser', () => {
     await expectVisible(page.getByRole('rowheader', { name: 'shipped-delivered' }));
     await expectVisible(page.getByRole('rowheader', { name: 'Lyon hub' }));
     await screenshot(page, 'analytics');
+    // The carriers table is wider than its column at 1280x800 (and at a phone width): it scrolls in its own box.
+    for (const viewport of [DESKTOP, PHONE]) {
+      await page.setViewportSize(viewport);
+      const carriers = page.getByRole('region', { name: 'Carriers' });
+      const box = await carriers.evaluate((element: unknown) => {
+        const region = element as ScrollBox;
+        return { scrollWidth: region.scrollWidth, clientWidth: region.clientWidth, right: region.getBoundingClientRect().right };
+      });
+      const width = await page.evaluate(() => document.documentElement.clientWidth);
+      expect({ viewport: viewport.width, pastTheEdge: box.right > width + 1 }).toEqual({ viewport: viewport.width, pastTheEdge: false });
+      if (viewport === PHONE) expect(box.scrollWidth).toBeGreaterThan(box.clientWidth);
+      if (box.scrollWidth > box.clientWidth) {
+        const scrolled = await carriers.evaluate((element: unknown) => {
+          const region = element as ScrollBox;
+          region.scrollLeft = region.scrollWidth;
+          return region.scrollLeft;
+        });
+        expect(scrolled).toBeGreaterThan(0);
+      }
+    }
+    await page.setViewportSize(DESKTOP);
     // Another bucket is another URL; back returns to the daily view.
     await page.getByLabel('Bucket', { exact: true }).selectOption('hour');
     await page.getByRole('button', { name: 'Show' }).click();
@@ -282,8 +314,15 @@ describe('ops console in a browser', () => {
     const page = await tab(keys.operator);
     await page.getByRole('link', { name: 'Alerts' }).click();
     await page.waitForURL(/\/alerts$/);
+    // The page polls its alerts (every 10 s): the chosen filters are a draft that a poll's
+    // re-render leaves alone (a poll between choosing and "Apply" once put the URL's filters back).
+    const updatedAt = page.locator('[data-updated-at]');
+    const before = await updatedAt.getAttribute('data-updated-at');
     await page.getByLabel('State').selectOption('firing');
     await page.getByLabel('Rule').selectOption('order-unpaid');
+    await expectVisible(page.locator(`[data-updated-at]:not([data-updated-at="${before}"])`), 60_000);
+    expect(await page.getByLabel('State').inputValue()).toBe('firing');
+    expect(await page.getByLabel('Rule').inputValue()).toBe('order-unpaid');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL(/state=firing&rule=order-unpaid/);
     for (const orderId of unpaidOrderIds) {
@@ -292,6 +331,100 @@ describe('ops console in a browser', () => {
     }
     await screenshot(page, 'alerts');
   });
+
+  it('lists a projection’s parked events on the operations page and replays them as admin once the fault is gone', async () => {
+    // A real fault (owner role, SQL): the order-tracking view refuses one order's row, as a broken
+    // write would; after its retries the projector parks the order's event.
+    const poisoned = randomUUID();
+    const table = `read_models.order_tracking_g${Number((await stack.pg.query("SELECT active FROM read_models.view_pointers WHERE view = 'order-tracking'")).rows[0].active)}`;
+    await stack.pg.query(`CREATE FUNCTION console_e2e_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.id LIKE '%${poisoned}%' THEN RAISE EXCEPTION 'view write refused by the console test'; END IF; RETURN NEW; END $$`);
+    await stack.pg.query(`CREATE TRIGGER console_e2e_refuse BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION console_e2e_refuse()`);
+    let dropped = false;
+    const dropFault = async () => {
+      if (!dropped) await stack.pg.query(`DROP TRIGGER console_e2e_refuse ON ${table}; DROP FUNCTION console_e2e_refuse()`);
+      dropped = true;
+    };
+    try {
+      const address = { name: 'Grace Hopper', line1: '2 Main St', city: 'Lyon', postalCode: '69001', country: 'FR' };
+      ok(await stack.command.post('/orders', { orderId: poisoned, customerId: 'cust-p', currency: 'EUR', items: [{ sku: 'MUG-1', quantity: 1, unitPrice: 900 }], shippingAddress: address }, { key: keys.operator }), 201, 'poisoned order');
+      await eventually(
+        'the poisoned order is parked in order-tracking',
+        async () => ok(await stack.projector.get('/projections/order-tracking/parked', { key: keys.operator })).items.some((item: { orderId: string }) => item.orderId === poisoned),
+        { timeoutMs: 60_000 },
+      );
+      // The events-parked alert reads the count the projector publishes from the same source as the route.
+      const parkedAlert = async (state: string) =>
+        ok(await stack.query.get(`/alerts?rule=events-parked&state=${state}`, { key: keys.operator })).items.some((alert: { subject: string }) => alert.subject === 'order-tracking');
+      await eventually('events-parked fires for order-tracking', () => parkedAlert('firing'), { timeoutMs: 60_000 });
+      const page = await tab(keys.admin);
+      await page.getByRole('link', { name: 'Operations' }).click();
+      const row = page.locator(`[data-parked-of="order-tracking"] tr[data-parked="${poisoned}.1"]`);
+      await row.waitFor({ timeout: 30_000 });
+      expect(await row.textContent()).toMatch(/OrderPlaced.*failed.*view write refused by the console test/);
+      // Replayed while the fault lasts: the page says it failed, and the event stays parked.
+      await row.getByRole('button', { name: `Replay ${poisoned}.1` }).click();
+      await expectVisible(page.getByRole('alert').filter({ hasText: /replay of .*Conflict \(409\).*view write refused/ }), 60_000);
+      await expectVisible(row);
+      await screenshot(page, 'operations-parked');
+
+      await dropFault();
+      await row.getByRole('button', { name: `Replay ${poisoned}.1` }).click();
+      await expectVisible(page.getByText(`Replayed 1 event of order ${poisoned} (v1–v1).`), 60_000);
+      await row.waitFor({ state: 'detached', timeout: 30_000 });
+      expect(ok(await stack.query.get(`/orders/${poisoned}`, { key: keys.operator, headers: { 'x-min-version': '1', 'x-wait-ms': '10000' } })).status).toBe('PLACED');
+      await eventually('events-parked resolves for order-tracking', async () => (await parkedAlert('resolved')) && !(await parkedAlert('firing')), { timeoutMs: 60_000 });
+      // An operator sees parked events but no replay button.
+      const operator = await tab(keys.operator);
+      await operator.goto(`${running.url}/operations`);
+      await operator.locator('[data-parked-of="order-tracking"]').getByText('order-tracking: no parked events.').waitFor();
+      expect(await operator.getByRole('button', { name: /^Replay / }).count()).toBe(0);
+    } finally {
+      await dropFault();
+    }
+  });
+
+  it('names a tampered row in the integrity check, and after `npm run repair` from an export shows the repair record', async () => {
+    // An export taken while the log is whole (the library `npm run export` runs), then a row of
+    // order A edited in SQL as the owner role, past the append-only trigger.
+    const exportFile = join(webDir, 'console-e2e-export.ndjson');
+    const pool = new Pool({ connectionString: stack.config.databaseUrl, max: 1 });
+    try {
+      const out = createWriteStream(exportFile);
+      await exportLog(pool, requireSecret(stack.config.chainKey, 'ORDERSOURCE_CHAIN_KEY'), out);
+      out.end();
+      await finished(out);
+    } finally {
+      await pool.end();
+    }
+    await stack.pg.query('BEGIN');
+    await stack.pg.query('ALTER TABLE events DISABLE TRIGGER events_no_update_delete');
+    await stack.pg.query(`UPDATE events SET data = jsonb_set(data, '{amount}', '1') WHERE stream_id = $1 AND version = 2`, [`order-${orderA}`]);
+    await stack.pg.query('ALTER TABLE events ENABLE TRIGGER events_no_update_delete');
+    await stack.pg.query('COMMIT');
+
+    const page = await tab(keys.admin);
+    await page.getByRole('link', { name: 'Operations' }).click();
+    await page.getByRole('button', { name: 'Check integrity' }).click();
+    await expectVisible(page.getByText(/Integrity broken \(\d+ events checked\)/), 60_000);
+    await expectVisible(page.getByText(`First broken: order ${orderA} at version 2`, { exact: false }));
+    await screenshot(page, 'operations-integrity-broken');
+
+    // The repair CLI, as an operator runs it on the host: DATABASE_URL is the owner's.
+    const repaired = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', 'tools/repair/main.ts', orderA, '--from', exportFile, '--reason', 'console e2e: amount edited in SQL'], {
+      cwd: resolve(__dirname, '..', '..', '..'),
+      env: { ...process.env, DATABASE_URL: stack.config.databaseUrl, ORDERSOURCE_CHAIN_KEY: stack.config.chainKey ?? '', ORDERSOURCE_PROFILE: 'embedded', ORDERSOURCE_DATA_DIR: webDir },
+      timeout: 180_000,
+    });
+    expect(repaired.stdout).toContain(`${orderA}: restored versions [2], removed []; chain ok`);
+
+    await page.getByRole('button', { name: 'Check integrity' }).click();
+    await expectVisible(page.getByText(/Integrity ok: \d+ events checked/), 60_000);
+    const record = page.getByRole('region', { name: 'Repairs' }).locator('tbody tr', { hasText: orderA });
+    await expectVisible(record);
+    expect(await record.textContent()).toContain('console e2e: amount edited in SQL');
+    await screenshot(page, 'operations-repaired');
+  }, 300_000);
 
   it('does not let a customer open another customer’s order, and opens its own', async () => {
     const page = await tab(keys.customerB);
@@ -347,11 +480,11 @@ describe('ops console in a browser', () => {
         for (const violation of await seriousViolations(page)) {
           found.push(`${name} at ${viewport.width}px: ${violation.id} (${violation.impact}) ${violation.help}: ${violation.nodes.map((n) => n.target.join(' ')).join(', ')}`);
         }
-        if (viewport === PHONE) {
-          // Usable on a phone: the page itself never scrolls sideways (wide tables scroll in their own box).
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-          if (overflow > 0) found.push(`${name} at ${viewport.width}px: the page is ${overflow}px wider than the screen`);
-        }
+        // Usable at both sizes: the page itself never scrolls sideways (wide tables scroll in their own box).
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (overflow > 0) found.push(`${name} at ${viewport.width}px: the page is ${overflow}px wider than the screen`);
+        const boxesPastTheEdge = (await page.evaluate(TABLE_BOXES_PAST_THE_EDGE)) as string[];
+        for (const box of boxesPastTheEdge) found.push(`${name} at ${viewport.width}px: table ${box} reaches past the screen instead of scrolling in its box`);
         await screenshot(page, `${name}-${viewport.width}x${viewport.height}`);
       }
     }
@@ -365,6 +498,11 @@ describe('ops console in a browser', () => {
   }, 600_000);
 });
 
+/** The labels of the table boxes whose right edge is past the viewport's (each wide table must scroll inside its own box). */
+const TABLE_BOXES_PAST_THE_EDGE = `[...document.querySelectorAll('.table-box')]
+  .filter((box) => box.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .map((box) => box.getAttribute('aria-label'))`;
+
 /** The before and after cells of one field in the "changes from the previous version" table. */
 async function changeOf(page: Page, field: string, within = ''): Promise<string[]> {
   const row = page.locator(`${within} table.changes tbody tr`.trim()).filter({ has: page.locator('th', { hasText: new RegExp(`^${field.replace(/[.[\]]/g, '\\$&')}$`) }) });
@@ -372,7 +510,7 @@ async function changeOf(page: Page, field: string, within = ''): Promise<string[
   return (await row.first().locator('td').allTextContents()).map((text) => text.trim());
 }
 
-async function expectVisible(locator: ReturnType<Page['locator']>): Promise<void> {
-  await locator.first().waitFor({ state: 'visible' });
+async function expectVisible(locator: ReturnType<Page['locator']>, timeout?: number): Promise<void> {
+  await locator.first().waitFor({ state: 'visible', timeout });
   expect(await locator.first().isVisible()).toBe(true);
 }

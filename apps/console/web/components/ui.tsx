@@ -59,6 +59,17 @@ export function Unavailable({ feature, route }: { feature: string; route: string
   );
 }
 
+/** On a polled page: when the shown answer came (a poll that fails keeps the time of the last answer shown). */
+export function UpdatedAt<T>({ loaded, everySeconds }: { loaded: Loaded<T>; everySeconds: number }) {
+  if (loaded.state !== 'done') return null;
+  const at = new Date(loaded.receivedAt).toISOString();
+  return (
+    <p class="muted small updated-at" data-updated-at={at}>
+      Updated <time dateTime={at}>{at.slice(11, 19)} UTC</time>, refreshed every {everySeconds} seconds.
+    </p>
+  );
+}
+
 export function Loading({ what }: { what: string }) {
   return (
     <p class="muted" role="status">
@@ -120,5 +131,28 @@ export function Field({ label, children, hint }: { label: string; children: VNod
         </span>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * The options of a filter form's select, the one the URL holds selected. Filter forms are drafts
+ * of the URL (which is the state): their fields are uncontrolled (`defaultValue`,
+ * `defaultChecked`, an option's `selected`), set once when the page mounts (every URL change
+ * mounts the page anew), so a re-render, e.g. a poll's answer, never puts the URL's values back
+ * over what the operator is choosing or typing. (A controlled `value` with no handler is re-applied
+ * against the DOM on every render: a poll between a choice and "Apply" submitted the old filters.)
+ */
+export function Choices({ options, selected }: { options: readonly (string | readonly [value: string, label: string])[]; selected: string }) {
+  return (
+    <>
+      {options.map((option) => {
+        const [value, label] = typeof option === 'string' ? [option, option] : option;
+        return (
+          <option key={value} value={value} selected={value === selected}>
+            {label}
+          </option>
+        );
+      })}
+    </>
   );
 }

@@ -1,19 +1,9 @@
-import { Field, PageTitle, Show, TableBox } from '../components/ui';
+import { alertRuleNames } from '@ordersource/monitoring/alert';
+import { Choices, Field, PageTitle, Show, TableBox, UpdatedAt } from '../components/ui';
 import { useApi } from '../hooks';
 import { formatTime, formatValue } from '../lib/format';
 import { navigate, withQuery } from '../router';
 import { Pager } from './orders';
-
-export const ALERT_RULES = [
-  'order-unpaid',
-  'order-unshipped',
-  'shipment-stalled',
-  'payment-failure-rate',
-  'order-volume-anomaly',
-  'projection-lagging',
-  'events-parked',
-  'integrity-broken',
-];
 
 export interface Alert {
   alertId: string;
@@ -42,26 +32,27 @@ export function AlertsPage({ query }: { query: URLSearchParams }) {
       <PageTitle title="Alerts">Alerts</PageTitle>
       <form class="filters" onSubmit={apply} aria-label="Filter alerts">
         <Field label="State">
-          <select name="state" value={filters.state}>
-            <option value="">firing and resolved</option>
-            <option value="firing">firing</option>
-            <option value="resolved">resolved</option>
+          <select name="state">
+            <Choices
+              options={[
+                ['', 'firing and resolved'],
+                'firing',
+                'resolved',
+              ]}
+              selected={filters.state}
+            />
           </select>
         </Field>
         <Field label="Rule">
-          <select name="rule" value={filters.rule}>
-            <option value="">any</option>
-            {ALERT_RULES.map((rule) => (
-              <option key={rule} value={rule}>
-                {rule}
-              </option>
-            ))}
+          <select name="rule">
+            <Choices options={[['', 'any'], ...alertRuleNames]} selected={filters.rule} />
           </select>
         </Field>
         <div class="actions">
           <button type="submit">Apply filters</button>
         </div>
       </form>
+      <UpdatedAt loaded={loaded} everySeconds={10} />
       <Show loaded={loaded} what="alerts" optionalRoute={{ feature: 'Alerting', route: 'GET /alerts' }}>
         {(page) => (
           <>

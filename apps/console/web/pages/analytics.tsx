@@ -1,6 +1,6 @@
 import { useMemo } from 'preact/hooks';
 import { Chart, type ChartSeries, PALETTE } from '../components/chart';
-import { Field, PageTitle, Show, TableBox, Unavailable } from '../components/ui';
+import { Choices, Field, PageTitle, Show, TableBox, Unavailable } from '../components/ui';
 import { type Loaded, useApi } from '../hooks';
 import { formatSeconds, minorDigits, isoToLocalInput, localInputToIso } from '../lib/format';
 import { navigate, withQuery } from '../router';
@@ -100,38 +100,37 @@ export function AnalyticsPage({ query }: { query: URLSearchParams }) {
       <PageTitle title="Analytics">Analytics</PageTitle>
       <form class="filters" onSubmit={apply} aria-label="Analytics window">
         <Field label="From (UTC)">
-          <input type="datetime-local" name="from" value={isoToLocalInput(from)} required />
+          <input type="datetime-local" name="from" defaultValue={isoToLocalInput(from)} required />
         </Field>
         <Field label="To (UTC)">
-          <input type="datetime-local" name="to" value={isoToLocalInput(to)} required />
+          <input type="datetime-local" name="to" defaultValue={isoToLocalInput(to)} required />
         </Field>
         <Field label="Bucket">
-          <select name="bucket" value={bucket}>
-            <option value="day">day</option>
-            <option value="hour">hour</option>
+          <select name="bucket">
+            <Choices options={['day', 'hour']} selected={bucket} />
           </select>
         </Field>
         <Field label="Group by">
-          <select name="groupBy" value={groupBy}>
-            <option value="">nothing</option>
-            {['country', 'currency', 'paymentMethod', 'carrier', 'channel'].map((key) => (
-              <option key={key} value={key}>
-                {key}
-              </option>
-            ))}
+          <select name="groupBy">
+            <Choices options={[['', 'nothing'], 'country', 'currency', 'paymentMethod', 'carrier', 'channel']} selected={groupBy} />
           </select>
         </Field>
         <Field label="Forecast metric">
-          <select name="metric" value={metric}>
-            <option value="placed">orders placed</option>
-            <option value="revenue">revenue</option>
+          <select name="metric">
+            <Choices
+              options={[
+                ['placed', 'orders placed'],
+                ['revenue', 'revenue'],
+              ]}
+              selected={metric}
+            />
           </select>
         </Field>
         <Field label="Currency (revenue)">
-          <input name="currency" value={currency} maxLength={3} pattern="[A-Za-z]{3}" />
+          <input name="currency" defaultValue={currency} maxLength={3} pattern="[A-Za-z]{3}" />
         </Field>
         <Field label="Forecast horizon (buckets)">
-          <input name="horizon" type="number" min={1} max={bucket === 'hour' ? 168 : 90} value={horizon} />
+          <input name="horizon" type="number" min={1} max={bucket === 'hour' ? 168 : 90} defaultValue={horizon} />
         </Field>
         <div class="actions">
           <button type="submit">Show</button>

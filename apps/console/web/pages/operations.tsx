@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Answer, call } from '../api';
-import { PageTitle, ProblemNotice, Show, TableBox } from '../components/ui';
+import { PageTitle, ProblemNotice, Show, TableBox, UpdatedAt } from '../components/ui';
 import { useApi } from '../hooks';
 import { formatSeconds, formatTime, formatValue } from '../lib/format';
 import { currentSession } from '../session';
-import { AlertTable, type Alert } from './alerts';
+import { Link, withQuery } from '../router';
 
 interface Projection {
   name: string;
@@ -35,7 +35,7 @@ export function OperationsPage() {
       <PageTitle title="Operations">Operations</PageTitle>
       <section aria-labelledby="projections-heading">
         <h2 id="projections-heading">Projections</h2>
-        <p class="muted">Lag refreshes every 2 seconds.</p>
+        <UpdatedAt loaded={projections} everySeconds={2} />
         <Show loaded={projections} what="projections">
           {(body) => (
             <TableBox label="Projections">
@@ -68,7 +68,7 @@ export function OperationsPage() {
         </Show>
       </section>
       {admin && projections.state === 'done' && projections.answer.ok ? <Rebuilds names={projections.answer.body.items.map((p) => p.name)} /> : null}
-      <ParkedEvents />
+      {projections.state === 'done' && projections.answer.ok ? <ParkedEvents names={projections.answer.body.items.map((p) => p.name)} admin={admin} /> : null}
       {admin ? <Integrity /> : null}
     </>
   );
@@ -155,22 +155,131 @@ function RebuildRow({ name }: { name: string }) {
   );
 }
 
+interface Parked {
+  id: string;
+  orderId: string;
+  version: number;
+  type: string;
+  error: string;
+  attempts: number;
+  waiting: boolean;
+  parkedAt: string;
+}
+
 /**
- * API.md names no route that lists parked events or replays them; the `events-parked` alert
- * reports which projection holds some. Shown when the alerts route exists.
+ * Events a projection could not apply (`GET /projections/{name}/parked` on the projector, from
+ * the parked-events table or the dead-letter topic): staff see them, an admin replays an order's
+ * parked run once its cause is fixed.
  */
-function ParkedEvents() {
-  const [alerts] = useApi<{ items: Alert[] }>('query', '/alerts?rule=events-parked&state=firing');
+function ParkedEvents({ names, admin }: { names: string[]; admin: boolean }) {
   return (
     <section aria-labelledby="parked-heading">
       <h2 id="parked-heading">Parked events</h2>
       <p class="muted">
-        Events a projection could not apply are parked. The services have no route to list or replay them yet; use <code>npm run replay</code> on the host.
+        An event a projection failed to apply after its retries is parked with its error; the order’s later events wait behind it. Replay delivers the order’s parked events again, in
+        version order.
       </p>
-      <Show loaded={alerts} what="parked-event alerts" optionalRoute={{ feature: 'The events-parked alert', route: 'GET /alerts' }}>
-        {(body) => (body.items.length === 0 ? <p>No projection reports parked events.</p> : <AlertTable alerts={body.items} />)}
-      </Show>
+      {names.map((name) => (
+        <ParkedOf key={name} name={name} admin={admin} />
+      ))}
     </section>
+  );
+}
+
+function ParkedOf({ name, admin }: { name: string; admin: boolean }) {
+  const [cursor, setCursor] = useState('');
+  const [loaded, reload] = useApi<{ items: Parked[]; nextCursor: string | null }>('projector', withQuery(`/projections/${encodeURIComponent(name)}/parked`, { cursor }), { pollMs: 10_000 });
+  const [replayed, setReplayed] = useState<{ id: string; answer: Answer<{ replayed: number; fromVersion: number; throughVersion: number }> } | undefined>();
+  const [busy, setBusy] = useState<string | undefined>();
+  const replay = async (parked: Parked) => {
+    setBusy(parked.id);
+    const answer = await call<{ replayed: number; fromVersion: number; throughVersion: number }>('projector', `/projections/${encodeURIComponent(name)}/parked/${encodeURIComponent(parked.id)}/replay`, { method: 'POST' });
+    setReplayed({ id: parked.id, answer });
+    setBusy(undefined);
+    reload();
+  };
+  return (
+    <div class="parked" data-parked-of={name}>
+      {loaded.state === 'done' && loaded.answer.ok && loaded.answer.body.items.length === 0 && !cursor && !replayed ? null : <h3>{name}</h3>}
+      {replayed ? (
+        replayed.answer.ok ? (
+          <p class="notice notice-info" role="status">
+            Replayed {replayed.answer.body.replayed} event{replayed.answer.body.replayed === 1 ? '' : 's'} of order {replayed.id.split('.')[0]} (v{replayed.answer.body.fromVersion}–v
+            {replayed.answer.body.throughVersion}).
+          </p>
+        ) : (
+          <ProblemNotice problem={replayed.answer.problem} what={`replay of ${replayed.id}`} />
+        )
+      ) : null}
+      <Show loaded={loaded} what={`parked events of ${name}`} optionalRoute={{ feature: 'Parked events', route: 'GET /projections/{name}/parked' }}>
+        {(page) =>
+          page.items.length === 0 && !cursor ? (
+            <p class="parked-none">
+              <strong>{name}</strong>: no parked events.
+            </p>
+          ) : (
+            <>
+              <TableBox label={`Parked events of ${name}`}>
+                <table class="parked-events">
+                  <thead>
+                    <tr>
+                      <th scope="col">Order</th>
+                      <th scope="col">Version</th>
+                      <th scope="col">Event</th>
+                      <th scope="col">State</th>
+                      <th scope="col">Error</th>
+                      <th scope="col">Attempts</th>
+                      <th scope="col">Parked</th>
+                      {admin ? <th scope="col">Replay</th> : null}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {page.items.map((parked) => (
+                      <tr key={parked.id} data-parked={parked.id}>
+                        <td>
+                          <Link href={`/orders/${parked.orderId}`} class="mono small">
+                            {parked.orderId}
+                          </Link>
+                        </td>
+                        <td class="num">{parked.version}</td>
+                        <td>{parked.type}</td>
+                        <td>{parked.waiting ? <span class="badge badge-waiting">waiting</span> : <span class="badge badge-failed">failed</span>}</td>
+                        <td class="small">{parked.error}</td>
+                        <td class="num">{parked.attempts}</td>
+                        <td>{formatTime(parked.parkedAt)}</td>
+                        {admin ? (
+                          <td>
+                            {parked.waiting ? (
+                              <span class="muted small">with v{page.items.find((other) => other.orderId === parked.orderId && !other.waiting)?.version ?? 'its first'}</span>
+                            ) : (
+                              <button type="button" onClick={() => void replay(parked)} disabled={busy !== undefined} aria-label={`Replay ${parked.id}`}>
+                                {busy === parked.id ? 'Replaying…' : 'Replay'}
+                              </button>
+                            )}
+                          </td>
+                        ) : null}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableBox>
+              <nav class="pager" aria-label={`Pages of parked events of ${name}`}>
+                {cursor ? (
+                  <button type="button" class="link-button" onClick={() => setCursor('')}>
+                    First page
+                  </button>
+                ) : null}
+                {page.nextCursor ? (
+                  <button type="button" class="link-button" onClick={() => setCursor(page.nextCursor ?? '')}>
+                    Next page
+                  </button>
+                ) : null}
+              </nav>
+            </>
+          )
+        }
+      </Show>
+    </div>
   );
 }
 

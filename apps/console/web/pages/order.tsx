@@ -1,4 +1,5 @@
 import { Field, PageTitle, ProblemNotice, Show, StatusBadge, TableBox } from '../components/ui';
+import { EventTable, type LogEvent } from '../components/event-table';
 import { useApi } from '../hooks';
 import { type Change, diffStates } from '../lib/diff';
 import { formatMoney, formatSeconds, formatTime, formatValue, isoToLocalInput, localInputToIso } from '../lib/format';
@@ -22,17 +23,7 @@ export interface TrackingView {
   version: number;
 }
 
-interface HistoryEvent {
-  position: string;
-  version: number;
-  type: string;
-  occurredAt: string;
-  recordedAt: string;
-  actor: string;
-  correlationId: string;
-  data: unknown;
-  voidedBy?: number;
-}
+type HistoryEvent = Omit<LogEvent, 'orderId'>;
 
 export function OrderPage({ orderId, query }: { orderId: string; query: URLSearchParams }) {
   const id = encodeURIComponent(orderId);
@@ -71,7 +62,16 @@ export function OrderPage({ orderId, query }: { orderId: string; query: URLSearc
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
         <Show loaded={history} what="the history">
-          {(body) => <Timeline orderId={orderId} events={body.events} selected={version} />}
+          {(body) => (
+            <EventTable
+              label="Timeline"
+              caption="Every event of the order, in version order"
+              tableClass="timeline"
+              events={body.events.map((event) => ({ ...event, orderId }))}
+              columns={['version', 'event', 'recorded', 'occurred', 'actor', 'correlation', 'data']}
+              selected={version}
+            />
+          )}
         </Show>
       </section>
       <AsOfForm orderId={orderId} asOf={query.get('asOf') ?? ''} />
@@ -118,52 +118,6 @@ function OrderSummary({ order }: { order: TrackingView }) {
   );
 }
 
-function Timeline({ orderId, events, selected }: { orderId: string; events: HistoryEvent[]; selected: number | undefined }) {
-  return (
-    <TableBox label="Timeline">
-      <table class="timeline">
-        <caption class="visually-hidden">Every event of the order, in version order</caption>
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Event</th>
-            <th scope="col">Recorded</th>
-            <th scope="col">Occurred</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Correlation id</th>
-            <th scope="col">Data</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.version} class={event.version === selected ? 'selected' : undefined} data-version={event.version}>
-              <td>
-                <Link href={`/orders/${orderId}?version=${event.version}`} aria-current={event.version === selected ? 'true' : undefined}>
-                  <span class="visually-hidden">State after </span>v{event.version}
-                </Link>
-              </td>
-              <td>
-                <span class="event-type">{event.type}</span>
-                {event.voidedBy ? <span class="badge badge-voided">voided by v{event.voidedBy}</span> : null}
-              </td>
-              <td>{formatTime(event.recordedAt)}</td>
-              <td>{formatTime(event.occurredAt)}</td>
-              <td class="mono">{event.actor}</td>
-              <td class="mono small">{event.correlationId}</td>
-              <td>
-                <details>
-                  <summary>data</summary>
-                  <pre>{JSON.stringify(event.data, null, 2)}</pre>
-                </details>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableBox>
-  );
-}
-
 /** Time travel by recorded time: `?asOf=` in the URL, like `?version=`. */
 function AsOfForm({ orderId, asOf }: { orderId: string; asOf: string }) {
   const submit = (event: Event) => {
@@ -174,7 +128,7 @@ function AsOfForm({ orderId, asOf }: { orderId: string; asOf: string }) {
   return (
     <form class="filters" onSubmit={submit} aria-label="Time travel">
       <Field label="State as of (UTC, recorded time)">
-        <input type="datetime-local" step={1} name="asOf" value={isoToLocalInput(asOf)} required />
+        <input type="datetime-local" step={1} name="asOf" defaultValue={isoToLocalInput(asOf)} required />
       </Field>
       <div class="actions">
         <button type="submit">Show</button>

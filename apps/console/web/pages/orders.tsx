@@ -1,12 +1,12 @@
+import { orderStatuses } from '@ordersource/domain/state';
 import { useState } from 'preact/hooks';
 import { call } from '../api';
-import { Field, PageTitle, ProblemNotice, Show, StatusBadge, TableBox } from '../components/ui';
+import { Choices, Field, PageTitle, ProblemNotice, Show, StatusBadge, TableBox } from '../components/ui';
 import { useApi } from '../hooks';
 import { formatMoney, formatTime, isoToLocalInput, localInputToIso, UUID } from '../lib/format';
 import { Link, navigate, withQuery } from '../router';
 import { currentSession, isStaff } from '../session';
 
-export const ORDER_STATES = ['PLACED', 'PAYMENT_FAILED', 'PAYMENT_AUTHORIZED', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'REFUNDED'];
 
 export interface OrderSummary {
   orderId: string;
@@ -48,25 +48,20 @@ export function OrdersPage({ query }: { query: URLSearchParams }) {
       <OrderSearch />
       <form class="filters" onSubmit={apply} aria-label="Filter orders">
         <Field label="Status">
-          <select name="status" value={filters.status}>
-            <option value="">any</option>
-            {ORDER_STATES.map((state) => (
-              <option key={state} value={state}>
-                {state}
-              </option>
-            ))}
+          <select name="status">
+            <Choices options={[['', 'any'], ...orderStatuses]} selected={filters.status} />
           </select>
         </Field>
         {staff ? (
           <Field label="Customer id">
-            <input name="customerId" value={filters.customerId} maxLength={64} />
+            <input name="customerId" defaultValue={filters.customerId} maxLength={64} />
           </Field>
         ) : null}
         <Field label="Placed from (UTC)">
-          <input type="datetime-local" name="placedFrom" value={isoToLocalInput(filters.placedFrom)} />
+          <input type="datetime-local" name="placedFrom" defaultValue={isoToLocalInput(filters.placedFrom)} />
         </Field>
         <Field label="Placed before (UTC)">
-          <input type="datetime-local" name="placedTo" value={isoToLocalInput(filters.placedTo)} />
+          <input type="datetime-local" name="placedTo" defaultValue={isoToLocalInput(filters.placedTo)} />
         </Field>
         <div class="actions">
           <button type="submit">Apply filters</button>

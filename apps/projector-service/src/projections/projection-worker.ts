@@ -48,6 +48,12 @@ export class ProjectionWorker {
     return this.subscription?.listParked() ?? Promise.resolve([]);
   }
 
+  /** Delivers the order's parked events again (see Subscription.replayParked). */
+  replayParked(orderId: string): Promise<number> {
+    if (!this.subscription) return Promise.reject(new Error(`projection ${this.name} has not started`));
+    return this.subscription.replayParked(orderId);
+  }
+
   async handle(batch: readonly EventMessage[]): Promise<void> {
     const { projection, readStore, eventStore } = this.options;
     const spans = startEventSpans(this.options.tracer ?? noTracer, `apply ${this.name}`, 'internal', batch, {

@@ -42,6 +42,7 @@ export class StatusPublisher {
         status: rebuild ? 'rebuilding' : parked.length > 0 ? 'stalled' : 'live',
         lagEvents: worker.lag().events,
         lagSeconds: worker.lag().seconds,
+        parkedEvents: parked.length,
         ...(rebuild ? { rebuild: rebuild.rebuild } : {}),
       });
     }

@@ -23,10 +23,9 @@ export interface AlertWiring {
   url: string;
   pool: Pool;
   readStore: ReadStore;
-  projectionStatus: ProjectionStatusSource;
+  /** GET /projections' status, and the parked-event counts the projector publishes beside it (both profiles). */
+  projectionStatus: ProjectionStatusSource & { parkedCounts(): Promise<Map<string, number>> };
   eventStore: Pick<EventStore, 'verifyIntegrity'>;
-  /** The embedded profile parks events in PostgreSQL; Kafka's are in the dead-letter topic. */
-  parkedTable: boolean;
   registry: Registry;
   logger: EvaluatorLogger;
 }
@@ -43,7 +42,7 @@ export function startAlertEvaluator(wiring: AlertWiring): { store: PostgresAlert
   const rules = buildAlertRules(wiring.settings, {
     orders: orderSignalsFromViews(wiring.readStore),
     payments: paymentSignalsFromViews(wiring.readStore),
-    projections: projectionSignals(wiring.projectionStatus, wiring.pool, { parkedTable: wiring.parkedTable }),
+    projections: projectionSignals(wiring.projectionStatus),
     integrity: integritySignal(wiring.eventStore),
     forecast: volumeForecastFromAnalytics(wiring.readStore),
   });

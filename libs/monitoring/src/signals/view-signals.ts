@@ -1,6 +1,5 @@
 import type { EventStore } from '@ordersource/event-store';
 import { PAYMENT_RECORDS, type Condition, type ReadStore } from '@ordersource/read-models';
-import type { Pool } from 'pg';
 import type { IntegritySignal, OrderSignals, PaymentAttempt, PaymentSignals, ProjectionHealth, ProjectionSignals, WaitingOrder } from '../signals.port';
 
 /** Enough for any real backlog; a rule never pages through a whole view. */
@@ -63,19 +62,15 @@ export function paymentSignalsFromViews(store: ReadStore): PaymentSignals {
   };
 }
 
-/** Projection health from the projector's published status; parked events from the PostgreSQL log's table. */
-export function projectionSignals(status: { list(): Promise<ProjectionHealth[]> }, pool: Pool, options: { parkedTable: boolean }): ProjectionSignals {
+/**
+ * Projection health and parked events from the projector's published status: each view's
+ * subscription counts its parked events where its adapter keeps them (the parked_events table
+ * embedded, the dead-letter topic distributed), as GET /projections/{name}/parked lists them.
+ */
+export function projectionSignals(status: { list(): Promise<ProjectionHealth[]>; parkedCounts(): Promise<Map<string, number>> }): ProjectionSignals {
   return {
     projections: () => status.list(),
-    async parkedEvents() {
-      // The Kafka profile keeps parked events in the dead-letter topic, not here (see the issue note).
-      if (!options.parkedTable) return new Map();
-      // The projector creates the table (libs/messaging migrations); before its first start there is none.
-      const { rows: exists } = await pool.query<{ found: boolean }>("SELECT to_regclass('parked_events') IS NOT NULL AS found");
-      if (!exists[0].found) return new Map();
-      const { rows } = await pool.query<{ subscription: string; n: number }>('SELECT subscription, count(*)::int AS n FROM parked_events GROUP BY subscription');
-      return new Map(rows.map((row) => [row.subscription, row.n]));
-    },
+    parkedEvents: () => status.parkedCounts(),
   };
 }
 

@@ -15,6 +15,12 @@ export interface ProjectionStatus {
   lagEvents: number;
   lagSeconds: number;
   rebuild?: JsonObject;
+  /**
+   * How many events the view's subscription holds parked, as its Subscription port lists them:
+   * the parked_events table (embedded) or the dead-letter topic (distributed), the source of
+   * GET /projections/{name}/parked. Read by the `events-parked` alert (parkedCounts).
+   */
+  parkedEvents?: number;
 }
 
 export class ProjectionStatusStore {
@@ -22,11 +28,17 @@ export class ProjectionStatusStore {
 
   async publish(status: ProjectionStatus): Promise<void> {
     await this.pool.query(
-      `INSERT INTO projection_status (name, version, status, lag_events, lag_seconds, rebuild, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now())
-       ON CONFLICT (name) DO UPDATE SET version = $2, status = $3, lag_events = $4, lag_seconds = $5, rebuild = $6, updated_at = now()`,
-      [status.name, status.version, status.status, status.lagEvents, status.lagSeconds, status.rebuild ?? null],
+      `INSERT INTO projection_status (name, version, status, lag_events, lag_seconds, rebuild, parked_events, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+       ON CONFLICT (name) DO UPDATE SET version = $2, status = $3, lag_events = $4, lag_seconds = $5, rebuild = $6, parked_events = $7, updated_at = now()`,
+      [status.name, status.version, status.status, status.lagEvents, status.lagSeconds, status.rebuild ?? null, status.parkedEvents ?? 0],
     );
+  }
+
+  /** Views holding parked events, by name, as last published (a stale count still stands: the events stay parked while the projector is down). */
+  async parkedCounts(): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ name: string; parked_events: number }>('SELECT name, parked_events FROM projection_status WHERE parked_events > 0 ORDER BY name');
+    return new Map(rows.map((row) => [row.name, row.parked_events]));
   }
 
   /**
@@ -75,4 +87,17 @@ export class ProjectionStatus1796500000000 implements MigrationInterface {
   }
 }
 
-export const projectionStatusMigrations = [ProjectionStatus1796500000000];
+/** The parked-event count each view's subscription reports (both profiles), for the `events-parked` alert. */
+export class ProjectionStatusParked1796600000000 implements MigrationInterface {
+  name = 'ProjectionStatusParked1796600000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query('ALTER TABLE projection_status ADD COLUMN IF NOT EXISTS parked_events integer NOT NULL DEFAULT 0');
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('ALTER TABLE projection_status DROP COLUMN IF EXISTS parked_events');
+  }
+}
+
+export const projectionStatusMigrations = [ProjectionStatus1796500000000, ProjectionStatusParked1796600000000];
