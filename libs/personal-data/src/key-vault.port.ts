@@ -7,8 +7,10 @@ export interface Erasure {
 }
 
 /**
- * Per-customer data keys, owned by the sealing code. No implementation may cache keys across
- * calls: a forget in one process must make every other process show "[erased]" at once.
+ * Per-customer data keys, owned by the sealing code. Keys for OPENING are never cached across
+ * calls: a forget in one process must make every other process show "[erased]" at once. Keys
+ * for sealing may be (PostgresKeyVault.enableSealingKeyCache) only with erasure invalidation
+ * from every process: a forget drops the customer's cached key at its commit.
  */
 export interface KeyVault {
   /** Fails with a ConfigError when the master key is not the one the stored keys are wrapped with. */

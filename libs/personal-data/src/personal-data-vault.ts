@@ -32,6 +32,8 @@ export interface PersonalDataVault {
   /** Crypto-shredding: deletes the customer's key; every copy of their sealed data reads "[erased]". */
   forgetCustomer(customerId: string): Promise<Erasure>;
   isErased(customerId: string): Promise<boolean>;
+  /** Releases what the vault holds (the sealing-key cache's LISTEN connection), before the pool ends. */
+  close(): Promise<void>;
 }
 
 interface SealedField {
@@ -41,7 +43,7 @@ interface SealedField {
   sealed: SealedValue;
 }
 
-export function personalDataVault(keys: KeyVault): PersonalDataVault {
+export function personalDataVault(keys: KeyVault, close: () => Promise<void> = async () => undefined): PersonalDataVault {
   /** The fields of one event's data to seal; throws on data that must not be sealed here. */
   function fieldsToSeal(customerId: string, eventType: string, record: Record<string, unknown>): string[] {
     if (eventType === 'OrderPlaced' && record.customerId !== customerId) {
@@ -107,5 +109,6 @@ export function personalDataVault(keys: KeyVault): PersonalDataVault {
     openEvents,
     forgetCustomer: (customerId) => keys.forget(customerId),
     isErased: (customerId) => keys.isErased(customerId),
+    close,
   };
 }

@@ -1,15 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConfigError } from '@ordersource/platform';
+import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { gcmDecrypt, gcmEncrypt, keyLength, packBox, unpackBox } from '../aes-gcm';
 import type { DataKey } from '../envelope';
 import type { Erasure, KeyVault } from '../key-vault.port';
+import { SealingKeyCache, type SealingKeyCacheOptions } from '../sealing-key-cache';
 
 const checkPlaintext = Buffer.from('ordersource personal-data vault check v1', 'utf8');
 const checkAad = Buffer.from('ordersource/vault_check/v1', 'utf8');
 // Forget racing a first order can delete the key between our insert and our select; retrying a
 // few times lets the order get the new key instead of failing.
 const keyCreationAttempts = 3;
+/** forget() notifies here at commit; every process with a sealing-key cache drops the customer. */
+export const KEYS_FORGOTTEN_CHANNEL = 'ordersource_keys_forgotten';
+// pg_notify payloads must stay under 8000 bytes; a longer id is announced as "drop every key".
+const maxNotifiedIdBytes = 4000;
+const relistenMs = 1000;
 
 interface KeyRow {
   customer_id: string;
@@ -20,6 +27,11 @@ interface KeyRow {
 /** Data keys in PostgreSQL, each wrapped (AES-256-GCM) under the master key. Raw SQL. */
 export class PostgresKeyVault implements KeyVault {
   private readonly masterKey: Buffer;
+  private cache?: SealingKeyCache;
+  /** The connection LISTENing on KEYS_FORGOTTEN_CHANNEL; the cache is used only while it is up. */
+  private listener?: PoolClient;
+  private relisten?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -52,7 +64,42 @@ export class PostgresKeyVault implements KeyVault {
     });
   }
 
+  /**
+   * Reuses unwrapped keys for sealing (the command path's per-placement lookup), bounded by
+   * `options`, while a pooled connection LISTENs for erasures: a forget in any process drops the
+   * customer's key here as its transaction commits, a lost listener drops every key and the
+   * cache stays off until it listens again. Opening never uses the cache. Needs close().
+   */
+  async enableSealingKeyCache(options: SealingKeyCacheOptions = {}): Promise<void> {
+    this.cache = new SealingKeyCache(options);
+    await this.listen();
+  }
+
+  /** Stops listening and gives the connection back to the pool (before the pool ends). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.relisten) clearTimeout(this.relisten);
+    const listener = this.listener;
+    this.listener = undefined;
+    this.cache?.clear();
+    if (listener) {
+      await listener.query(`UNLISTEN ${KEYS_FORGOTTEN_CHANNEL}`).catch(() => undefined);
+      listener.release();
+    }
+  }
+
   async dataKeyFor(customerId: string): Promise<DataKey> {
+    const cache = this.listener ? this.cache : undefined;
+    const cached = cache?.get(customerId);
+    if (cached) return cached;
+    const epoch = cache?.epoch() ?? 0;
+    const key = await this.lookUpOrCreateKey(customerId);
+    // Stored only while still listening and no erasure arrived during the lookup.
+    if (cache && this.listener) cache.set(customerId, key, epoch);
+    return key;
+  }
+
+  private async lookUpOrCreateKey(customerId: string): Promise<DataKey> {
     for (let attempt = 0; attempt < keyCreationAttempts; attempt++) {
       const existing = await this.selectKey(customerId);
       if (existing) return existing;
@@ -81,7 +128,7 @@ export class PostgresKeyVault implements KeyVault {
   }
 
   async forget(customerId: string): Promise<Erasure> {
-    return this.dataSource.transaction(async (manager) => {
+    const erasure = await this.dataSource.transaction(async (manager) => {
       const [{ deleted }] = await manager.query<{ deleted: number }[]>(
         'WITH gone AS (DELETE FROM customer_keys WHERE customer_id = $1 RETURNING 1) SELECT count(*)::int AS deleted FROM gone',
         [customerId],
@@ -96,8 +143,14 @@ export class PostgresKeyVault implements KeyVault {
         `SELECT to_char(erased_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS erased_at FROM erased_customers WHERE customer_id = $1`,
         [customerId],
       );
+      // Delivered at commit, to this process too, so every sealing-key cache drops the key.
+      const payload = Buffer.byteLength(customerId, 'utf8') <= maxNotifiedIdBytes ? customerId : '';
+      await manager.query('SELECT pg_notify($1, $2)', [KEYS_FORGOTTEN_CHANNEL, payload]);
       return { customerId, erasedAt: row.erased_at };
     });
+    // Not waiting for our own notification: the key is gone from this process before we answer.
+    this.cache?.invalidate(customerId);
+    return erasure;
   }
 
   async isErased(customerId: string): Promise<boolean> {
@@ -107,6 +160,48 @@ export class PostgresKeyVault implements KeyVault {
       [customerId],
     );
     return row.erased;
+  }
+
+  private async listen(): Promise<void> {
+    const cache = this.cache;
+    if (!cache || this.closed) return;
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const client = await pool.connect();
+    const lost = (error?: Error) => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      // Erasures may have been missed while the connection was failing.
+      cache.clear();
+      client.release(error ?? true);
+      this.scheduleRelisten();
+    };
+    client.on('notification', (message) => {
+      if (message.channel !== KEYS_FORGOTTEN_CHANNEL) return;
+      if (message.payload) cache.invalidate(message.payload);
+      else cache.clear();
+    });
+    client.on('error', lost);
+    client.on('end', () => lost());
+    try {
+      await client.query(`LISTEN ${KEYS_FORGOTTEN_CHANNEL}`);
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    if (this.closed) {
+      client.release();
+      return;
+    }
+    cache.clear();
+    this.listener = client;
+  }
+
+  private scheduleRelisten(): void {
+    if (this.closed) return;
+    this.relisten = setTimeout(() => {
+      this.listen().catch(() => this.scheduleRelisten());
+    }, relistenMs);
+    this.relisten.unref();
   }
 
   private async selectKey(customerId: string): Promise<DataKey | undefined> {
