@@ -15,8 +15,11 @@ export interface Erasure {
 export interface KeyVault {
   /** Fails with a ConfigError when the master key is not the one the stored keys are wrapped with. */
   assertMasterKey(): Promise<void>;
-  /** The customer's current key, created on first use; concurrent first uses get the same key. */
-  dataKeyFor(customerId: string): Promise<DataKey>;
+  /**
+   * Each customer's current key, created on first use, for many customers in one or two round
+   * trips (an import's batch); concurrent first uses get the same key.
+   */
+  dataKeysFor(customerIds: readonly string[]): Promise<Map<string, DataKey>>;
   /** The keys that still exist among `keyIds`, in one round trip; a missing one was erased. */
   dataKeysById(keyIds: readonly string[]): Promise<Map<string, Buffer>>;
   /** Deletes the customer's key and records the erasure; repeating it changes nothing. */

@@ -88,32 +88,56 @@ export class PostgresKeyVault implements KeyVault {
     }
   }
 
-  async dataKeyFor(customerId: string): Promise<DataKey> {
+  async dataKeysFor(customerIds: readonly string[]): Promise<Map<string, DataKey>> {
     const cache = this.listener ? this.cache : undefined;
-    const cached = cache?.get(customerId);
-    if (cached) return cached;
+    const keys = new Map<string, DataKey>();
+    const wanted: string[] = [];
+    for (const customerId of new Set(customerIds)) {
+      const cached = cache?.get(customerId);
+      if (cached) keys.set(customerId, cached);
+      else wanted.push(customerId);
+    }
+    if (wanted.length === 0) return keys;
     const epoch = cache?.epoch() ?? 0;
-    const key = await this.lookUpOrCreateKey(customerId);
-    // Stored only while still listening and no erasure arrived during the lookup.
-    if (cache && this.listener) cache.set(customerId, key, epoch);
-    return key;
+    const found = await this.lookUpOrCreateKeys(wanted);
+    for (const [customerId, key] of found) {
+      keys.set(customerId, key);
+      // Stored only while still listening and no erasure arrived during the lookup.
+      if (cache && this.listener) cache.set(customerId, key, epoch);
+    }
+    return keys;
   }
 
-  private async lookUpOrCreateKey(customerId: string): Promise<DataKey> {
-    for (let attempt = 0; attempt < keyCreationAttempts; attempt++) {
-      const existing = await this.selectKey(customerId);
-      if (existing) return existing;
-      const keyId = randomUUID();
-      const wrapped = packBox(gcmEncrypt(this.masterKey, randomBytes(keyLength), wrapAad(customerId, keyId)));
-      // Two first orders of one customer race here: one insert wins, both read the winner.
-      await this.dataSource.query(
-        'INSERT INTO customer_keys (customer_id, key_id, wrapped_key) VALUES ($1, $2, $3) ON CONFLICT (customer_id) DO NOTHING',
-        [customerId, keyId, wrapped],
+  /** Existing keys in one query; the missing ones created in one more (2 round trips for a batch). */
+  private async lookUpOrCreateKeys(customerIds: readonly string[]): Promise<Map<string, DataKey>> {
+    const keys = new Map<string, DataKey>();
+    let missing = [...customerIds];
+    for (let attempt = 0; attempt < keyCreationAttempts && missing.length > 0; attempt++) {
+      const existing = await this.dataSource.query<KeyRow[]>(
+        'SELECT customer_id, key_id::text AS key_id, wrapped_key FROM customer_keys WHERE customer_id = ANY($1::text[])',
+        [missing],
       );
+      for (const row of existing) keys.set(row.customer_id, { keyId: row.key_id, key: this.unwrap(row) });
+      missing = missing.filter((customerId) => !keys.has(customerId));
+      if (missing.length === 0) break;
+      const created = missing.map((customerId) => {
+        const keyId = randomUUID();
+        return { customerId, keyId, wrapped: packBox(gcmEncrypt(this.masterKey, randomBytes(keyLength), wrapAad(customerId, keyId))) };
+      });
+      // Two first orders of one customer race here: one insert wins; the loser reads the winner
+      // on the next round. A forget between the rounds deletes it: then a new key is created.
+      const inserted = await this.dataSource.query<KeyRow[]>(
+        `INSERT INTO customer_keys (customer_id, key_id, wrapped_key)
+         SELECT * FROM unnest($1::text[], $2::uuid[], $3::bytea[])
+         ON CONFLICT (customer_id) DO NOTHING
+         RETURNING customer_id, key_id::text AS key_id, wrapped_key`,
+        [created.map((row) => row.customerId), created.map((row) => row.keyId), created.map((row) => row.wrapped)],
+      );
+      for (const row of inserted) keys.set(row.customer_id, { keyId: row.key_id, key: this.unwrap(row) });
+      missing = missing.filter((customerId) => !keys.has(customerId));
     }
-    const created = await this.selectKey(customerId);
-    if (!created) throw new Error(`no data key for customer ${customerId}: it was forgotten during each of ${keyCreationAttempts} attempts to create one`);
-    return created;
+    if (missing.length > 0) throw new Error(`no data key for customer ${missing[0]}: it was forgotten during each of ${keyCreationAttempts} attempts to create one`);
+    return keys;
   }
 
   async dataKeysById(keyIds: readonly string[]): Promise<Map<string, Buffer>> {
@@ -202,14 +226,6 @@ export class PostgresKeyVault implements KeyVault {
       this.listen().catch(() => this.scheduleRelisten());
     }, relistenMs);
     this.relisten.unref();
-  }
-
-  private async selectKey(customerId: string): Promise<DataKey | undefined> {
-    const [row] = await this.dataSource.query<KeyRow[]>(
-      'SELECT customer_id, key_id::text AS key_id, wrapped_key FROM customer_keys WHERE customer_id = $1',
-      [customerId],
-    );
-    return row && { keyId: row.key_id, key: this.unwrap(row) };
   }
 
   private unwrap(row: KeyRow): Buffer {
