@@ -43,7 +43,7 @@ export async function benchImport(serverUrl: string, target: string): Promise<Be
         { name: '  against the generic floor (small jsonb rows)', unit: 'events/s', value: eventsPerSecond, floor: generic, ratio: eventsPerSecond / generic },
       ],
       notes: [
-        `Import: NDJSON parsed and validated, each order through the decider, personal fields sealed (one key lookup per order), ${summary.events} events hashed into their chains and appended with appendToNewStreams (one transaction per batch). Floor: the same ${summary.events} event rows re-inserted by raw pg in ${FLOOR_BATCH}-row INSERTs into a bare keyed table.`,
+        `Import: NDJSON parsed and validated, each order through the decider, personal fields sealed (one key lookup per batch), ${summary.events} events hashed into their chains and appended with appendToNewStreams (one transaction per batch). Floor: the same ${summary.events} event rows re-inserted by raw pg in ${FLOOR_BATCH}-row INSERTs into a bare keyed table.`,
       ],
     };
   } finally {

@@ -36,7 +36,8 @@ export async function startCommandService(
   const database = await openEventStoreDatabase({ url: config.databaseUrl, chainKey, extraMigrations: [...personalDataMigrations, ...messagingMigrations, ...processMigrations], poolSize: 20, logger });
   let vault;
   try {
-    vault = await createPersonalDataVault({ dataSource: database.dataSource, masterKey });
+    // Placing an order seals under the customer's key: reused from memory, dropped by any forget.
+    vault = await createPersonalDataVault({ dataSource: database.dataSource, masterKey, sealingKeyCache: {} });
   } catch (error) {
     await database.close();
     throw error;
@@ -76,6 +77,7 @@ export async function startCommandService(
       // The deadline worker stops before the pool it uses closes.
       onShutdown: async () => {
         await deadlines?.stop();
+        await vault.close();
         await database.close();
         await tracing.shutdown();
       },

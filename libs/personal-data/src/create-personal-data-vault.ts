@@ -1,12 +1,18 @@
 import type { DataSource } from 'typeorm';
 import { type PersonalDataVault, personalDataVault } from './personal-data-vault';
 import { PostgresKeyVault } from './postgres/postgres-key-vault';
+import type { SealingKeyCacheOptions } from './sealing-key-cache';
 
 export interface PersonalDataVaultOptions {
   /** Already initialized, with personalDataMigrations run. */
   dataSource: DataSource;
   /** ORDERSOURCE_MASTER_KEY as bytes (`requireSecret`); missing or wrong fails here, at start. */
   masterKey: Buffer | undefined;
+  /**
+   * Reuse unwrapped keys for sealing (the command path, issue 18): one pooled connection
+   * LISTENs for erasures, so call the vault's close() before the pool ends. Off by default.
+   */
+  sealingKeyCache?: SealingKeyCacheOptions;
 }
 
 /**
@@ -16,5 +22,6 @@ export interface PersonalDataVaultOptions {
 export async function createPersonalDataVault(options: PersonalDataVaultOptions): Promise<PersonalDataVault> {
   const keys = new PostgresKeyVault(options.dataSource, options.masterKey);
   await keys.assertMasterKey();
-  return personalDataVault(keys);
+  if (options.sealingKeyCache) await keys.enableSealingKeyCache(options.sealingKeyCache);
+  return personalDataVault(keys, () => keys.close());
 }

@@ -10,3 +10,4 @@ export type { PersonalField } from './personal-fields';
 export { PersonalDataVault1795000000000, personalDataMigrations } from './postgres/migrations';
 export { runForgetCli } from './forget-cli';
 export type { CliOutput } from './forget-cli';
+export type { SealingKeyCacheOptions } from './sealing-key-cache';

@@ -21,6 +21,8 @@ export interface PersonalDataVault {
    * once); the input events are never changed.
    */
   sealEvents<E extends { readonly type: string; readonly data: object }>(customerId: string, events: readonly E[]): Promise<E[]>;
+  /** sealEvents for many orders (an import's batch) with one key lookup for all their customers. */
+  sealHistories<E extends { readonly type: string; readonly data: object }>(histories: readonly { customerId: string; events: readonly E[] }[]): Promise<E[][]>;
   /**
    * Opens the sealed personal fields of one event's data. Read models that keep an envelope
    * open it the same way: `openEventData('PaymentFailed', { reason: envelope })`.
@@ -32,6 +34,8 @@ export interface PersonalDataVault {
   /** Crypto-shredding: deletes the customer's key; every copy of their sealed data reads "[erased]". */
   forgetCustomer(customerId: string): Promise<Erasure>;
   isErased(customerId: string): Promise<boolean>;
+  /** Releases what the vault holds (the sealing-key cache's LISTEN connection), before the pool ends. */
+  close(): Promise<void>;
 }
 
 interface SealedField {
@@ -41,7 +45,7 @@ interface SealedField {
   sealed: SealedValue;
 }
 
-export function personalDataVault(keys: KeyVault): PersonalDataVault {
+export function personalDataVault(keys: KeyVault, close: () => Promise<void> = async () => undefined): PersonalDataVault {
   /** The fields of one event's data to seal; throws on data that must not be sealed here. */
   function fieldsToSeal(customerId: string, eventType: string, record: Record<string, unknown>): string[] {
     if (eventType === 'OrderPlaced' && record.customerId !== customerId) {
@@ -61,18 +65,34 @@ export function personalDataVault(keys: KeyVault): PersonalDataVault {
     return sealed;
   }
 
+  async function keyOf(customerId: string): Promise<DataKey> {
+    return (await keys.dataKeysFor([customerId])).get(customerId) as DataKey;
+  }
+
   async function sealEventData<T extends OrderEventType>(customerId: string, eventType: T, data: EventData<T>): Promise<SealedEventData<T>> {
     const record = data as Record<string, unknown>;
     const fields = fieldsToSeal(customerId, eventType, record);
     if (fields.length === 0) return { ...record } as SealedEventData<T>;
-    return sealFields(record, fields, await keys.dataKeyFor(customerId), eventType) as SealedEventData<T>;
+    return sealFields(record, fields, await keyOf(customerId), eventType) as SealedEventData<T>;
+  }
+
+  async function sealHistories<E extends { readonly type: string; readonly data: object }>(histories: readonly { customerId: string; events: readonly E[] }[]): Promise<E[][]> {
+    const fields = histories.map(({ customerId, events }) => events.map((event) => fieldsToSeal(customerId, event.type, event.data as Record<string, unknown>)));
+    const needKeys = histories.filter((_, index) => fields[index].some((list) => list.length > 0)).map(({ customerId }) => customerId);
+    const keyByCustomer = needKeys.length > 0 ? await keys.dataKeysFor(needKeys) : new Map<string, DataKey>();
+    return histories.map(({ customerId, events }, history) => {
+      const dataKey = keyByCustomer.get(customerId);
+      return events.map((event, index) => {
+        const list = fields[history][index];
+        const data = list.length > 0 && dataKey ? sealFields(event.data as Record<string, unknown>, list, dataKey, event.type) : { ...event.data };
+        return { ...event, data } as E;
+      });
+    });
   }
 
   async function sealEvents<E extends { readonly type: string; readonly data: object }>(customerId: string, events: readonly E[]): Promise<E[]> {
-    const fields = events.map((event) => fieldsToSeal(customerId, event.type, event.data as Record<string, unknown>));
-    if (fields.every((list) => list.length === 0)) return events.map((event) => ({ ...event, data: { ...event.data } }));
-    const dataKey = await keys.dataKeyFor(customerId);
-    return events.map((event, index) => ({ ...event, data: sealFields(event.data as Record<string, unknown>, fields[index], dataKey, event.type) }) as E);
+    const [sealed] = await sealHistories([{ customerId, events }]);
+    return sealed;
   }
 
   async function openEvents<E extends { readonly type: string; readonly data: object }>(events: readonly E[]): Promise<E[]> {
@@ -103,9 +123,11 @@ export function personalDataVault(keys: KeyVault): PersonalDataVault {
   return {
     sealEventData,
     sealEvents,
+    sealHistories,
     openEventData: openEventData as PersonalDataVault['openEventData'],
     openEvents,
     forgetCustomer: (customerId) => keys.forget(customerId),
     isErased: (customerId) => keys.isErased(customerId),
+    close,
   };
 }

@@ -1,3 +1,4 @@
+import { eventually } from '@ordersource/testing/eventually';
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { IdempotencyKeyReusedError, WrongExpectedVersionError } from '../errors';
 import { isDuplicateAppend, type AppendResult, type LogEvent, type NewEvent } from '../event-store.port';
@@ -50,12 +51,21 @@ describe('appends at a known stream head', () => {
     expect(stream.map((e) => e.data.n)).toEqual([1, 2, 3, 4]);
     expect(stream.map((e) => e.recordedAt)).toEqual([...stream.map((e) => e.recordedAt)].sort());
     expect(appended.events[0]).toMatchObject({ hash: stream[3].hash, position: stream[3].position, recordedAt: stream[3].recordedAt });
-    const log: LogEvent[] = [];
-    for (let page = await first.readAll({ limit: 2 }); ; page = await first.readAll({ after: page.cursor, limit: 2 })) {
-      log.push(...page.events);
-      if (page.endOfLog) break;
-    }
-    expect(log.filter((e) => e.streamId === streamId).map((e) => e.version)).toEqual([1, 2, 3, 4]);
+    // readAll shows a committed event once no older transaction can still commit (the server's
+    // xmin, cluster-wide): on a shared server another database's open transaction delays it.
+    const versionsInLog = async () => {
+      const log: LogEvent[] = [];
+      for (let page = await first.readAll({ limit: 2 }); ; page = await first.readAll({ after: page.cursor, limit: 2 })) {
+        log.push(...page.events);
+        if (page.endOfLog) break;
+      }
+      return log.filter((e) => e.streamId === streamId).map((e) => e.version);
+    };
+    const inLog = await eventually('readAll to show all four events', async () => {
+      const versions = await versionsInLog();
+      return versions.length >= 4 && versions;
+    });
+    expect(inLog).toEqual([1, 2, 3, 4]);
     expect(await first.verifyIntegrity(streamId)).toEqual({ ok: true, checked: 4 });
   });
 

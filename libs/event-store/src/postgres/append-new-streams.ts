@@ -8,14 +8,17 @@
  * the HMAC, and every value is validated before any I/O. A stream that already exists is left
  * untouched and named in `existing` (the caller decides whether that is a repeat or a conflict).
  * Two round trips: (BEGIN; create the streams; read now()) and (INSERT all events; move the
- * heads; COMMIT).
+ * heads; COMMIT). The events and heads travel as one JSON literal each (jsonb_to_recordset,
+ * assembled from the canonical payloads without re-serialising, as the one-trip append does),
+ * not as a multi-row VALUES list of escaped literals.
  */
 import { randomUUID } from 'node:crypto';
-import { escapeLiteral as lit, type QueryResult } from 'pg';
+import type { QueryResult } from 'pg';
 import { DuplicateEventIdError, InvalidAppendError } from '../errors';
 import type { NewEvent } from '../event-store.port';
-import type { AppendContext } from './append';
-import { canonicalJson, eventHashFromCanonical, headHmac } from './hashing';
+import { chain, rowsJsonItems, type AppendContext } from './append';
+import { canonicalJsonOfValidated, headHmac } from './hashing';
+import { sqlLiteral as lit } from './sql-literal';
 import { assertPayloadSize, assertStreamId, validateEvents } from './validation';
 
 export interface NewStream {
@@ -37,13 +40,14 @@ export async function appendToNewStreams(context: AppendContext, streams: NewStr
     assertStreamId(streamId);
     if (seen.has(streamId)) throw new InvalidAppendError('duplicate_stream', `stream ${streamId} appears twice in one batch`);
     seen.add(streamId);
-    const validated = validateEvents(events, randomUUID).map(({ event, eventId }, index) => {
-      const data = canonicalJson(event.data);
-      const metadata = canonicalJson(event.metadata as never);
+    const validated = validateEvents(events, randomUUID);
+    const payloads = validated.map(({ event }, index) => {
+      const data = canonicalJsonOfValidated(event.data);
+      const metadata = canonicalJsonOfValidated(event.metadata);
       assertPayloadSize(index, data, metadata, context.maxPayloadBytes);
-      return { event, eventId, data, metadata };
+      return { data, metadata };
     });
-    return { streamId, validated };
+    return { streamId, validated, payloads };
   });
 
   const client = await context.pool.connect();
@@ -71,29 +75,19 @@ export async function appendToNewStreams(context: AppendContext, streams: NewStr
 
     const rows: string[] = [];
     const heads: string[] = [];
-    for (const { streamId, validated } of fresh) {
-      let previousHash: string | null = null;
-      validated.forEach(({ event, eventId, data, metadata }, index) => {
-        const version = index + 1;
-        const hash = eventHashFromCanonical(
-          { eventId, streamId, version, type: event.type, schemaVersion: event.schemaVersion, occurredAt: event.occurredAt, recordedAt, previousHash },
-          data,
-          metadata,
-        );
-        rows.push(
-          `(${lit(eventId)},${lit(streamId)},${version},${lit(event.type)},${event.schemaVersion},${lit(data)},${lit(metadata)},` +
-            `${lit(event.occurredAt)},${lit(recordedAt)},${previousHash === null ? 'NULL' : lit(previousHash)},${lit(hash)})`,
-        );
-        previousHash = hash;
-      });
-      const version = validated.length;
-      heads.push(`(${lit(streamId)},${version},${lit(previousHash as unknown as string)},${lit(headHmac(context.chainKey, streamId, version, previousHash))})`);
+    for (const { streamId, validated, payloads } of fresh) {
+      const { recorded, version, headHash } = chain(streamId, { version: 0, hash: null }, recordedAt, validated, payloads);
+      rows.push(...rowsJsonItems(validated, payloads, recorded, true));
+      heads.push(`{"sid":${JSON.stringify(streamId)},"v":${version},"h":"${headHash}","mac":"${headHmac(context.chainKey, streamId, version, headHash)}"}`);
     }
     await client.query(
       [
-        `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at, recorded_at, previous_hash, hash) VALUES ${rows.join(',')}`,
-        `UPDATE streams s SET version = h.version, head_hash = h.head_hash, head_hmac = h.head_hmac, updated_at = ${lit(recordedAt)}
-           FROM (VALUES ${heads.join(',')}) AS h (stream_id, version, head_hash, head_hmac) WHERE s.stream_id = h.stream_id`,
+        `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at, recorded_at, previous_hash, hash)
+           SELECT e.id, e.sid, e.v, e.t, e.s, e.d, e.m, e.o, ${lit(recordedAt)}::timestamptz, e.p, e.h
+           FROM jsonb_to_recordset(${lit(`[${rows.join(',')}]`)}::jsonb)
+             AS e(sid text, id uuid, v integer, t text, s integer, d jsonb, m jsonb, o timestamptz, p text, h text)`,
+        `UPDATE streams s SET version = h.v, head_hash = h.h, head_hmac = h.mac, updated_at = ${lit(recordedAt)}
+           FROM jsonb_to_recordset(${lit(`[${heads.join(',')}]`)}::jsonb) AS h (sid text, v integer, h text, mac text) WHERE s.stream_id = h.sid`,
         'COMMIT',
       ].join(';\n'),
     );

@@ -22,15 +22,16 @@
  *   2. hash in JS over exactly the stored text, then INSERT all events (one multi-row statement),
  *      move the stream head (hash + HMAC) and COMMIT -- again one message;
  * then wake LISTENers (notifier.ts explains why outside the transaction). Values in the
- * multi-statement messages are inlined with pg's escapeLiteral because the extended protocol
+ * multi-statement messages are inlined as literals (sql-literal.ts) because the extended protocol
  * cannot carry several statements in one round trip; every value is validated before.
  */
 import { randomUUID } from 'node:crypto';
-import { escapeLiteral as lit, type Pool, type PoolClient, type QueryResult } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { DuplicateEventIdError, IdempotencyKeyReusedError, InvalidAppendError, WrongExpectedVersionError } from '../errors';
 import type { AppendOptions, AppendResult, DuplicateAppend, ExpectedVersion, IdempotentResult, NewEvent, RecordedEvent } from '../event-store.port';
 import { canonicalJsonOfValidated, eventHashFromCanonical, headHmac } from './hashing';
 import { type HeadCache, type KnownHead } from './heads';
+import { sqlLiteral as lit } from './sql-literal';
 import { assertExpectedVersion, assertPayloadSize, assertStreamId, validateEvents, type ValidatedEvent } from './validation';
 
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -76,10 +77,10 @@ export async function appendToStream(
   return appendLocked(context, streamId, expected, validated, payloads, idempotency);
 }
 
-type Payload = { data: string; metadata: string };
+export type Payload = { data: string; metadata: string };
 
 /** Hashes the events onto `head` at `recordedAt`: the rows to store and the events to return. */
-function chain(streamId: string, head: { version: number; hash: string | null }, recordedAt: string, validated: ValidatedEvent[], payloads: Payload[]) {
+export function chain(streamId: string, head: { version: number; hash: string | null }, recordedAt: string, validated: ValidatedEvent[], payloads: Payload[]) {
   const recorded: RecordedEvent[] = [];
   let previousHash = head.hash;
   validated.forEach(({ event, eventId }, index) => {
@@ -98,16 +99,23 @@ function chain(streamId: string, head: { version: number; hash: string | null },
  * character set that needs no JSON escaping (UUID, type, ISO time, hex) and data/metadata are
  * canonical JSON already, so it is assembled without re-serialising anything.
  */
-function rowsJson(validated: ValidatedEvent[], payloads: Payload[], recorded: RecordedEvent[]): string {
-  let text = '[';
+export function rowsJson(validated: ValidatedEvent[], payloads: Payload[], recorded: RecordedEvent[]): string {
+  return `[${rowsJsonItems(validated, payloads, recorded, false).join(',')}]`;
+}
+
+/** The items of rowsJson; with `withStream`, each also names its stream (`sid`, JSON-quoted). */
+export function rowsJsonItems(validated: ValidatedEvent[], payloads: Payload[], recorded: RecordedEvent[], withStream: boolean): string[] {
+  const items: string[] = [];
   for (let i = 0; i < recorded.length; i++) {
     const e = recorded[i];
     const previous = e.previousHash === null ? 'null' : `"${e.previousHash}"`;
-    text +=
-      `${i === 0 ? '' : ','}{"id":"${validated[i].eventId}","v":${e.version},"t":"${e.type}","s":${e.schemaVersion},` +
-      `"d":${payloads[i].data},"m":${payloads[i].metadata},"o":"${e.occurredAt}","p":${previous},"h":"${e.hash}"}`;
+    const stream = withStream ? `"sid":${JSON.stringify(e.streamId)},` : '';
+    items.push(
+      `{${stream}"id":"${validated[i].eventId}","v":${e.version},"t":"${e.type}","s":${e.schemaVersion},` +
+        `"d":${payloads[i].data},"m":${payloads[i].metadata},"o":"${e.occurredAt}","p":${previous},"h":"${e.hash}"}`,
+    );
   }
-  return `${text}]`;
+  return items;
 }
 
 const INSERT_ROWS = `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at, recorded_at, previous_hash, hash)

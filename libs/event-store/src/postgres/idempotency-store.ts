@@ -4,7 +4,8 @@
  * An expired record is treated as absent; an in-flight claim older than `staleMs` (its request
  * presumably died with its process) is taken over.
  */
-import { escapeLiteral as lit, type Pool } from 'pg';
+import type { Pool } from 'pg';
+import { sqlLiteral as lit } from './sql-literal';
 import { IdempotencyKeyReusedError, InvalidAppendError } from '../errors';
 import type { IdempotencyClaim, IdempotencyKey, IdempotencyStore, IdempotentResult } from '../event-store.port';
 import type { EventStoreDatabase } from './database';

@@ -10,7 +10,8 @@
  * that transaction only): a notify takes an xid and so a commit record, and flushing it doubled
  * the fsyncs of sequential appends.
  */
-import { escapeLiteral as lit, type Pool } from 'pg';
+import type { Pool } from 'pg';
+import { sqlLiteral as lit } from './sql-literal';
 
 export const NOTIFY_CHANNEL = 'ordersource_events';
 const MAX_PER_FLUSH = 200;

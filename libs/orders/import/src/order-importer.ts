@@ -6,9 +6,12 @@ import { LineRejection, parseImportLine, type ImportLine } from './import-line';
 import { ndjsonLines } from './ndjson-lines';
 import { decideHistory } from './order-history';
 
-/** Seals the personal fields of one order's events under its customer's key (libs/personal-data). */
+/**
+ * Seals the personal fields of orders' events under their customers' keys (libs/personal-data),
+ * a whole batch with one key lookup.
+ */
 export interface HistorySealer {
-  sealEvents<E extends { readonly type: string; readonly data: object }>(customerId: string, events: readonly E[]): Promise<E[]>;
+  sealHistories<E extends { readonly type: string; readonly data: object }>(histories: readonly { customerId: string; events: readonly E[] }[]): Promise<E[][]>;
 }
 
 /** Where histories go: the event store's batch of new streams, and a stream read for repeats. */
@@ -27,7 +30,7 @@ export interface OrderImporterOptions {
   digestKey: Buffer;
   /** Orders per transaction; default 200. */
   batchSize?: number;
-  /** Batches being written at once; default 2 (one is written while the next is sealed). */
+  /** Batches being sealed and written at once; default 2 (one is written while the next is sealed). */
   concurrentBatches?: number;
   /** Rejections listed in the summary at most; the count goes on. Default 1000. */
   maxListedRejections?: number;
@@ -72,6 +75,24 @@ export interface ImportSummary {
   events: number;
 }
 
+function newEvent(event: OrderEvent, digest: string | undefined, customerId: string, { actor, summary }: { actor: string; summary: ImportSummary }): NewEvent {
+  return {
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data as unknown as JsonObject,
+    occurredAt: event.occurredAt,
+    metadata: {
+      correlationId: summary.correlationId,
+      causationId: summary.importId,
+      actor,
+      customerId,
+      requestedAt: event.occurredAt,
+      importId: summary.importId,
+      ...(digest !== undefined ? { importDigest: digest } : {}),
+    },
+  };
+}
+
 /** `order-<id>`: the command path's stream name (apps/command-service orderStream). */
 const orderStream = (orderId: string) => `order-${orderId}`;
 
@@ -79,8 +100,10 @@ interface PreparedOrder {
   line: number;
   orderId: string;
   streamId: string;
+  customerId: string;
   digest: string;
-  events: Promise<NewEvent[]>;
+  /** Decided, not yet sealed: write() seals the batch with one key lookup. */
+  events: OrderEvent[];
 }
 
 type Outcome = { kind: 'imported'; events: number } | { kind: 'already-imported' } | { kind: 'rejected'; rule: string; detail: string };
@@ -142,7 +165,7 @@ export class OrderImporter {
       const full = batch;
       batch = [];
       if (full.length === 0) return;
-      const task = this.write(full, record).then(
+      const task = this.write(full, { actor, summary }, record).then(
         () => undefined,
         (error: unknown) => {
           failure ??= error;
@@ -191,33 +214,13 @@ export class OrderImporter {
       throw error;
     }
     const digest = this.digest('line', { ...line, orderId });
-    const customerId = line.customerId;
-    const sealed = this.options.sealer.sealEvents(customerId, events).then((list) =>
-      list.map(
-        (event, index): NewEvent => ({
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data: event.data as unknown as JsonObject,
-          occurredAt: event.occurredAt,
-          metadata: {
-            correlationId: summary.correlationId,
-            causationId: summary.importId,
-            actor,
-            customerId,
-            requestedAt: event.occurredAt,
-            importId: summary.importId,
-            ...(index === 0 ? { importDigest: digest } : {}),
-          },
-        }),
-      ),
-    );
-    // Awaited in write(); a failure there is the run's failure, not an unhandled rejection here.
-    sealed.catch(() => undefined);
-    return { line: number, orderId, streamId: orderStream(orderId), digest, events: sealed };
+    return { line: number, orderId, streamId: orderStream(orderId), customerId: line.customerId, digest, events };
   }
 
-  private async write(batch: PreparedOrder[], record: (line: number, outcome: Outcome) => void): Promise<void> {
-    const streams = await Promise.all(batch.map(async (order) => ({ streamId: order.streamId, events: await order.events })));
+  /** Seals the batch (one key lookup), appends it as new streams (one transaction), settles each line. */
+  private async write(batch: PreparedOrder[], context: { actor: string; summary: ImportSummary }, record: (line: number, outcome: Outcome) => void): Promise<void> {
+    const sealed = await this.options.sealer.sealHistories(batch.map((order) => ({ customerId: order.customerId, events: order.events })));
+    const streams = batch.map((order, index) => ({ streamId: order.streamId, events: sealed[index].map((event, position) => newEvent(event, position === 0 ? order.digest : undefined, order.customerId, context)) }));
     const { existing } = await this.options.store.appendToNewStreams(streams);
     const present = new Set(existing);
     for (const [index, order] of batch.entries()) {

@@ -81,6 +81,30 @@ describe('personal data vault on PostgreSQL', () => {
     }
   });
 
+  it('seals a batch of histories (50 orders of 30 customers, 20 of them new) with one key lookup and one insert', async () => {
+    await vault.sealEventData('batch-old-0', 'PaymentFailed', { orderId: 'o', reason: 'warm' });
+    const customers = Array.from({ length: 30 }, (_, i) => (i < 10 ? `batch-old-${i}` : `batch-new-${i}`));
+    for (const customer of customers.slice(1, 10)) await vault.sealEventData(customer, 'PaymentFailed', { orderId: 'o', reason: 'warm' });
+    const histories = Array.from({ length: 50 }, (_, i) => ({
+      customerId: customers[i % 30],
+      events: [{ type: 'OrderCancelled', data: { orderId: `o-${i}`, reason: `reason ${i}`, authorizationVoided: false } }],
+    }));
+    const query = jest.spyOn(database.dataSource, 'query');
+    let sealed;
+    try {
+      sealed = await vault.sealHistories(histories);
+      // SELECT of the 30 customers' keys, then one INSERT of the 20 new ones.
+      expect(query).toHaveBeenCalledTimes(2);
+    } finally {
+      query.mockRestore();
+    }
+    const keyIds = sealed.map(([event]) => (event.data.reason as unknown as SealedValue).keyId);
+    for (let i = 0; i < 50; i++) expect(keyIds[i]).toBe(keyIds[i % 30]);
+    expect(new Set(keyIds).size).toBe(30);
+    const opened = await vault.openEvents(sealed.flat());
+    expect(opened.map((event) => (event.data as { reason: string }).reason)).toEqual(histories.map(({ events }) => events[0].data.reason));
+  });
+
   it('gives sixteen concurrent first orders of one customer the same key', async () => {
     const sealed = await Promise.all(
       Array.from({ length: 16 }, (_, i) => vault.sealEventData('customer-race', 'PaymentFailed', { orderId: `order-${i}`, reason: `reason ${i}` })),

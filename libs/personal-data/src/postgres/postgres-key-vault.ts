@@ -1,15 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConfigError } from '@ordersource/platform';
+import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { gcmDecrypt, gcmEncrypt, keyLength, packBox, unpackBox } from '../aes-gcm';
 import type { DataKey } from '../envelope';
 import type { Erasure, KeyVault } from '../key-vault.port';
+import { SealingKeyCache, type SealingKeyCacheOptions } from '../sealing-key-cache';
 
 const checkPlaintext = Buffer.from('ordersource personal-data vault check v1', 'utf8');
 const checkAad = Buffer.from('ordersource/vault_check/v1', 'utf8');
 // Forget racing a first order can delete the key between our insert and our select; retrying a
 // few times lets the order get the new key instead of failing.
 const keyCreationAttempts = 3;
+/** forget() notifies here at commit; every process with a sealing-key cache drops the customer. */
+export const KEYS_FORGOTTEN_CHANNEL = 'ordersource_keys_forgotten';
+// pg_notify payloads must stay under 8000 bytes; a longer id is announced as "drop every key".
+const maxNotifiedIdBytes = 4000;
+const relistenMs = 1000;
 
 interface KeyRow {
   customer_id: string;
@@ -20,6 +27,11 @@ interface KeyRow {
 /** Data keys in PostgreSQL, each wrapped (AES-256-GCM) under the master key. Raw SQL. */
 export class PostgresKeyVault implements KeyVault {
   private readonly masterKey: Buffer;
+  private cache?: SealingKeyCache;
+  /** The connection LISTENing on KEYS_FORGOTTEN_CHANNEL; the cache is used only while it is up. */
+  private listener?: PoolClient;
+  private relisten?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -52,21 +64,80 @@ export class PostgresKeyVault implements KeyVault {
     });
   }
 
-  async dataKeyFor(customerId: string): Promise<DataKey> {
-    for (let attempt = 0; attempt < keyCreationAttempts; attempt++) {
-      const existing = await this.selectKey(customerId);
-      if (existing) return existing;
-      const keyId = randomUUID();
-      const wrapped = packBox(gcmEncrypt(this.masterKey, randomBytes(keyLength), wrapAad(customerId, keyId)));
-      // Two first orders of one customer race here: one insert wins, both read the winner.
-      await this.dataSource.query(
-        'INSERT INTO customer_keys (customer_id, key_id, wrapped_key) VALUES ($1, $2, $3) ON CONFLICT (customer_id) DO NOTHING',
-        [customerId, keyId, wrapped],
-      );
+  /**
+   * Reuses unwrapped keys for sealing (the command path's per-placement lookup), bounded by
+   * `options`, while a pooled connection LISTENs for erasures: a forget in any process drops the
+   * customer's key here as its transaction commits, a lost listener drops every key and the
+   * cache stays off until it listens again. Opening never uses the cache. Needs close().
+   */
+  async enableSealingKeyCache(options: SealingKeyCacheOptions = {}): Promise<void> {
+    this.cache = new SealingKeyCache(options);
+    await this.listen();
+  }
+
+  /** Stops listening and gives the connection back to the pool (before the pool ends). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.relisten) clearTimeout(this.relisten);
+    const listener = this.listener;
+    this.listener = undefined;
+    this.cache?.clear();
+    if (listener) {
+      await listener.query(`UNLISTEN ${KEYS_FORGOTTEN_CHANNEL}`).catch(() => undefined);
+      listener.release();
     }
-    const created = await this.selectKey(customerId);
-    if (!created) throw new Error(`no data key for customer ${customerId}: it was forgotten during each of ${keyCreationAttempts} attempts to create one`);
-    return created;
+  }
+
+  async dataKeysFor(customerIds: readonly string[]): Promise<Map<string, DataKey>> {
+    const cache = this.listener ? this.cache : undefined;
+    const keys = new Map<string, DataKey>();
+    const wanted: string[] = [];
+    for (const customerId of new Set(customerIds)) {
+      const cached = cache?.get(customerId);
+      if (cached) keys.set(customerId, cached);
+      else wanted.push(customerId);
+    }
+    if (wanted.length === 0) return keys;
+    const epoch = cache?.epoch() ?? 0;
+    const found = await this.lookUpOrCreateKeys(wanted);
+    for (const [customerId, key] of found) {
+      keys.set(customerId, key);
+      // Stored only while still listening and no erasure arrived during the lookup.
+      if (cache && this.listener) cache.set(customerId, key, epoch);
+    }
+    return keys;
+  }
+
+  /** Existing keys in one query; the missing ones created in one more (2 round trips for a batch). */
+  private async lookUpOrCreateKeys(customerIds: readonly string[]): Promise<Map<string, DataKey>> {
+    const keys = new Map<string, DataKey>();
+    let missing = [...customerIds];
+    for (let attempt = 0; attempt < keyCreationAttempts && missing.length > 0; attempt++) {
+      const existing = await this.dataSource.query<KeyRow[]>(
+        'SELECT customer_id, key_id::text AS key_id, wrapped_key FROM customer_keys WHERE customer_id = ANY($1::text[])',
+        [missing],
+      );
+      for (const row of existing) keys.set(row.customer_id, { keyId: row.key_id, key: this.unwrap(row) });
+      missing = missing.filter((customerId) => !keys.has(customerId));
+      if (missing.length === 0) break;
+      const created = missing.map((customerId) => {
+        const keyId = randomUUID();
+        return { customerId, keyId, wrapped: packBox(gcmEncrypt(this.masterKey, randomBytes(keyLength), wrapAad(customerId, keyId))) };
+      });
+      // Two first orders of one customer race here: one insert wins; the loser reads the winner
+      // on the next round. A forget between the rounds deletes it: then a new key is created.
+      const inserted = await this.dataSource.query<KeyRow[]>(
+        `INSERT INTO customer_keys (customer_id, key_id, wrapped_key)
+         SELECT * FROM unnest($1::text[], $2::uuid[], $3::bytea[])
+         ON CONFLICT (customer_id) DO NOTHING
+         RETURNING customer_id, key_id::text AS key_id, wrapped_key`,
+        [created.map((row) => row.customerId), created.map((row) => row.keyId), created.map((row) => row.wrapped)],
+      );
+      for (const row of inserted) keys.set(row.customer_id, { keyId: row.key_id, key: this.unwrap(row) });
+      missing = missing.filter((customerId) => !keys.has(customerId));
+    }
+    if (missing.length > 0) throw new Error(`no data key for customer ${missing[0]}: it was forgotten during each of ${keyCreationAttempts} attempts to create one`);
+    return keys;
   }
 
   async dataKeysById(keyIds: readonly string[]): Promise<Map<string, Buffer>> {
@@ -81,7 +152,7 @@ export class PostgresKeyVault implements KeyVault {
   }
 
   async forget(customerId: string): Promise<Erasure> {
-    return this.dataSource.transaction(async (manager) => {
+    const erasure = await this.dataSource.transaction(async (manager) => {
       const [{ deleted }] = await manager.query<{ deleted: number }[]>(
         'WITH gone AS (DELETE FROM customer_keys WHERE customer_id = $1 RETURNING 1) SELECT count(*)::int AS deleted FROM gone',
         [customerId],
@@ -96,8 +167,14 @@ export class PostgresKeyVault implements KeyVault {
         `SELECT to_char(erased_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS erased_at FROM erased_customers WHERE customer_id = $1`,
         [customerId],
       );
+      // Delivered at commit, to this process too, so every sealing-key cache drops the key.
+      const payload = Buffer.byteLength(customerId, 'utf8') <= maxNotifiedIdBytes ? customerId : '';
+      await manager.query('SELECT pg_notify($1, $2)', [KEYS_FORGOTTEN_CHANNEL, payload]);
       return { customerId, erasedAt: row.erased_at };
     });
+    // Not waiting for our own notification: the key is gone from this process before we answer.
+    this.cache?.invalidate(customerId);
+    return erasure;
   }
 
   async isErased(customerId: string): Promise<boolean> {
@@ -109,12 +186,46 @@ export class PostgresKeyVault implements KeyVault {
     return row.erased;
   }
 
-  private async selectKey(customerId: string): Promise<DataKey | undefined> {
-    const [row] = await this.dataSource.query<KeyRow[]>(
-      'SELECT customer_id, key_id::text AS key_id, wrapped_key FROM customer_keys WHERE customer_id = $1',
-      [customerId],
-    );
-    return row && { keyId: row.key_id, key: this.unwrap(row) };
+  private async listen(): Promise<void> {
+    const cache = this.cache;
+    if (!cache || this.closed) return;
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const client = await pool.connect();
+    const lost = (error?: Error) => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      // Erasures may have been missed while the connection was failing.
+      cache.clear();
+      client.release(error ?? true);
+      this.scheduleRelisten();
+    };
+    client.on('notification', (message) => {
+      if (message.channel !== KEYS_FORGOTTEN_CHANNEL) return;
+      if (message.payload) cache.invalidate(message.payload);
+      else cache.clear();
+    });
+    client.on('error', lost);
+    client.on('end', () => lost());
+    try {
+      await client.query(`LISTEN ${KEYS_FORGOTTEN_CHANNEL}`);
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    if (this.closed) {
+      client.release();
+      return;
+    }
+    cache.clear();
+    this.listener = client;
+  }
+
+  private scheduleRelisten(): void {
+    if (this.closed) return;
+    this.relisten = setTimeout(() => {
+      this.listen().catch(() => this.scheduleRelisten());
+    }, relistenMs);
+    this.relisten.unref();
   }
 
   private unwrap(row: KeyRow): Buffer {

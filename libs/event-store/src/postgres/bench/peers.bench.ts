@@ -7,7 +7,7 @@
  * medians over repetitions and each ratio the median of the repetitions' ratios.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
@@ -15,19 +15,13 @@ import type { BenchRow, BenchTable } from '@ordersource/platform';
 import { createDatabaseOn, type TestDatabase } from '@ordersource/testing/postgres';
 import { openEventStoreDatabase, type EventStoreDatabase } from '../database';
 import { PostgresEventStore } from '../postgres-event-store';
-import { inLoops, median, newEvents, timedCpu, type PeerRequest, type PeerResult } from './peers.workloads';
+import { median, type PeerRequest, type PeerResult } from './peers.workloads';
+import { APPEND_WORKLOADS as WORKLOADS, ordersourceSide, RAW_EVENTS_DDL, rawSide, WRITERS } from './store-sides';
 
-const WRITERS = 16;
 const PAGE = 1000;
 const REPETITIONS = Number(process.env.PEERS_REPETITIONS ?? 3);
 /** Appends per workload and repetition; PEERS_SCALE multiplies them (e.g. 2.5 for 5,000 1-event appends). */
 const SCALE = Number(process.env.PEERS_SCALE ?? 1);
-const WORKLOADS = [
-  { name: '1-event append, sequential', batch: 1, writers: 1, appends: 2000 },
-  { name: `1-event append, ${WRITERS} writers`, batch: 1, writers: WRITERS, appends: 4000 },
-  { name: '10-event appends', batch: 10, writers: 1, appends: 800 },
-  { name: '100-event appends', batch: 100, writers: 1, appends: 200 },
-];
 
 type Side = 'raw' | 'emmett' | 'ordersource';
 const SIDES: Side[] = ['raw', 'emmett', 'ordersource'];
@@ -40,9 +34,7 @@ export async function benchPeers(serverUrl: string): Promise<BenchTable> {
   try {
     for (const prefix of ['os_bench_peer_raw', 'os_bench_peer_emmett', 'os_bench_peer_os']) databases.push(await createDatabaseOn(serverUrl, prefix));
     raw = new Pool({ connectionString: databases[0].url, max: WRITERS + 1 });
-    await raw.query(`CREATE TABLE raw_events (position bigint GENERATED ALWAYS AS IDENTITY, event_id uuid, stream_id text, version integer,
-      type text, schema_version integer, data jsonb, metadata jsonb, occurred_at timestamptz(3), recorded_at timestamptz(3),
-      previous_hash text, hash text)`);
+    await raw.query(RAW_EVENTS_DDL);
     const peer = await EmmettChild.start(databases[1].url);
     emmett = peer;
     database = await openEventStoreDatabase({ url: databases[2].url, chainKey: randomBytes(32), poolSize: WRITERS + 1 });
@@ -105,69 +97,6 @@ export async function benchPeers(serverUrl: string): Promise<BenchTable> {
     await database?.close();
     for (const db of databases) await db.drop();
   }
-}
-
-function ordersourceSide(store: PostgresEventStore): (request: PeerRequest) => Promise<PeerResult> {
-  const versions = new Map<string, number>();
-  let streamCounter = 0;
-  return (request) => {
-    if (request.kind === 'read') {
-      return timedCpu(async () => {
-        let count = 0;
-        let after: string | undefined;
-        for (;;) {
-          const page = await store.readAll({ after, limit: request.page });
-          count += page.events.length;
-          after = page.cursor;
-          if (page.endOfLog) return count;
-        }
-      });
-    }
-    return inLoops(request.writers, request.appends, async (writer) => {
-      // Each writer cycles over its own streams with the version it last saw, as a command
-      // handler appends with the version it loaded.
-      const streamId = `bench-${writer}-${streamCounter++ % 50}`;
-      const result = await store.appendToStream(streamId, versions.get(streamId) ?? 'no_stream', newEvents(request.batch));
-      versions.set(streamId, (result as { version: number }).version);
-      return request.batch;
-    });
-  };
-}
-
-function rawSide(raw: Pool): (request: PeerRequest) => Promise<PeerResult> {
-  return (request) => {
-    if (request.kind === 'read') {
-      return timedCpu(async () => {
-        let count = 0;
-        let after = '0';
-        for (;;) {
-          const { rows } = await raw.query(
-            `SELECT event_id, stream_id, version, position, type, schema_version, data, metadata, occurred_at, recorded_at, hash, previous_hash
-             FROM raw_events WHERE position > $1 ORDER BY position LIMIT $2`,
-            [after, request.page],
-          );
-          count += rows.length;
-          if (rows.length < request.page) return count;
-          after = rows[rows.length - 1].position;
-        }
-      });
-    }
-    return inLoops(request.writers, request.appends, async (writer) => {
-      const values: unknown[] = [];
-      const tuples = newEvents(request.batch).map((event, index) => {
-        values.push(randomUUID(), `bench-${writer}`, index + 1, event.type, event.schemaVersion, event.data, event.metadata, event.occurredAt,
-          event.occurredAt, randomBytes(32).toString('hex'), randomBytes(32).toString('hex'));
-        const base = index * 11;
-        return `(${Array.from({ length: 11 }, (_, i) => `$${base + i + 1}`).join(',')})`;
-      });
-      await raw.query(
-        `INSERT INTO raw_events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at, recorded_at, previous_hash, hash)
-         VALUES ${tuples.join(',')}`,
-        values,
-      );
-      return request.batch;
-    });
-  };
 }
 
 function emmettVersion(): string {

@@ -17,13 +17,17 @@ export class InMemoryKeyVault implements KeyVault {
     return Promise.resolve();
   }
 
-  async dataKeyFor(customerId: string): Promise<DataKey> {
-    let dataKey = this.byCustomer.get(customerId);
-    if (!dataKey) {
-      dataKey = { keyId: randomUUID(), key: randomBytes(32) };
-      this.byCustomer.set(customerId, dataKey);
+  async dataKeysFor(customerIds: readonly string[]): Promise<Map<string, DataKey>> {
+    const keys = new Map<string, DataKey>();
+    for (const customerId of customerIds) {
+      let dataKey = this.byCustomer.get(customerId);
+      if (!dataKey) {
+        dataKey = { keyId: randomUUID(), key: randomBytes(32) };
+        this.byCustomer.set(customerId, dataKey);
+      }
+      keys.set(customerId, dataKey);
     }
-    return dataKey;
+    return keys;
   }
 
   async dataKeysById(keyIds: readonly string[]): Promise<Map<string, Buffer>> {

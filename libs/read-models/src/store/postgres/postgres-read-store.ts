@@ -1,10 +1,14 @@
 /**
  * The read store on PostgreSQL: one table per collection and generation, the view as a jsonb
- * document. A batch is one transaction: heads are upserted in one statement whose
- * ON CONFLICT ... WHERE version = expected is the per-order guard (under READ COMMITTED a
- * concurrent applier's row lock makes the loser re-check against the committed version), then
- * the records of the orders that passed. The apply holds the view's pointer row FOR SHARE, so a
- * swap waits for in-flight writes and no write lands in a generation that just went out.
+ * document. A batch is ONE statement (one round trip, its own transaction; issue 18): heads are
+ * upserted with ON CONFLICT ... WHERE version = expected as the per-order guard (under READ
+ * COMMITTED a concurrent applier's row lock makes the loser re-check against the committed
+ * version), and the records of the orders that passed are upserted from the heads' RETURNING.
+ * The statement holds the view's pointer row FOR SHARE, so a swap waits for in-flight writes and
+ * no write lands in a generation that just went out: the active generation is remembered, and
+ * the pointer row is re-read in the same statement that uses it (loadHeads, applyChanges), so a
+ * generation that moved is noticed there, never trusted (the apply then writes nothing and
+ * answers every order as a conflict, for the runner to re-plan from the new generation).
  */
 import type { JsonObject } from '@ordersource/event-store';
 import type { Pool, PoolClient } from 'pg';
@@ -32,6 +36,9 @@ interface PointerRow {
 }
 
 export class PostgresReadStore implements ReadStore {
+  /** Per view, the active generation last read from its pointer row (the apply path's hint). */
+  private readonly active = new Map<string, number>();
+
   constructor(
     private readonly pool: Pool,
     private readonly views: readonly ViewDefinition[],
@@ -49,58 +56,126 @@ export class PostgresReadStore implements ReadStore {
   async applyChanges(view: string, changes: readonly OrderChangeSet[], options: GenerationOptions = {}): Promise<ApplyResult> {
     const definition = viewByName(this.views, view);
     if (new Set(changes.map((change) => change.orderId)).size !== changes.length) throw new TypeError('one change set per order and batch');
-    return this.transaction(async (client) => {
-      const pointer = await client.query<{ active: number }>(`SELECT active FROM ${POINTERS_TABLE} WHERE view = $1 FOR SHARE`, [view]);
-      if (pointer.rowCount === 0) throw new ViewGenerationError(`view ${view} is not set up (ensureViews)`);
-      const generation = options.generation ?? pointer.rows[0].active;
-      const heads = changes.map((change) => ({ id: change.orderId, version: change.version, prev_version: change.expectedVersion, doc: change.head }));
-      const { rows } = await client.query<{ id: string }>(
-        `INSERT INTO ${tableName(view, generation)} AS head (id, version, prev_version, doc)
+    const byCollection = new Map<string, { id: string; order_id: string; doc: JsonObject }[]>();
+    for (const change of changes) {
+      // A record the same change set deletes (a revert later in the batch) is not written: one
+      // statement's CTEs do not see each other's rows, so the delete must win here, as it did after.
+      const deleted = new Set((change.deletes ?? []).map((ref) => `${ref.collection}\u0000${ref.id}`));
+      for (const record of change.records) {
+        if (!definition.records.some((collection) => collection.name === record.collection)) throw new ViewGenerationError(`view ${view} has no collection ${record.collection}`);
+        if (deleted.has(`${record.collection}\u0000${record.id}`)) continue;
+        const rowsOf = byCollection.get(record.collection) ?? [];
+        rowsOf.push({ id: record.id, order_id: change.orderId, doc: record.document });
+        byCollection.set(record.collection, rowsOf);
+      }
+    }
+    const deletesByCollection = new Map<string, { id: string; order_id: string }[]>();
+    for (const change of changes) {
+      for (const ref of change.deletes ?? []) {
+        if (!definition.records.some((collection) => collection.name === ref.collection)) throw new ViewGenerationError(`view ${view} has no collection ${ref.collection}`);
+        const idsOf = deletesByCollection.get(ref.collection) ?? [];
+        idsOf.push({ id: ref.id, order_id: change.orderId });
+        deletesByCollection.set(ref.collection, idsOf);
+      }
+    }
+    const explicit = options.generation;
+    const generation = explicit ?? (await this.activeGeneration(view));
+    const heads = changes.map((change) => ({ id: change.orderId, version: change.version, prev_version: change.expectedVersion, doc: change.head }));
+    const parameters: unknown[] = [view, JSON.stringify(heads)];
+    // An explicit generation (a rebuild's shadow) only needs the lock; the active one must still be active.
+    const pointer = explicit === undefined ? `SELECT 1 FROM ${POINTERS_TABLE} WHERE view = $1 AND active = $3 FOR SHARE` : `SELECT 1 FROM ${POINTERS_TABLE} WHERE view = $1 FOR SHARE`;
+    if (explicit === undefined) parameters.push(generation);
+    const records = [...byCollection].map(([collection, recordRows], index) => {
+      parameters.push(JSON.stringify(recordRows));
+      return `, records_${index} AS (
+        INSERT INTO ${tableName(collection, generation)} (id, order_id, doc)
+        SELECT r.id, r.order_id, r.doc FROM jsonb_to_recordset($${parameters.length}::jsonb) AS r(id text, order_id text, doc jsonb)
+        WHERE r.order_id IN (SELECT id FROM heads)
+        ON CONFLICT (id) DO UPDATE SET order_id = EXCLUDED.order_id, doc = EXCLUDED.doc)`;
+    });
+    // A revert's deletes (records of voided versions), for the orders whose head moved only; the
+    // upserts above leave these ids out, so no two CTEs touch one row.
+    const deletes = [...deletesByCollection].map(([collection, refs], index) => {
+      parameters.push(JSON.stringify(refs));
+      return `, deletes_${index} AS (
+        DELETE FROM ${tableName(collection, generation)}
+        WHERE id IN (SELECT d.id FROM jsonb_to_recordset($${parameters.length}::jsonb) AS d(id text, order_id text) WHERE d.order_id IN (SELECT id FROM heads)))`;
+    });
+    const text = `WITH pointer AS (${pointer}),
+       heads AS (
+         INSERT INTO ${tableName(view, generation)} AS head (id, version, prev_version, doc)
          SELECT id, version, prev_version, NULLIF(doc, 'null'::jsonb)
-         FROM jsonb_to_recordset($1::jsonb) AS r(id text, version integer, prev_version integer, doc jsonb)
+         FROM jsonb_to_recordset($2::jsonb) AS r(id text, version integer, prev_version integer, doc jsonb)
+         WHERE EXISTS (SELECT 1 FROM pointer)
          ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, prev_version = EXCLUDED.prev_version, doc = EXCLUDED.doc
          WHERE head.version = EXCLUDED.prev_version
-         RETURNING id`,
-        [JSON.stringify(heads)],
-      );
-      const applied = new Set(rows.map((row) => row.id));
-      const byCollection = new Map<string, { id: string; order_id: string; doc: JsonObject }[]>();
-      const deletes = new Map<string, string[]>();
-      for (const change of changes.filter((candidate) => applied.has(candidate.orderId))) {
-        for (const ref of change.deletes ?? []) {
-          if (!definition.records.some((collection) => collection.name === ref.collection)) throw new ViewGenerationError(`view ${view} has no collection ${ref.collection}`);
-          deletes.set(ref.collection, [...(deletes.get(ref.collection) ?? []), ref.id]);
-        }
-        for (const record of change.records) {
-          if (!definition.records.some((collection) => collection.name === record.collection)) throw new ViewGenerationError(`view ${view} has no collection ${record.collection}`);
-          const rowsOf = byCollection.get(record.collection) ?? [];
-          rowsOf.push({ id: record.id, order_id: change.orderId, doc: record.document });
-          byCollection.set(record.collection, rowsOf);
-        }
-      }
-      for (const [collection, recordRows] of byCollection) {
-        await client.query(
-          `INSERT INTO ${tableName(collection, generation)} (id, order_id, doc)
-           SELECT id, order_id, doc FROM jsonb_to_recordset($1::jsonb) AS r(id text, order_id text, doc jsonb)
-           ON CONFLICT (id) DO UPDATE SET order_id = EXCLUDED.order_id, doc = EXCLUDED.doc`,
-          [JSON.stringify(recordRows)],
-        );
-      }
-      for (const [collection, ids] of deletes) await client.query(`DELETE FROM ${tableName(collection, generation)} WHERE id = ANY($1::text[])`, [ids]);
-      const result: ApplyResult = { applied: [], conflicts: [] };
-      for (const change of changes) (applied.has(change.orderId) ? result.applied : result.conflicts).push(change.orderId);
-      return result;
-    });
+         RETURNING id)${records.join('')}${deletes.join('')}
+       SELECT (SELECT count(*) FROM pointer)::int AS pointer, ARRAY(SELECT id FROM heads) AS applied`;
+    // A remembered generation that was dropped since has no table: as stale as a swapped one.
+    const rows = await this.pool.query<{ pointer: number; applied: string[] }>(text, parameters).then(
+      (result) => result.rows,
+      (error: unknown) => {
+        if (explicit === undefined && isUndefinedTable(error)) return [{ pointer: 0, applied: [] }];
+        throw error;
+      },
+    );
+    if (rows[0].pointer === 0) {
+      if (explicit !== undefined) throw new ViewGenerationError(`view ${view} is not set up (ensureViews)`);
+      // Swapped since the heads were loaded: nothing written; re-planned from the new generation.
+      this.active.delete(view);
+      return { applied: [], conflicts: changes.map((change) => change.orderId) };
+    }
+    const applied = new Set(rows[0].applied);
+    const result: ApplyResult = { applied: [], conflicts: [] };
+    for (const change of changes) (applied.has(change.orderId) ? result.applied : result.conflicts).push(change.orderId);
+    return result;
   }
 
   async loadHeads(view: string, orderIds: readonly string[], options: GenerationOptions = {}): Promise<Map<string, OrderHead>> {
     viewByName(this.views, view);
-    const generation = await this.resolve(view, options.generation);
+    if (options.generation !== undefined) return this.selectHeads(view, orderIds, options.generation);
+    for (let attempt = 1; ; attempt++) {
+      const generation = await this.activeGeneration(view);
+      // The pointer row read beside the heads: a generation swapped since it was remembered shows here.
+      const rows = await this.pool
+        .query<{ active: number; id: string | null; version: number; doc: JsonObject | null }>(
+          `SELECT p.active, h.id, h.version, h.doc FROM ${POINTERS_TABLE} p
+           LEFT JOIN ${tableName(view, generation)} h ON h.id = ANY($2::text[])
+           WHERE p.view = $1`,
+          [view, orderIds],
+        )
+        .then(
+          (result) => result.rows,
+          (error: unknown) => {
+            // Dropped since it was remembered: read the pointer again.
+            if (isUndefinedTable(error)) return [{ active: -1, id: null, version: 0, doc: null }];
+            throw error;
+          },
+        );
+      if (rows.length > 0 && rows[0].active === generation) {
+        return new Map(rows.filter((row) => row.id !== null).map((row) => [row.id as string, { version: row.version, document: row.doc }]));
+      }
+      this.active.delete(view);
+      if (rows.length === 0) throw new ViewGenerationError(`view ${view} is not set up (ensureViews)`);
+      if (attempt >= 5) throw new ViewGenerationError(`view ${view}: the active generation kept moving (or its table is missing) while its heads were read`);
+    }
+  }
+
+  private async selectHeads(view: string, orderIds: readonly string[], generation: number): Promise<Map<string, OrderHead>> {
     const { rows } = await this.pool.query<{ id: string; version: number; doc: JsonObject | null }>(
       `SELECT id, version, doc FROM ${tableName(view, generation)} WHERE id = ANY($1::text[])`,
       [orderIds],
     );
     return new Map(rows.map((row) => [row.id, { version: row.version, document: row.doc }]));
+  }
+
+  /** The active generation last seen; every statement that relies on it re-checks the pointer row. */
+  private async activeGeneration(view: string): Promise<number> {
+    const known = this.active.get(view);
+    if (known !== undefined) return known;
+    const { active } = await this.generations(view);
+    this.active.set(view, active);
+    return active;
   }
 
   async findById(query: CollectionQuery & { id: string }): Promise<JsonObject | null> {
@@ -163,6 +238,7 @@ export class PostgresReadStore implements ReadStore {
       [view, generation],
     );
     if (rowCount === 0) throw new ViewGenerationError(`${view}: generation ${generation} does not exist or is already active`);
+    this.active.delete(view);
     return this.generations(view);
   }
 
@@ -170,6 +246,7 @@ export class PostgresReadStore implements ReadStore {
     viewByName(this.views, view);
     const { rowCount } = await this.pool.query(`UPDATE ${POINTERS_TABLE} SET previous = active, active = previous WHERE view = $1 AND previous IS NOT NULL`, [view]);
     if (rowCount === 0) throw new ViewGenerationError(`${view} has no previous generation to roll back to`);
+    this.active.delete(view);
     return this.generations(view);
   }
 
@@ -219,4 +296,8 @@ export class PostgresReadStore implements ReadStore {
       client.release();
     }
   }
+}
+
+function isUndefinedTable(error: unknown): boolean {
+  return (error as { code?: string }).code === '42P01';
 }
