@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyInstance, FastifyRequest, LogController } from 'fastify';
 import { Logger } from 'pino';
+import { actorOf } from '../auth/api-keys';
 import { ServiceMetrics } from '../metrics/metrics';
 import { answerClientError, answerFrameworkError } from './edge-errors';
 import { checkParsedBody, depthProblem, jsonDepthExceeds, MAX_JSON_DEPTH } from './json-body';
@@ -107,7 +108,7 @@ function installEdge(fastify: FastifyInstance, options: HttpAppOptions): void {
     options.metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
     const context = safeContext(request);
     options.logger.info(
-      { reqId: request.id, correlationId: context?.correlationId, actor: context?.principal?.subject, method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      { reqId: request.id, correlationId: context?.correlationId, actor: context?.principal && actorOf(context.principal), method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request',
     );
   });
