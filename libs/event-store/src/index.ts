@@ -5,6 +5,6 @@ export { APP_ROLE, eventStoreMigrations } from './postgres/migrations';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export type { NewStream, NewStreamsResult } from './postgres/append-new-streams';
 export { PostgresIdempotencyStore } from './postgres/idempotency-store';
-export { NOTIFY_CHANNEL } from './postgres/notifier';
+export { NOTIFY_CHANNEL, Notifier } from './postgres/notifier';
 export { eventHash, headHmac } from './postgres/hashing';
 export * from './export';

@@ -1,6 +1,6 @@
 import { EventStore } from '@ordersource/event-store';
 import { EventMessage, Subscription, SubscriptionLag, SubscriptionSource, fromEventMessage } from '@ordersource/messaging';
-import { Projection, ViewWriter, runProjectionFillingGaps } from '@ordersource/read-models';
+import { Projection, ViewProgress, ViewWriter, runProjectionFillingGaps } from '@ordersource/read-models';
 import { Counter } from 'prom-client';
 import { Logger } from '@ordersource/platform';
 
@@ -11,6 +11,8 @@ export interface ProjectionWorkerOptions {
   eventStore: EventStore;
   applied: Counter<'projection'>;
   logger: Logger;
+  /** Told after each batch is committed to the view: wakes the query services' X-Min-Version waits. */
+  onProgress?: (progress: ViewProgress) => void;
 }
 
 /**
@@ -51,5 +53,6 @@ export class ProjectionWorker {
     const { applied, filled } = await runProjectionFillingGaps(projection, readStore, eventStore, batch.map(fromEventMessage));
     for (const gap of filled) this.options.logger.warn({ projection: this.name, orderId: gap.orderId, from: gap.from, to: gap.to }, 'closed a delivery gap from the event store');
     this.options.applied.inc({ projection: this.name }, applied);
+    if (batch.length > 0) this.options.onProgress?.({ view: projection.view.name, orderIds: [...new Set(batch.map((message) => message.orderId))] });
   }
 }
