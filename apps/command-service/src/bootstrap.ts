@@ -79,6 +79,8 @@ export async function startCommandService(
     logger,
     metrics,
     requestTimeoutMs: config.requestTimeoutMs,
+    rateLimit: config.rateLimit,
+    apiKeys,
     openApi: { title: 'ordersource command service', description: 'Place orders and drive them through their lifecycle (API.md).' },
   });
   if (config.paymentTimeoutSeconds !== undefined) {

@@ -90,6 +90,8 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
       logger,
       metrics,
       requestTimeoutMs: config.requestTimeoutMs,
+      rateLimit: config.rateLimit,
+      apiKeys,
       openApi: { title: 'ordersource projector service', description: 'Builds the read models from the log; rebuilds them (API.md).' },
     });
     await app.listen({ port: config.ports.projector, host: options.host ?? config.host });

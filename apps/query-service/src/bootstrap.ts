@@ -87,6 +87,8 @@ export async function startQueryService(
       logger,
       metrics,
       requestTimeoutMs: config.requestTimeoutMs,
+      rateLimit: config.rateLimit,
+      apiKeys,
       openApi: { title: 'ordersource query service', description: 'Order tracking, payments, shipments, history, the event log and time travel (API.md).' },
     });
     await app.listen({ port: config.ports.query, host: options.host ?? config.host });

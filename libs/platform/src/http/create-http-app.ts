@@ -5,12 +5,13 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyInstance, FastifyRequest, LogController } from 'fastify';
 import { Logger } from 'pino';
-import { actorOf } from '../auth/api-keys';
+import { ApiKeyRing, actorOf } from '../auth/api-keys';
 import { ServiceMetrics } from '../metrics/metrics';
 import { answerClientError, answerFrameworkError } from './edge-errors';
 import { checkParsedBody, depthProblem, jsonDepthExceeds, MAX_JSON_DEPTH } from './json-body';
 import { ProblemFilter, sendProblem } from './problem.filter';
 import { problems } from './problem';
+import { RateLimitSettings, installRateLimit } from './rate-limit';
 import { requestContext, setRequestContext } from './request-context';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -26,6 +27,10 @@ export interface HttpAppOptions {
   requestTimeoutMs?: number;
   /** The request line and headers must arrive within this (default 10000, at most requestTimeoutMs). */
   headersTimeoutMs?: number;
+  /** Per API key: the config's RATE_LIMIT_MAX and RATE_LIMIT_WINDOW_MS. */
+  rateLimit: RateLimitSettings;
+  /** The keys the rate limit counts by; without them every client is counted by its address. */
+  apiKeys?: ApiKeyRing;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -56,7 +61,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
-  installEdge(adapter.getInstance() as unknown as FastifyInstance, options);
+  await installEdge(adapter.getInstance() as unknown as FastifyInstance, options);
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { logger: false, abortOnError: false, bodyParser: false });
   app.useGlobalFilters(new ProblemFilter(options.logger));
   app.enableShutdownHooks();
@@ -68,7 +73,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
   return app;
 }
 
-function installEdge(fastify: FastifyInstance, options: HttpAppOptions): void {
+async function installEdge(fastify: FastifyInstance, options: HttpAppOptions): Promise<void> {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   // JSON only (API.md): any other content type with a body is 415.
   fastify.removeAllContentTypeParsers();
@@ -101,6 +106,8 @@ function installEdge(fastify: FastifyInstance, options: HttpAppOptions): void {
     }
     return undefined;
   });
+  // After the correlation id (a 429 carries one and is logged with it), before the body is parsed.
+  await installRateLimit(fastify, options.rateLimit, options.apiKeys);
 
   fastify.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
