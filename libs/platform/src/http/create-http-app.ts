@@ -11,6 +11,7 @@ import { answerClientError, answerFrameworkError } from './edge-errors';
 import { checkParsedBody, depthProblem, jsonDepthExceeds, MAX_JSON_DEPTH } from './json-body';
 import { ProblemFilter, sendProblem } from './problem.filter';
 import { problems } from './problem';
+import { completeOpenApi, recordServedRoutes } from './openapi';
 import { RateLimitSettings, installRateLimit } from './rate-limit';
 import { requestContext, setRequestContext } from './request-context';
 
@@ -69,11 +70,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
     app,
     new DocumentBuilder().setTitle(options.openApi.title).setDescription(options.openApi.description).setVersion('1').addBearerAuth().build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, completeOpenApi(document), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
 
 async function installEdge(fastify: FastifyInstance, options: HttpAppOptions): Promise<void> {
+  recordServedRoutes(fastify);
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   // JSON only (API.md): any other content type with a body is 415.
   fastify.removeAllContentTypeParsers();
