@@ -31,7 +31,9 @@ describe('X-Min-Version waits woken by LISTEN/NOTIFY', () => {
     db = await createTestDatabase('os_progress');
     database = await openEventStoreDatabase({ url: db.url, chainKey: randomBytes(32), extraMigrations: readModelMigrations, poolSize: 4 });
     store = await openReadStore('embedded', { pool: database.pool });
-    const counted = { loadHeads: (view: string, orderIds: string[]) => (looks.push(orderIds), store.loadHeads(view, orderIds)) };
+    // Counted once answered: a read parks in the same turn as its look answers, so a count seen
+    // by the test means that read is parked (counting at the call raced with parking on a slow machine).
+    const counted = { loadHeads: (view: string, orderIds: string[]) => store.loadHeads(view, orderIds).then((heads) => (looks.push(orderIds), heads)) };
     const watch = new HeadWatch(counted, NO_FALLBACK);
     access = new ReadAccess(counted as unknown as ViewReader, watch);
     publisher = new ViewProgressPublisher(database.pool, (error) => {
