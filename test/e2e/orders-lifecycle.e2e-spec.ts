@@ -50,7 +50,7 @@ describe.each(profiles)('orders driven through their lifecycles (%s profile)', (
       const planned = plannedEvents(order.plan);
       expect(history.map((event) => event.version)).toEqual(planned.map((_, index) => index + 1));
       expect(history.map((event) => ({ type: event.type, data: event.data }))).toEqual(planned.map((event) => ({ type: event.type, data: expect.objectContaining(event.data) })));
-      expect(history.map((event) => event.actor)).toEqual(planned.map((_, index) => (index === 0 ? 'ops' : 'adm')));
+      expect(history.map((event) => event.actor)).toEqual(planned.map((_, index) => (index === 0 ? 'operator:ops' : 'admin:adm')));
       const positions = history.map((event) => BigInt(event.position));
       expect(positions.every((position, index) => index === 0 || position > positions[index - 1])).toBe(true);
       planned.forEach((event, index) => event.occurredAt && expect(history[index].occurredAt).toBe(event.occurredAt));
@@ -95,6 +95,18 @@ describe.each(profiles)('orders driven through their lifecycles (%s profile)', (
         expect(item).toEqual({ position: event?.position, orderId: event?.orderId, version: event?.version, type: event?.type, occurredAt: event?.occurredAt, recordedAt: event?.recordedAt, actor: event?.actor, correlationId: event?.correlationId, hash: expect.any(String) });
       }
     }
+  });
+
+  it('filters the audit log by actor as recorded, role:subject, and an unprefixed key name matches nothing', async () => {
+    const all = [...histories.entries()].flatMap(([orderId, events]) => events.map((event) => ({ ...event, orderId })));
+    for (const actor of ['operator:ops', 'admin:adm']) {
+      const { items } = await allPages(stack.query, `/audit/events?actor=${encodeURIComponent(actor)}&limit=200`, { key: keys.operator });
+      const expected = all.filter((event) => event.actor === actor).map((event) => event.position);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(items.map((item) => item.position).sort()).toEqual(expected.sort());
+    }
+    const bare = ok(await stack.query.get('/audit/events?actor=ops', { key: keys.operator }), 200, 'audit by bare name');
+    expect(bare.items).toEqual([]);
   });
 
   it('pages orders newest first by (placedAt, orderId) per customer and status, without repeats or skips', async () => {

@@ -86,6 +86,8 @@ export async function startCommandService(
     metrics,
     tracer: tracing.tracer,
     requestTimeoutMs: config.requestTimeoutMs,
+    rateLimit: config.rateLimit,
+    apiKeys,
     openApi: { title: 'ordersource command service', description: 'Place orders and drive them through their lifecycle (API.md).' },
   });
   if (config.paymentTimeoutSeconds !== undefined) {

@@ -122,7 +122,7 @@ describe('customers and their own orders', () => {
     expect(answer.status).toBe(201);
   });
 
-  it('records the key subject as the actor: the customer id for customers, the key name for staff', async () => {
+  it('records the actor as role:subject: customer:<customer id> for customers, <role>:<key name> for staff', async () => {
     const byCustomer = await harness.post('/orders', orderBody({ customerId: 'cust-a' }), { key: keys.customerA });
     const byOperator = await harness.post(commandPaths.cancel(byCustomer.body.orderId), commandBodies.cancel(), { key: keys.operator });
 
@@ -130,7 +130,18 @@ describe('customers and their own orders', () => {
       orderStreamId(byCustomer.body.orderId),
     ]);
     expect(byOperator.status).toBe(200);
-    expect(rows.rows.map((r) => r.actor)).toEqual(['cust-a', 'ops']);
+    expect(rows.rows.map((r) => r.actor)).toEqual(['customer:cust-a', 'operator:ops']);
+  });
+
+  it("keeps a customer whose id equals a staff key's name apart from that key in the log (issue 17: both were actor `adm`)", async () => {
+    const byCustomer = await harness.post('/orders', orderBody({ customerId: 'adm' }), { key: keys.customerNamedLikeAdmin });
+    const byAdmin = await harness.post(commandPaths.cancel(byCustomer.body.orderId), commandBodies.cancel(), { key: keys.admin });
+
+    const rows = await harness.pg.query<{ actor: string }>("SELECT metadata->>'actor' AS actor FROM events WHERE stream_id = $1 ORDER BY version", [
+      orderStreamId(byCustomer.body.orderId),
+    ]);
+    expect([byCustomer.status, byAdmin.status]).toEqual([201, 200]);
+    expect(rows.rows.map((r) => r.actor)).toEqual(['customer:adm', 'admin:adm']);
   });
 
   it("answers 404, never 403, when customer B cancels customer A's order, and A's order is untouched", async () => {

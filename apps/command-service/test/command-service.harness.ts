@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { loadConfig } from '@ordersource/platform';
+import { OrdersourceConfig, loadConfig } from '@ordersource/platform';
 // This file is test support itself (the e2e suites' harness), not application code.
 import { TestDatabase, createTestDatabase } from '@ordersource/testing/postgres';
 import { Client } from 'pg';
@@ -57,7 +57,8 @@ export interface CommandServiceHarness {
 
 const secret = () => randomBytes(32).toString('base64');
 
-export async function startHarness(): Promise<CommandServiceHarness> {
+/** `overrides`: configuration a suite needs other than the defaults (e.g. a low rate limit). */
+export async function startHarness(overrides: Partial<OrdersourceConfig> = {}): Promise<CommandServiceHarness> {
   const db = await createTestDatabase('os_cmd_e2e');
   const chainKey = secret();
   let service: RunningCommandService;
@@ -71,6 +72,7 @@ export async function startHarness(): Promise<CommandServiceHarness> {
         masterKey: secret(),
         chainKey,
         logLevel: process.env.E2E_LOG_LEVEL ?? 'silent',
+        ...overrides,
       },
       { host: '127.0.0.1' },
     );

@@ -36,7 +36,7 @@ describe('POST /admin/imports', () => {
     historyLine(undefined, '2026-02-03T10:00:00.000Z', [{ command: 'cancel', at: '2026-02-03T11:00:00.000Z', reason: 'changed mind' }]),
   ].join('\n');
 
-  it('imports the legal lines with actor import:<subject> and the request correlation id, and names the illegal ones', async () => {
+  it('imports the legal lines with actor import:<role>:<key name> and the request correlation id, and names the illegal ones', async () => {
     const answer = await h.post('/admin/imports', undefined, { raw: file, headers: { ...ndjson, 'x-correlation-id': 'import-run-1' } });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({
@@ -49,7 +49,7 @@ describe('POST /admin/imports', () => {
       "SELECT metadata->>'actor' AS actor, metadata->>'correlationId' AS correlation, occurred_at FROM events ORDER BY occurred_at",
     );
     expect(rows).toHaveLength(5);
-    expect(new Set(rows.map((row) => `${row.actor} ${row.correlation}`))).toEqual(new Set(['import:adm import-run-1']));
+    expect(new Set(rows.map((row) => `${row.actor} ${row.correlation}`))).toEqual(new Set(['import:admin:adm import-run-1']));
     expect(rows[0].occurred_at.toISOString()).toBe('2026-02-01T10:00:00.000Z');
     expect(await h.streamVersions('0c5b3a1e-2d4f-4e6a-9b8c-7d6e5f4a3b2c')).toEqual([1, 2, 3]);
   });

@@ -42,7 +42,7 @@ describe('correlation', () => {
     const appended = await metadataOf(orderId, 4);
     expect(appended).toHaveLength(2); // OrderCancelled + PaymentRefunded
     for (const metadata of appended) {
-      expect(metadata).toEqual(expect.objectContaining({ correlationId: 'checkout-42', causationId: expect.stringMatching(UUID), actor: 'ops', requestedAt: expect.stringMatching(ISO_MS) }));
+      expect(metadata).toEqual(expect.objectContaining({ correlationId: 'checkout-42', causationId: expect.stringMatching(UUID), actor: 'operator:ops', requestedAt: expect.stringMatching(ISO_MS) }));
     }
     expect(appended[0].causationId).toBe(appended[1].causationId);
   });
@@ -52,7 +52,7 @@ describe('correlation', () => {
 
     const correlationId = answer.headers.get('x-correlation-id');
     expect(correlationId).toMatch(UUID);
-    expect(await metadataOf(answer.body.orderId)).toEqual([expect.objectContaining({ correlationId, actor: 'adm' })]);
+    expect(await metadataOf(answer.body.orderId)).toEqual([expect.objectContaining({ correlationId, actor: 'admin:adm' })]);
   });
 
   it('gives every request its own causation id', async () => {

@@ -7,6 +7,8 @@ import { createLogger } from '@ordersource/platform';
 import { buildConsoleWeb } from '../build/build-web';
 import { RunningConsole, startConsole } from './bootstrap';
 
+const LIMITED = { type: 'https://ordersource.dev/problems/rate-limited', title: 'Too many requests', status: 429, detail: 'retry after 7 s.' };
+
 /** The console's server over HTTP: the page, deep links, and forwarding to a recording upstream. */
 describe('console server', () => {
   let upstream: FastifyInstance;
@@ -22,6 +24,7 @@ describe('console server', () => {
     upstream.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
     upstream.all('/*', async (request, reply) => {
       seen.push({ method: request.method, url: request.url, headers: request.headers, body: String(request.body ?? '') });
+      if (request.url.startsWith('/limited')) return reply.code(429).header('retry-after', '7').type('application/problem+json').send(LIMITED);
       return reply.code(request.url.startsWith('/missing') ? 404 : 200).header('etag', '"7"').header('set-cookie', 'x=y').type('application/json').send({ echoed: request.url });
     });
     await upstream.listen({ port: 0, host: '127.0.0.1' });
@@ -53,6 +56,15 @@ describe('console server', () => {
       expect(asset.headers.get('content-type')).toContain('javascript');
     }
     expect((await fetch(`${running.url}/assets/nothing.js`)).status).toBe(404);
+  });
+
+  it("passes a service's 429 through with its Retry-After and problem body (rate limits, issue 17)", async () => {
+    const response = await fetch(`${running.url}/api/query/limited`, { headers: { authorization: 'Bearer k1' } });
+
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('7');
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await response.json()).toEqual(LIMITED);
   });
 
   it('forwards method, path, query, body and the API headers, and answers with the service’s status and headers', async () => {

@@ -3,7 +3,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-store';
 import { messagingMigrations, openSubscriptionSource } from '@ordersource/messaging';
 import { personalDataMigrations } from '@ordersource/personal-data';
-import { ProjectionStatusStore, openReadStore, projectionStatusMigrations, projections, readModelMigrations } from '@ordersource/read-models';
+import { ProjectionStatusStore, ViewProgressPublisher, openReadStore, projectionStatusMigrations, projections, readModelMigrations } from '@ordersource/read-models';
 import { Closers, Logger, OrdersourceConfig, counter, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, startTracing } from '@ordersource/platform';
 import { ProjectorServiceModule } from './app.module';
 import { ProjectionWorker } from './projections/projection-worker';
@@ -63,7 +63,10 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
     const applied = counter(metrics, 'ordersource_projection_events_total', 'Events applied to a view, by projection', ['projection']);
     // Live batches run under the view's pause lock, so a rebuild can hold them for its swap.
     const liveSource = new PausableSubscriptions(source, database.pool);
-    const workers = Object.values(projections).map((projection) => new ProjectionWorker({ projection, source: liveSource, readStore, eventStore, applied, logger, tracer }));
+    const progress = new ViewProgressPublisher(database.pool, (error) => logger.warn({ err: error }, 'notifying view progress failed (X-Min-Version waits fall back to their slow poll)'));
+    const onProgress = progress.published.bind(progress);
+    closers.add(() => progress.drained());
+    const workers = Object.values(projections).map((projection) => new ProjectionWorker({ projection, source: liveSource, readStore, eventStore, applied, logger, tracer, onProgress }));
     for (const worker of workers) await worker.start();
     closers.add(async () => {
       for (const worker of workers) await worker.stop();
@@ -96,6 +99,8 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
       metrics,
       tracer,
       requestTimeoutMs: config.requestTimeoutMs,
+      rateLimit: config.rateLimit,
+      apiKeys,
       openApi: { title: 'ordersource projector service', description: 'Builds the read models from the log; rebuilds them (API.md).' },
     });
     await app.listen({ port: config.ports.projector, host: options.host ?? config.host });

@@ -8,7 +8,8 @@ import { AuditController } from './audit/audit.controller';
 import { OrderHistory } from './orders/order-history';
 import { OrdersController } from './orders/orders.controller';
 import { PaymentsController } from './payments/payments.controller';
-import { OPENER, PROJECTION_STATUS, PersonalDataOpener, ProjectionStatusSource, QUERY_SETTINGS, QuerySettings, VIEW_READER } from './ports';
+import { HeadWatch } from './head-watch';
+import { HEAD_WATCH, OPENER, PROJECTION_STATUS, PersonalDataOpener, ProjectionStatusSource, VIEW_READER } from './ports';
 import { ProjectionsController } from './projections/projections.controller';
 import { ReadAccess } from './read-access';
 import { ShipmentsController } from './shipments/shipments.controller';
@@ -21,7 +22,8 @@ export interface QueryServiceDependencies {
   views: ViewReader;
   opener: PersonalDataOpener;
   projectionStatus: ProjectionStatusSource;
-  settings: QuerySettings;
+  /** Parked X-Min-Version reads, woken by the projector's progress notifications. */
+  headWatch: HeadWatch;
   /** GET /alerts reads the alerts the evaluator keeps (libs/monitoring). */
   alertStore: PostgresAlertStore;
   readiness: ReadinessCheck[];
@@ -47,7 +49,7 @@ export class QueryServiceModule {
         { provide: VIEW_READER, useValue: deps.views },
         { provide: OPENER, useValue: deps.opener },
         { provide: PROJECTION_STATUS, useValue: deps.projectionStatus },
-        { provide: QUERY_SETTINGS, useValue: deps.settings },
+        { provide: HEAD_WATCH, useValue: deps.headWatch },
         { provide: ALERT_STORE, useValue: deps.alertStore },
         closeOnShutdown(deps.onShutdown),
         ReadAccess,

@@ -5,11 +5,15 @@ import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-s
 import { AlertSettings, alertSettings, monitoringMigrations } from '@ordersource/monitoring';
 import { startAlertEvaluator } from './alerts/alert-evaluator';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
-import { ProjectionStatusStore, openReadStore, projectionStatusMigrations, readModelMigrations } from '@ordersource/read-models';
+import { ProjectionStatusStore, ViewProgressListener, openReadStore, projectionStatusMigrations, readModelMigrations } from '@ordersource/read-models';
 import { Closers, Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, startTracing } from '@ordersource/platform';
 import { QueryServiceModule } from './app.module';
+import { HeadWatch } from './head-watch';
 import { tracedViewReader } from './traced-view-reader';
 import { useCursorKey } from './query-schemas';
+
+/** How often parked X-Min-Version reads look anyway, in case a progress notification was lost. */
+const MIN_VERSION_FALLBACK_POLL_MS = 1000;
 
 export interface RunningQueryService {
   app: NestFastifyApplication;
@@ -58,6 +62,13 @@ export async function startQueryService(
       logger,
     });
     closers.add(() => alerts.evaluator.stop());
+    const headWatch = new HeadWatch(readStore, MIN_VERSION_FALLBACK_POLL_MS);
+    const progress = await ViewProgressListener.start({
+      url: config.databaseUrl,
+      onProgress: (moved) => headWatch.progress(moved),
+      onError: (error) => logger.warn({ err: error }, 'view progress listener lost its connection; reconnecting (X-Min-Version waits fall back to a slow poll meanwhile)'),
+    });
+    closers.add(() => progress.stop());
     const app = await createHttpApp({
       service: 'query-service',
       module: QueryServiceModule.forRoot({
@@ -69,7 +80,7 @@ export async function startQueryService(
         opener,
         projectionStatus,
         alertStore: alerts.store,
-        settings: { minVersionPollMs: 25 },
+        headWatch,
         readiness: [
           { name: 'postgres', check: async () => void (await database.pool.query('SELECT 1')) },
           { name: 'read-store', check: () => readStore.ping() },
@@ -80,6 +91,8 @@ export async function startQueryService(
       metrics,
       tracer: tracing.tracer,
       requestTimeoutMs: config.requestTimeoutMs,
+      rateLimit: config.rateLimit,
+      apiKeys,
       openApi: { title: 'ordersource query service', description: 'Order tracking, payments, shipments, history, the event log and time travel (API.md).' },
     });
     await app.listen({ port: config.ports.query, host: options.host ?? config.host });

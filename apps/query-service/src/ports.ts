@@ -4,7 +4,6 @@ import type { ProjectionStatus } from '@ordersource/read-models';
 export const VIEW_READER = Symbol('ViewReader');
 export const OPENER = Symbol('PersonalDataOpener');
 export const PROJECTION_STATUS = Symbol('ProjectionStatusSource');
-export const QUERY_SETTINGS = Symbol('QuerySettings');
 
 /** Opens the sealed personal fields a view keeps ("[erased]" once the customer was forgotten). */
 export interface PersonalDataOpener {
@@ -17,7 +16,5 @@ export interface ProjectionStatusSource {
   list(): Promise<ProjectionStatus[]>;
 }
 
-export interface QuerySettings {
-  /** How often an X-Min-Version wait looks again. */
-  minVersionPollMs: number;
-}
+/** Parked X-Min-Version reads, woken by the views' progress (head-watch.ts). */
+export const HEAD_WATCH = Symbol('HeadWatch');

@@ -8,6 +8,8 @@ export const cursor = { type: 'string', minLength: 1, maxLength: 1024, pattern: 
 export const instant = { type: 'string', format: 'date-time', maxLength: 40 } as const;
 export const id64 = { type: 'string', minLength: 1, maxLength: 64, pattern: NO_CONTROL_CHARS } as const;
 export const uuid = { type: 'string', format: 'uuid' } as const;
+/** A recorded actor, `role:subject` (`customer:` + a 64-character id is the longest a key makes; imports prefix `import:`). */
+export const actor = { type: 'string', minLength: 1, maxLength: 160, pattern: NO_CONTROL_CHARS } as const;
 
 export function listQuery<T>(properties: Record<string, unknown>) {
   return queryValidator<T>({ type: 'object', additionalProperties: false, properties: { ...properties, limit, cursor } });

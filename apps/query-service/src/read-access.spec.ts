@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryReadStore, readModelViews } from '@ordersource/read-models';
 import { ProblemError } from '@ordersource/platform';
 import type { FastifyRequest } from 'fastify';
+import { HeadWatch } from './head-watch';
 import { ReadAccess } from './read-access';
 
 const orderId = '7c1e4a52-1111-4aaa-8bbb-000000000001';
@@ -16,7 +17,7 @@ describe('customer access across independently projected views', () => {
   it('waits for the tracking view to learn who owns an order another view already shows, instead of answering 404', async () => {
     const store = new MemoryReadStore(readModelViews);
     await store.ensureViews();
-    const access = new ReadAccess(store, { minVersionPollMs: 5 });
+    const access = new ReadAccess(store, new HeadWatch(store, 5));
     await project(store, 'payments', { currency: 'EUR' });
     // The payments view has the order; the tracking view learns its owner a little later.
     const tracking = sleep(100).then(() => project(store, 'order-tracking', { customerId: 'cust-a', status: 'PLACED', placedAt: '2026-01-01T00:00:00.000Z' }));
@@ -28,7 +29,7 @@ describe('customer access across independently projected views', () => {
   it("answers 404 for another customer's order without waiting for anything", async () => {
     const store = new MemoryReadStore(readModelViews);
     await store.ensureViews();
-    const access = new ReadAccess(store, { minVersionPollMs: 5 });
+    const access = new ReadAccess(store, new HeadWatch(store, 5));
     await project(store, 'order-tracking', { customerId: 'cust-b', status: 'PLACED', placedAt: '2026-01-01T00:00:00.000Z' });
     await project(store, 'payments', { currency: 'EUR' });
     await expect(access.document('payments', orderId, request(), customer)).rejects.toMatchObject({ status: 404 } satisfies Partial<ProblemError>);
@@ -37,7 +38,7 @@ describe('customer access across independently projected views', () => {
   it('gives up after X-Wait-Ms when the tracking view never shows the owner', async () => {
     const store = new MemoryReadStore(readModelViews);
     await store.ensureViews();
-    const access = new ReadAccess(store, { minVersionPollMs: 5 });
+    const access = new ReadAccess(store, new HeadWatch(store, 5));
     await project(store, 'payments', { currency: 'EUR' });
     await expect(access.document('payments', orderId, request({ 'x-wait-ms': '50' }), customer)).rejects.toMatchObject({ status: 404 });
   });

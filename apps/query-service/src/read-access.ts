@@ -4,8 +4,8 @@ import { JsonObject } from '@ordersource/event-store';
 import { OrderHead, ViewReader } from '@ordersource/read-models';
 import { Principal, problems, requestContext } from '@ordersource/platform';
 import { FastifyRequest } from 'fastify';
-import { HeadWatch } from './head-watch';
-import { QUERY_SETTINGS, QuerySettings, VIEW_READER } from './ports';
+import { HeadWatch, Look } from './head-watch';
+import { HEAD_WATCH, VIEW_READER } from './ports';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_WAIT_MS = 2000;
@@ -27,34 +27,26 @@ export function notFound(orderId: string) {
  */
 @Injectable()
 export class ReadAccess {
-  private readonly watch: HeadWatch;
-
   constructor(
     @Inject(VIEW_READER) private readonly store: ViewReader,
-    @Inject(QUERY_SETTINGS) settings: QuerySettings,
-  ) {
-    this.watch = new HeadWatch(store, settings.minVersionPollMs);
-  }
+    @Inject(HEAD_WATCH) private readonly watch: HeadWatch,
+  ) {}
 
-  /** The next shared look at the order, or undefined when the deadline comes first. */
-  private async nextLook(view: string, orderId: string, deadline: number): Promise<OrderHead | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()))));
-    try {
-      return await Promise.race([this.watch.next(view, orderId), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  /** The order's head now, and the progress mark taken before reading it (for `watch.next`). */
+  private async lookNow(view: string, orderId: string): Promise<Look> {
+    const mark = this.watch.mark();
+    return { head: (await this.store.loadHeads(view, [orderId])).get(orderId), mark };
   }
 
   async head(view: string, orderId: string, request: FastifyRequest): Promise<OrderHead | undefined> {
     const wait = minVersionOf(request);
     const deadline = Date.now() + (wait?.waitMs ?? 0);
-    let head = (await this.store.loadHeads(view, [orderId])).get(orderId);
+    let look = await this.lookNow(view, orderId);
     for (;;) {
-      if (!wait || (head && head.version >= wait.minVersion)) return head;
-      if (Date.now() >= deadline) throw minVersionNotReached(view, orderId, wait.minVersion);
-      head = (await this.nextLook(view, orderId, deadline)) ?? head;
+      if (!wait || (look.head && look.head.version >= wait.minVersion)) return look.head;
+      const next = Date.now() < deadline ? await this.watch.next(view, orderId, look.mark, deadline) : undefined;
+      if (!next) throw minVersionNotReached(view, orderId, wait.minVersion);
+      look = { head: next.head ?? look.head, mark: next.mark };
     }
   }
 
@@ -76,9 +68,13 @@ export class ReadAccess {
     if (principal.role !== 'customer') return;
     let owner = tracking?.customerId;
     const deadline = Date.now() + waitMsOf(request);
-    if (owner === undefined) owner = (await this.store.loadHeads('order-tracking', [orderId])).get(orderId)?.document?.customerId;
-    while (owner === undefined && Date.now() < deadline) {
-      owner = (await this.nextLook('order-tracking', orderId, deadline))?.document?.customerId;
+    if (owner === undefined) {
+      let look: Look | undefined = await this.lookNow('order-tracking', orderId);
+      owner = look.head?.document?.customerId;
+      while (owner === undefined && look && Date.now() < deadline) {
+        look = await this.watch.next('order-tracking', orderId, look.mark, deadline);
+        owner = look?.head?.document?.customerId;
+      }
     }
     if (owner !== principal.customerId) {
       // Another customer's order answers exactly as an unknown id would (API.md "v1

@@ -6,6 +6,6 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export type { NewStream, NewStreamsResult } from './postgres/append-new-streams';
 export { PostgresIdempotencyStore } from './postgres/idempotency-store';
 export { PostgresCorrelatedStreams } from './postgres/correlated-streams';
-export { NOTIFY_CHANNEL } from './postgres/notifier';
+export { NOTIFY_CHANNEL, Notifier } from './postgres/notifier';
 export { eventHash, headHmac } from './postgres/hashing';
 export * from './export';

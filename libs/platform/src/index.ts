@@ -7,6 +7,8 @@ export * from './http/create-http-app';
 export * from './http/dependency-failure';
 export * from './http/problem';
 export * from './http/problem.filter';
+export * from './http/rate-limit';
+export * from './http/openapi';
 export * from './http/request-context';
 export * from './http/request-schema';
 export * from './logging/logger';

@@ -48,3 +48,5 @@ export { openReadStore } from './store/open-read-store';
 export { ProjectionStatusStore, projectionStatusMigrations } from './status/projection-status';
 export type { ProjectionStatus } from './status/projection-status';
 export * from './rebuild';
+export { VIEW_PROGRESS_CHANNEL, ViewProgressListener, ViewProgressPublisher, decodeViewProgress, encodeViewProgress } from './progress/view-progress';
+export type { ViewProgress, ViewProgressListenerOptions } from './progress/view-progress';

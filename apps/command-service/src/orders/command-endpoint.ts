@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { OrderCommandType } from '@ordersource/domain';
 import { IdempotencyKey, IdempotencyStore, JsonValue } from '@ordersource/event-store';
-import { PROBLEM_CONTENT_TYPE, Principal, principalOf, problems, requestContext, sendProblem } from '@ordersource/platform';
+import { PROBLEM_CONTENT_TYPE, Principal, actorOf, principalOf, problems, requestContext, sendProblem } from '@ordersource/platform';
 import canonicalize from 'canonicalize';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandMetrics } from './command-metrics';
@@ -124,6 +124,7 @@ export class CommandEndpoint {
     const requestHash = createHmac('sha256', this.settings.requestHashKey).update(canonicalize(request.body ?? {}) ?? '').digest('hex');
     return {
       principal,
+      actor: actorOf(principal),
       correlationId: edge.correlationId,
       requestId: edge.requestId,
       now: edge.receivedAt.toISOString(),

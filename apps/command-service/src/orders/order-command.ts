@@ -11,6 +11,8 @@ import { COMMAND_SETTINGS, CommandSettings, EVENT_STORE, PERSONAL_DATA, Personal
 /** Who asks, when, and under which keys: what every order command carries besides its body. */
 export interface CommandContext {
   principal: Principal;
+  /** Recorded in every event's metadata: `role:subject` for a key (`actorOf`), `system:<process>` for a process. */
+  actor: string;
   correlationId: string;
   requestId: string;
   /** Request time, ISO 8601 UTC ms: the decider's "now". */
@@ -41,7 +43,7 @@ export abstract class OrderCommandMessage<Body> extends Command<OrderCommandResu
 
 /** The decider's view of the request: time, actor and order id come only from here. */
 export function commandMetadata({ orderId, context }: OrderCommandMessage<unknown>): CommandMetadata {
-  return { now: context.now, actor: context.principal.subject, orderId, correlationId: context.correlationId, causationId: context.requestId };
+  return { now: context.now, actor: context.actor, orderId, correlationId: context.correlationId, causationId: context.requestId };
 }
 
 /**
@@ -93,7 +95,7 @@ export class OrderCommandOptions {
       metadata: {
         correlationId: context.correlationId,
         causationId: context.requestId,
-        actor: context.principal.subject,
+        actor: context.actor,
         customerId: after.customerId,
         requestedAt: context.now,
         // The request's trace (issue 15): relay, consumers and projections continue it.

@@ -43,6 +43,7 @@ export async function startPaymentDeadlines(wiring: PaymentDeadlineWiring): Prom
     async cancelUnpaidOrder(orderId, request): Promise<CancelOutcome> {
       const context: CommandContext = {
         principal: { role: 'admin', subject: request.actor },
+        actor: request.actor,
         correlationId: request.correlationId,
         requestId: randomUUID(),
         now: new Date().toISOString(),

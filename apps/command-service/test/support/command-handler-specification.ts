@@ -1,6 +1,6 @@
 import { OrderEvent, OrderPlaced, orderStreamId } from '@ordersource/domain';
 import { JsonObject } from '@ordersource/event-store';
-import { Principal, createServiceMetrics, noTracer } from '@ordersource/platform';
+import { Principal, actorOf, createServiceMetrics, noTracer } from '@ordersource/platform';
 import { CommandMetrics } from '../../src/orders/command-metrics';
 import { commandProblem } from '../../src/orders/command-problems';
 import { CommandContext, OrderCommandMessage, OrderCommandOptions, OrderCommandResult } from '../../src/orders/order-command';
@@ -18,7 +18,7 @@ export const staff: Principal = { role: 'operator', subject: 'ops.k2' };
 export const customer = (customerId: string): Principal => ({ role: 'customer', subject: customerId, customerId });
 
 export function contextOf(principal: Principal = staff, extra: Partial<CommandContext> = {}): CommandContext {
-  return { principal, correlationId: 'corr-1', requestId: 'req-1', now, ...extra };
+  return { principal, actor: actorOf(principal), correlationId: 'corr-1', requestId: 'req-1', now, ...extra };
 }
 
 const settings: CommandSettings = { maxConcurrencyRetries: 2, idempotencyTtlMs: 60_000, requestHashKey: Buffer.alloc(32) };

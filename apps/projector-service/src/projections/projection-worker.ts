@@ -1,6 +1,6 @@
 import { EventStore } from '@ordersource/event-store';
 import { EventMessage, Subscription, SubscriptionLag, SubscriptionSource, deliveryTraceOf, fromEventMessage, startEventSpans } from '@ordersource/messaging';
-import { Projection, ViewWriter, runProjectionFillingGaps } from '@ordersource/read-models';
+import { Projection, ViewProgress, ViewWriter, runProjectionFillingGaps } from '@ordersource/read-models';
 import { Counter } from 'prom-client';
 import { Logger, Tracer, noTracer } from '@ordersource/platform';
 
@@ -13,6 +13,8 @@ export interface ProjectionWorkerOptions {
   logger: Logger;
   /** A span `apply <projection>` per event, child of its delivery span (issue 15). */
   tracer?: Tracer;
+  /** Told after each batch is committed to the view: wakes the query services' X-Min-Version waits. */
+  onProgress?: (progress: ViewProgress) => void;
 }
 
 /**
@@ -71,5 +73,6 @@ export class ProjectionWorker {
     const { applied, filled } = result;
     for (const gap of filled) this.options.logger.warn({ projection: this.name, orderId: gap.orderId, from: gap.from, to: gap.to }, 'closed a delivery gap from the event store');
     this.options.applied.inc({ projection: this.name }, applied);
+    if (batch.length > 0) this.options.onProgress?.({ view: projection.view.name, orderIds: [...new Set(batch.map((message) => message.orderId))] });
   }
 }

@@ -90,6 +90,7 @@ export class AnalyticsController {
   @ApiQuery({ name: 'bucket', required: true, enum: ['hour', 'day'] })
   @ApiQuery({ name: 'horizon', required: true, description: '1-168 (hour) or 1-90 (day)' })
   @ApiQuery({ name: 'currency', required: false, description: 'required for metric=revenue' })
+  @ApiResponse({ status: 200, description: '`{metric, bucket, currency?, method, trainedOn, seasonality, backtest, points: [{at, value, lower80, upper80, lower95, upper95}]}`' })
   @ApiResponse({ status: 422, description: 'insufficient-history: too little history to fit and backtest the method' })
   async forecast(@Query() raw: unknown) {
     const query = checkedForecast(forecastQuery(raw));

@@ -4,7 +4,7 @@ import { orderEventTypes } from '@ordersource/domain';
 import { AUDIT_EVENTS, ViewReader } from '@ordersource/read-models';
 import { Access } from '@ordersource/platform';
 import { VIEW_READER } from '../ports';
-import { asQueryProblem, id64, instant, listQuery, range, routeCursor, storeCursorOf, uuid } from '../query-schemas';
+import { actor, asQueryProblem, instant, listQuery, range, routeCursor, storeCursorOf, uuid } from '../query-schemas';
 
 const ROUTE = 'GET /audit/events';
 
@@ -12,7 +12,7 @@ const eventType = { type: 'string', enum: [...orderEventTypes] } as const;
 const auditQuery = listQuery<{ type?: string[]; orderId?: string; actor?: string; from?: string; to?: string; limit: number; cursor?: string }>({
   type: { type: 'array', items: eventType, minItems: 1, maxItems: 20 },
   orderId: uuid,
-  actor: id64,
+  actor,
   from: instant,
   to: instant,
 });
@@ -29,7 +29,7 @@ export class AuditController {
   @ApiOperation({ summary: 'Events by type (repeatable), order, actor and recordedAt range' })
   @ApiQuery({ name: 'type', required: false, isArray: true })
   @ApiQuery({ name: 'orderId', required: false })
-  @ApiQuery({ name: 'actor', required: false })
+  @ApiQuery({ name: 'actor', required: false, description: 'as recorded: `role:subject`, e.g. `operator:ops1`, `customer:cust-42`, `system:payment-timeout`' })
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'limit', required: false })

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { JsonObject } from '@ordersource/event-store';
 import { ViewReader } from '@ordersource/read-models';
-import { Access, principalOf } from '@ordersource/platform';
+import { Access, ApiAnswerWithEtag, ApiMinVersion, principalOf } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { VIEW_READER } from '../ports';
 import { ReadAccess, orderIdParam } from '../read-access';
@@ -20,7 +20,6 @@ const ordersQuery = listQuery<{ customerId?: string; status?: string; placedFrom
 
 @ApiTags('orders')
 @ApiBearerAuth()
-@ApiHeader({ name: 'X-Min-Version', required: false, description: 'wait until the view holds the order at this version' })
 @Controller('orders')
 export class OrdersController {
   constructor(
@@ -60,8 +59,10 @@ export class OrdersController {
   }
 
   @Get(':orderId')
+  @ApiMinVersion()
   @Access('customer', 'operator', 'admin')
   @ApiOperation({ summary: 'The order-tracking view of one order' })
+  @ApiAnswerWithEtag('the tracking view')
   async one(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Param('orderId') rawId: string, @Query() raw: unknown) {
     noQuery(raw);
     const document = await this.access.document('order-tracking', orderIdParam(rawId), request, principalOf(request));
@@ -69,8 +70,10 @@ export class OrdersController {
   }
 
   @Get(':orderId/history')
+  @ApiMinVersion()
   @Access('customer', 'operator', 'admin')
   @ApiOperation({ summary: 'Every event of the order in version order' })
+  @ApiResponse({ status: 200, description: '`{orderId, events: [{position, version, type, occurredAt, recordedAt, actor, correlationId, data}]}`' })
   async events(@Req() request: FastifyRequest, @Param('orderId') rawId: string, @Query() raw: unknown) {
     noQuery(raw);
     const orderId = orderIdParam(rawId);
@@ -78,10 +81,12 @@ export class OrdersController {
   }
 
   @Get(':orderId/state')
+  @ApiMinVersion()
   @Access('customer', 'operator', 'admin')
   @ApiOperation({ summary: 'The tracking view as it stood at a version or an instant (recordedAt)' })
   @ApiQuery({ name: 'asOfVersion', required: false })
   @ApiQuery({ name: 'asOf', required: false })
+  @ApiAnswerWithEtag('the tracking view as it stood then')
   async state(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Param('orderId') rawId: string, @Query() raw: unknown) {
     const orderId = orderIdParam(rawId);
     const document = await this.history.stateAt(orderId, raw, request, principalOf(request));

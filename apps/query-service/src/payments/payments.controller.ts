@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common'
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { JsonObject } from '@ordersource/event-store';
 import { PAYMENT_RECORDS, PaymentRecord, ViewReader } from '@ordersource/read-models';
-import { Access, principalOf } from '@ordersource/platform';
+import { Access, ApiAnswerWithEtag, ApiMinVersion, principalOf } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { sendWithEtag } from '../orders/orders.controller';
 import { OPENER, PersonalDataOpener, VIEW_READER } from '../ports';
@@ -55,6 +55,8 @@ export class PaymentsController {
   }
 
   @Get(':orderId')
+  @ApiMinVersion()
+  @ApiAnswerWithEtag('the payments view')
   @Access('customer', 'operator', 'admin')
   @ApiOperation({ summary: "One order's payment records and totals" })
   async one(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Param('orderId') rawId: string, @Query() raw: unknown) {

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, principalOf } from '@ordersource/platform';
+import { Access, ApiAnswerWithEtag, ApiMinVersion, principalOf } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { sendWithEtag } from '../orders/orders.controller';
 import { ReadAccess, orderIdParam } from '../read-access';
@@ -13,6 +13,8 @@ export class ShipmentsController {
   constructor(private readonly access: ReadAccess) {}
 
   @Get(':orderId')
+  @ApiMinVersion()
+  @ApiAnswerWithEtag('the shipping view')
   @Access('customer', 'operator', 'admin')
   @ApiOperation({ summary: 'The shipment: carrier, tracking number and the route of checkpoints with dwell times' })
   async one(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Param('orderId') rawId: string, @Query() raw: unknown) {

@@ -23,6 +23,8 @@ export class Notifier {
   constructor(
     private readonly pool: Pool,
     private readonly onError: (error: unknown) => void = () => undefined,
+    /** The projector wakes read-your-writes waits on its own channel (read-models' view progress). */
+    private readonly channel: string = NOTIFY_CHANNEL,
   ) {}
 
   notify(payload: string): void {
@@ -40,7 +42,7 @@ export class Notifier {
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_PER_FLUSH);
-      const calls = batch.map((payload) => `pg_notify('${NOTIFY_CHANNEL}', ${lit(payload)})`);
+      const calls = batch.map((payload) => `pg_notify(${lit(this.channel)}, ${lit(payload)})`);
       // Two statements in one simple-protocol message run as one implicit transaction, which SET
       // LOCAL applies to and an error rolls back whole (no explicit BEGIN left open on failure).
       await this.pool.query(`SET LOCAL synchronous_commit TO off; SELECT ${calls.join(', ')}`).catch(this.onError);

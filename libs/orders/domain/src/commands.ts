@@ -7,7 +7,7 @@ import type { CheckpointKind, Money, OrderItem, PaymentMethod, ShippingAddress }
 export interface CommandMetadata {
   /** Request time, ISO 8601 UTC with milliseconds. */
   readonly now: string;
-  /** The key subject: staff key name or customer id. */
+  /** Who asks, as recorded in the log: `role:subject` for a key (`operator:ops1`, `customer:cust-42`), `system:<process>` for a process. */
   readonly actor: string;
   readonly orderId: string;
   readonly correlationId?: string;

@@ -38,7 +38,7 @@ export interface OrderImporterOptions {
 }
 
 export interface ImportRun {
-  /** Key subject of the caller; events carry actor `import:<subject>`. */
+  /** Who runs the import (`admin:<key name>` over HTTP, `cli` from the CLI); events carry actor `import:<subject>`. */
   subject: string;
   importId?: string;
   correlationId?: string;

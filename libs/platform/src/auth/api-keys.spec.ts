@@ -1,5 +1,5 @@
 import { ConfigError } from '../config/config';
-import { parseApiKeys } from './api-keys';
+import { Principal, actorOf, parseApiKeys } from './api-keys';
 
 describe('API keys', () => {
   const ring = parseApiKeys('ops1.s3cret=operator,root.k3y=admin,c-key-123=customer:cust-42', false);
@@ -21,6 +21,26 @@ describe('API keys', () => {
     const open = parseApiKeys(undefined, true);
     expect(open.authDisabled).toBe(true);
     expect(open.authenticate('anything')?.role).toBe('admin');
+  });
+
+  it('records actors as role:subject, so a customer whose id equals a staff key name is another actor', () => {
+    const both = parseApiKeys('ops1.s3cret=operator,c-key=customer:ops1', false);
+    const actors = ['ops1.s3cret', 'c-key'].map((key) => actorOf(both.authenticate(key) as Principal));
+
+    expect(actors).toEqual(['operator:ops1', 'customer:ops1']);
+  });
+
+  it.each([
+    ['one role', 'ops1.old=operator,ops1.new=operator'],
+    ['two roles', 'ops1.a=operator,ops1.b=admin'],
+  ])('refuses two staff keys with one name (%s): they were one actor in the audit log (issue 17)', (_, keys) => {
+    expect(() => parseApiKeys(keys, false)).toThrow(/two staff keys named "ops1"/);
+  });
+
+  it('accepts several keys of one customer: the customer is the subject', () => {
+    const ring = parseApiKeys('phone=customer:cust-42,laptop=customer:cust-42', false);
+
+    expect([ring.authenticate('phone'), ring.authenticate('laptop')].map((p) => actorOf(p as Principal))).toEqual(['customer:cust-42', 'customer:cust-42']);
   });
 
   it.each(['nokey', '=admin', 'k=root', 'k=customer:', 'k=customer'])('rejects the malformed entry %p', (entry) => {

@@ -17,9 +17,19 @@ export interface ApiKeyRing {
 const ADMIN_WHEN_DISABLED: Principal = { role: 'admin', subject: 'anonymous-admin' };
 
 /**
+ * The actor recorded in event metadata and matched by the audit `actor` filter: `role:subject`
+ * (API.md "v1 clarifications"). A bare subject was ambiguous: a customer whose id equals a staff
+ * key's name was the same actor as that key (issue 17).
+ */
+export function actorOf(principal: Principal): string {
+  return `${principal.role}:${principal.subject}`;
+}
+
+/**
  * Parses `API_KEYS` (`key=admin,key=operator,key=customer:<id>`). A staff key's subject is the
  * key's name: the part before the first `.` when the key has one (`ops1.s3cr3t` is `ops1`),
- * else a short fingerprint, so the secret itself never lands in event metadata.
+ * else a short fingerprint, so the secret itself never lands in event metadata. Two staff keys
+ * with one name are refused: they would be one actor in the audit log (issue 17).
  */
 export function parseApiKeys(apiKeys: string | undefined, authDisabled: boolean): ApiKeyRing {
   if (!apiKeys) {
@@ -27,12 +37,18 @@ export function parseApiKeys(apiKeys: string | undefined, authDisabled: boolean)
     return { authenticate: () => ADMIN_WHEN_DISABLED, authDisabled: true };
   }
   const entries: { digest: Buffer; principal: Principal }[] = [];
+  const staffNames = new Set<string>();
   for (const item of apiKeys.split(',').map((s) => s.trim()).filter(Boolean)) {
     const at = item.lastIndexOf('=');
     if (at <= 0) throw new ConfigError(`API_KEYS entry "${mask(item)}" is not key=role`);
     const key = item.slice(0, at);
     const role = item.slice(at + 1);
-    entries.push({ digest: digest(key), principal: principalFor(key, role) });
+    const principal = principalFor(key, role);
+    if (principal.role !== 'customer') {
+      if (staffNames.has(principal.subject)) throw new ConfigError(`API_KEYS has two staff keys named "${principal.subject}"; give each key its own name (the part before the first ".") so the audit log tells them apart`);
+      staffNames.add(principal.subject);
+    }
+    entries.push({ digest: digest(key), principal });
   }
   if (entries.length === 0) throw new ConfigError('API_KEYS has no keys');
   return {

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.guard';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '../http/problem';
@@ -15,7 +15,7 @@ export interface ReadinessCheck {
 export const READINESS_CHECKS = Symbol('ReadinessChecks');
 const CHECK_TIMEOUT_MS = 2000;
 
-@ApiExcludeController()
+@ApiTags('operations')
 @Controller()
 export class OperationsController {
   constructor(
@@ -25,12 +25,16 @@ export class OperationsController {
 
   @Get('health/live')
   @Access('open')
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiResponse({ status: 200, description: '`{status: "ok"}`' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('health/ready')
   @Access('open')
+  @ApiOperation({ summary: 'Readiness: every store and broker this service needs answers' })
+  @ApiResponse({ status: 200, description: '`{status: "ok", checks: [{name, status}]}`' })
   async ready(@Res() reply: FastifyReply): Promise<void> {
     const results = await Promise.all(
       this.checks.map(async ({ name, check }) => {
@@ -62,6 +66,9 @@ export class OperationsController {
 
   @Get('metrics')
   @Access('open')
+  @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiProduces('text/plain')
+  @ApiResponse({ status: 200, description: 'Prometheus text exposition format' })
   async prometheus(@Res() reply: FastifyReply): Promise<void> {
     await reply.header('content-type', this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }

@@ -5,12 +5,15 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyInstance, FastifyRequest, LogController } from 'fastify';
 import { Logger } from 'pino';
+import { ApiKeyRing, actorOf } from '../auth/api-keys';
 import { ServiceMetrics } from '../metrics/metrics';
 import { noTracer, Tracer } from '../tracing/tracer.port';
 import { answerClientError, answerFrameworkError } from './edge-errors';
 import { checkParsedBody, depthProblem, jsonDepthExceeds, MAX_JSON_DEPTH } from './json-body';
 import { ProblemFilter, sendProblem } from './problem.filter';
 import { problems } from './problem';
+import { completeOpenApi, recordServedRoutes } from './openapi';
+import { RateLimitSettings, installRateLimit } from './rate-limit';
 import { requestContext, setRequestContext } from './request-context';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -28,6 +31,10 @@ export interface HttpAppOptions {
   headersTimeoutMs?: number;
   /** Each request a SERVER span, child of its W3C `traceparent` (issue 15); default: off. */
   tracer?: Tracer;
+  /** Per API key: the config's RATE_LIMIT_MAX and RATE_LIMIT_WINDOW_MS. */
+  rateLimit: RateLimitSettings;
+  /** The keys the rate limit counts by; without them every client is counted by its address. */
+  apiKeys?: ApiKeyRing;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -60,7 +67,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
   });
   const fastify = adapter.getInstance() as unknown as FastifyInstance;
   (options.tracer ?? noTracer).traceRequests(fastify.server);
-  installEdge(fastify, options);
+  await installEdge(fastify, options);
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, { logger: false, abortOnError: false, bodyParser: false });
   app.useGlobalFilters(new ProblemFilter(options.logger));
   app.enableShutdownHooks();
@@ -68,11 +75,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
     app,
     new DocumentBuilder().setTitle(options.openApi.title).setDescription(options.openApi.description).setVersion('1').addBearerAuth().build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, completeOpenApi(document), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
 
-function installEdge(fastify: FastifyInstance, options: HttpAppOptions): void {
+async function installEdge(fastify: FastifyInstance, options: HttpAppOptions): Promise<void> {
+  recordServedRoutes(fastify);
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   // JSON only (API.md): any other content type with a body is 415.
   fastify.removeAllContentTypeParsers();
@@ -111,6 +119,8 @@ function installEdge(fastify: FastifyInstance, options: HttpAppOptions): void {
     }
     return undefined;
   });
+  // After the correlation id (a 429 carries one and is logged with it), before the body is parsed.
+  await installRateLimit(fastify, options.rateLimit, options.apiKeys);
 
   fastify.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
@@ -118,7 +128,7 @@ function installEdge(fastify: FastifyInstance, options: HttpAppOptions): void {
     options.metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
     const context = safeContext(request);
     options.logger.info(
-      { reqId: request.id, correlationId: context?.correlationId, actor: context?.principal?.subject, method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      { reqId: request.id, correlationId: context?.correlationId, actor: context?.principal && actorOf(context.principal), method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request',
     );
   });

@@ -64,6 +64,10 @@ export const problems = {
     new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as `Content-Type: application/json`.'),
   idempotencyKeyReused: () =>
     new ProblemError(422, 'idempotency-key-reused', 'Idempotency key reused', 'This Idempotency-Key was used with a different body.'),
+  tooManyRequests: (limit: { max: number; windowMs: number }, retryAfterSeconds: number) =>
+    new ProblemError(429, 'rate-limited', 'Too many requests', `More than ${limit.max} requests within ${limit.windowMs} ms from this API key (or this address, without a key); retry after ${retryAfterSeconds} s.`, undefined, {
+      'retry-after': String(retryAfterSeconds),
+    }),
   unavailable: (rule: string, detail: string, retryAfterSeconds = 1) =>
     new ProblemError(503, rule, 'Service unavailable', detail, undefined, { 'retry-after': String(retryAfterSeconds) }),
   internal: () => new ProblemError(500, 'internal-error', 'Internal server error', 'The server failed to answer; the error was logged.'),

@@ -3,7 +3,7 @@ import { Controller, HttpCode, Inject, OnModuleInit, Post, Req } from '@nestjs/c
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ImportTooLargeError, OrderImporter } from '@ordersource/order-import';
-import { Access, ProblemError, principalOf, problems, requestContext } from '@ordersource/platform';
+import { Access, actorOf, ProblemError, principalOf, problems, requestContext } from '@ordersource/platform';
 import { FastifyInstance, FastifyRequest } from 'fastify';
 
 export const ORDER_IMPORTER = Symbol('OrderImporter');
@@ -51,7 +51,7 @@ export class ImportsController implements OnModuleInit {
     }
     const context = requestContext(request);
     try {
-      return await this.importer.run(request.body, { subject: principalOf(request).subject, importId: context.requestId, correlationId: context.correlationId }, IMPORT_BODY_LIMIT);
+      return await this.importer.run(request.body, { subject: actorOf(principalOf(request)), importId: context.requestId, correlationId: context.correlationId }, IMPORT_BODY_LIMIT);
     } catch (error) {
       if (error instanceof ImportTooLargeError) throw problems.payloadTooLarge(IMPORT_BODY_LIMIT);
       throw error;

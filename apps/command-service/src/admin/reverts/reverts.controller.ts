@@ -2,7 +2,7 @@ import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { isDomainError, orderIdOf } from '@ordersource/domain';
 import { CorrelatedStreams } from '@ordersource/event-store';
-import { Access, bodyValidator, principalOf, requestContext } from '@ordersource/platform';
+import { Access, actorOf, bodyValidator, principalOf, requestContext } from '@ordersource/platform';
 import { FastifyRequest } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandContext } from '../../orders/order-command';
@@ -52,7 +52,8 @@ export class RevertsController {
   async revert(@Req() request: FastifyRequest) {
     const body = batchRevertRequest(request.body);
     const edge = requestContext(request);
-    const context: CommandContext = { principal: principalOf(request), correlationId: edge.correlationId, requestId: edge.requestId, now: edge.receivedAt.toISOString() };
+    const principal = principalOf(request);
+    const context: CommandContext = { principal, actor: actorOf(principal), correlationId: edge.correlationId, requestId: edge.requestId, now: edge.receivedAt.toISOString() };
     const orders: Outcome[] = [];
     for (const stream of await this.streams.streamsWithCorrelation(body.correlationId)) {
       const orderId = orderIdOf(stream.streamId);

@@ -1,6 +1,6 @@
 import { Controller, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
-import { Access } from '@ordersource/platform';
+import { ApiBody, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { ApiAnswerWithEtag, Access } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandEndpoint } from '../command-endpoint';
 import { OrderCommandRoutes, commandAnswer, orderIdParam } from '../order-command.routes';
@@ -17,7 +17,7 @@ export class AuthorizePaymentController {
   @ApiOperation({ summary: 'Record a payment authorization (amount = total)' })
   @ApiParam({ name: 'orderId' })
   @ApiBody({ schema: authorizePaymentSchema as object })
-  @ApiResponse({ status: 200, ...commandAnswer })
+  @ApiAnswerWithEtag(commandAnswer, 200)
   authorize(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Param('orderId') orderId: string) {
     return this.endpoint.run(request, reply, { command: 'AuthorizePayment', status: 200 }, (context) => new AuthorizePaymentCommand(orderIdParam(orderId), authorizePaymentRequest(request.body), context));
   }

@@ -1,6 +1,6 @@
 import { Controller, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
-import { Access } from '@ordersource/platform';
+import { ApiBody, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { ApiAnswerWithEtag, Access } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandEndpoint } from '../command-endpoint';
 import { OrderCommandRoutes, commandAnswer, orderIdParam } from '../order-command.routes';
@@ -17,7 +17,7 @@ export class CancelOrderController {
   @ApiOperation({ summary: 'Cancel the order (voids an authorization, refunds a capture in full)' })
   @ApiParam({ name: 'orderId' })
   @ApiBody({ schema: cancelOrderSchema as object })
-  @ApiResponse({ status: 200, ...commandAnswer })
+  @ApiAnswerWithEtag(commandAnswer, 200)
   cancel(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Param('orderId') orderId: string) {
     return this.endpoint.run(request, reply, { command: 'CancelOrder', status: 200 }, (context) => new CancelOrderCommand(orderIdParam(orderId), cancelOrderRequest(request.body), context));
   }

@@ -1,6 +1,6 @@
 import { Controller, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
-import { Access } from '@ordersource/platform';
+import { ApiBody, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { ApiAnswerWithEtag, Access } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandEndpoint } from '../command-endpoint';
 import { OrderCommandRoutes, commandAnswer, orderIdParam } from '../order-command.routes';
@@ -17,7 +17,7 @@ export class DeliverOrderController {
   @ApiOperation({ summary: 'Record delivery' })
   @ApiParam({ name: 'orderId' })
   @ApiBody({ schema: deliverOrderSchema as object, required: false })
-  @ApiResponse({ status: 200, ...commandAnswer })
+  @ApiAnswerWithEtag(commandAnswer, 200)
   deliver(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Param('orderId') orderId: string) {
     return this.endpoint.run(request, reply, { command: 'DeliverOrder', status: 200 }, (context) => new DeliverOrderCommand(orderIdParam(orderId), deliverOrderRequest(request.body), context));
   }

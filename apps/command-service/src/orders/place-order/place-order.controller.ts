@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse } from '@nestjs/swagger';
-import { Access } from '@ordersource/platform';
+import { ApiBody, ApiOperation } from '@nestjs/swagger';
+import { ApiAnswerWithEtag, Access } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { assertMayPlaceFor } from '../authorization';
 import { CommandEndpoint } from '../command-endpoint';
@@ -18,7 +18,7 @@ export class PlaceOrderController {
   @Access('customer', 'operator', 'admin')
   @ApiOperation({ summary: 'Place an order' })
   @ApiBody({ schema: placeOrderSchema as object })
-  @ApiResponse({ status: 201, ...commandAnswer })
+  @ApiAnswerWithEtag(commandAnswer, 201)
   place(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     return this.endpoint.run(request, reply, { command: 'PlaceOrder', status: 201 }, (context) => {
       const body = placeOrderRequest(request.body);

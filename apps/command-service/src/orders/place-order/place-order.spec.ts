@@ -33,6 +33,6 @@ describe('placing an order', () => {
     const given = spec.given([]);
     await given.when(place(customer('cust-a'))).then([expect.objectContaining({ type: 'OrderPlaced' })]);
     const [placed] = await given.store.readStream(orderStreamId(orderId));
-    expect(placed).toMatchObject({ occurredAt: now, metadata: { actor: 'cust-a', correlationId: 'corr-1', causationId: 'req-1', customerId: 'cust-a', requestedAt: now } });
+    expect(placed).toMatchObject({ occurredAt: now, metadata: { actor: 'customer:cust-a', correlationId: 'corr-1', causationId: 'req-1', customerId: 'cust-a', requestedAt: now } });
   });
 });

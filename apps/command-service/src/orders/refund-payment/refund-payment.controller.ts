@@ -1,6 +1,6 @@
 import { Controller, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
-import { Access } from '@ordersource/platform';
+import { ApiBody, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { ApiAnswerWithEtag, Access } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandEndpoint } from '../command-endpoint';
 import { OrderCommandRoutes, commandAnswer, orderIdParam } from '../order-command.routes';
@@ -17,7 +17,7 @@ export class RefundPaymentController {
   @ApiOperation({ summary: 'Refund part or all of the captured amount' })
   @ApiParam({ name: 'orderId' })
   @ApiBody({ schema: refundPaymentSchema as object })
-  @ApiResponse({ status: 200, ...commandAnswer })
+  @ApiAnswerWithEtag(commandAnswer, 200)
   refund(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Param('orderId') orderId: string) {
     return this.endpoint.run(request, reply, { command: 'RefundPayment', status: 200 }, (context) => new RefundPaymentCommand(orderIdParam(orderId), refundPaymentRequest(request.body), context));
   }

@@ -1,6 +1,6 @@
 import { Controller, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
-import { Access } from '@ordersource/platform';
+import { ApiBody, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { Access, ApiAnswerWithEtag } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandEndpoint } from '../command-endpoint';
 import { CommandContext } from '../order-command';
@@ -27,7 +27,7 @@ export class RevertOrderController {
   })
   @ApiParam({ name: 'orderId' })
   @ApiBody({ schema: revertOrderSchema as object })
-  @ApiResponse({ status: 200, ...commandAnswer })
+  @ApiAnswerWithEtag(`${commandAnswer}; with dryRun, the preview`, 200)
   revert(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Param('orderId') orderId: string) {
     // The body is validated inside the endpoint's builders (a refusal is part of the stored outcome).
     const message = (context: CommandContext) => {
