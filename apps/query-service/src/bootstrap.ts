@@ -1,4 +1,3 @@
-import { hkdfSync } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-store';
@@ -6,10 +5,9 @@ import { AlertSettings, alertSettings, monitoringMigrations } from '@ordersource
 import { startAlertEvaluator } from './alerts/alert-evaluator';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
 import { ProjectionStatusStore, openReadStore, projectionStatusMigrations, readModelMigrations } from '@ordersource/read-models';
-import { Closers, Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, startTracing } from '@ordersource/platform';
+import { Closers, Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, cursorKeyOf, parseApiKeys, requireSecret, startTracing, useCursorKey } from '@ordersource/platform';
 import { QueryServiceModule } from './app.module';
 import { tracedViewReader } from './traced-view-reader';
-import { useCursorKey } from './query-schemas';
 
 export interface RunningQueryService {
   app: NestFastifyApplication;
@@ -27,7 +25,7 @@ export async function startQueryService(
   const masterKey = requireSecret(config.masterKey, 'ORDERSOURCE_MASTER_KEY');
   const chainKey = requireSecret(config.chainKey, 'ORDERSOURCE_CHAIN_KEY');
   if (apiKeys.authDisabled) logger.warn('AUTH_DISABLED=true: every request acts as admin');
-  useCursorKey(Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'ordersource/cursor-hmac', 32)));
+  useCursorKey(cursorKeyOf(masterKey));
 
   const database = await openEventStoreDatabase({
     url: config.databaseUrl,

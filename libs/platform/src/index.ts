@@ -9,6 +9,7 @@ export * from './http/problem';
 export * from './http/problem.filter';
 export * from './http/request-context';
 export * from './http/request-schema';
+export * from './http/signed-cursor';
 export * from './logging/logger';
 export * from './metrics/metrics';
 export * from './platform.module';
