@@ -4,7 +4,7 @@ import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-s
 import { messagingMigrations, openSubscriptionSource } from '@ordersource/messaging';
 import { personalDataMigrations } from '@ordersource/personal-data';
 import { ProjectionStatusStore, ViewProgressPublisher, openReadStore, projectionStatusMigrations, projections, readModelMigrations } from '@ordersource/read-models';
-import { Closers, Logger, OrdersourceConfig, counter, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, startTracing } from '@ordersource/platform';
+import { Closers, Logger, OrdersourceConfig, counter, createHttpApp, createLogger, createServiceMetrics, cursorKeyOf, parseApiKeys, requireSecret, startTracing, useCursorKey } from '@ordersource/platform';
 import { ProjectorServiceModule } from './app.module';
 import { ProjectionWorker } from './projections/projection-worker';
 import { StatusPublisher } from './projections/status-publisher';
@@ -29,6 +29,8 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
   const logger = options.logger ?? createLogger('projector-service', config.logLevel);
   const apiKeys = parseApiKeys(config.apiKeys, config.authDisabled);
   const chainKey = requireSecret(config.chainKey, 'ORDERSOURCE_CHAIN_KEY');
+  // The parked list's cursors are signed like the query service's (API.md "v1 clarifications").
+  useCursorKey(cursorKeyOf(requireSecret(config.masterKey, 'ORDERSOURCE_MASTER_KEY')));
   const database = await openEventStoreDatabase({
     url: config.databaseUrl,
     chainKey,

@@ -115,6 +115,29 @@ describe('projector service: parked events and their replay (embedded profile)',
     expect(second.body).toEqual({ items: [expect.objectContaining({ version: 3 })], nextCursor: null });
   });
 
+  it('refuses an edited or forged cursor with 400 problem JSON (cursors are signed and bound to the route), the genuine one still pages', async () => {
+    const first = await call('GET', '/projections/order-tracking/parked?limit=1', OPERATOR);
+    const genuine: string = first.body.nextCursor;
+    const payload = genuine.slice(0, -22);
+    const [route, key] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [string, string];
+    expect({ route, key }).toEqual({ route: 'GET /projections/order-tracking/parked', key: `${poisoned}.1` });
+    const resign = (body: unknown) => `${Buffer.from(JSON.stringify(body)).toString('base64url')}${genuine.slice(-22)}`;
+    // 5 cursors tried: each names a valid key (or is the genuine one edited), none may page.
+    const tried = {
+      editedKey: resign([route, `${poisoned}.2`]),
+      editedRoute: resign(['GET /projections/payments/parked', key]),
+      changedTag: `${genuine.slice(0, -1)}${genuine.endsWith('A') ? 'B' : 'A'}`,
+      plainKeyOldShape: Buffer.from(`${poisoned}.1`).toString('base64url'),
+      tagAlone: genuine.slice(-22),
+    };
+    const answers = await Promise.all(Object.values(tried).map((cursor) => call('GET', `/projections/order-tracking/parked?limit=1&cursor=${cursor}`, OPERATOR)));
+    expect(answers.map((answer) => [answer.status, answer.type])).toEqual(Object.keys(tried).map(() => [400, expect.stringContaining('application/problem+json')]));
+    expect(answers.map((answer) => answer.body.errors?.[0]?.path)).toEqual(Object.keys(tried).map(() => 'cursor'));
+    const second = await call('GET', `/projections/order-tracking/parked?limit=1&cursor=${genuine}`, OPERATOR);
+    expect(second.status).toBe(200);
+    expect(second.body.items.map((item: { version: number }) => item.version)).toEqual([2]);
+  });
+
   it('refuses bad input with problem JSON and changes nothing', async () => {
     const answers = {
       operatorReplay: await call('POST', `/projections/order-tracking/parked/${poisoned}.1/replay`, OPERATOR),

@@ -1,4 +1,3 @@
-import { hkdfSync } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-store';
@@ -6,11 +5,10 @@ import { AlertSettings, alertSettings, monitoringMigrations } from '@ordersource
 import { startAlertEvaluator } from './alerts/alert-evaluator';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
 import { ProjectionStatusStore, ViewProgressListener, openReadStore, projectionStatusMigrations, readModelMigrations } from '@ordersource/read-models';
-import { Closers, Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, startTracing } from '@ordersource/platform';
+import { Closers, Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, cursorKeyOf, parseApiKeys, requireSecret, startTracing, useCursorKey } from '@ordersource/platform';
 import { QueryServiceModule } from './app.module';
 import { HeadWatch } from './head-watch';
 import { tracedViewReader } from './traced-view-reader';
-import { useCursorKey } from './query-schemas';
 
 /** How often parked X-Min-Version reads look anyway, in case a progress notification was lost. */
 const MIN_VERSION_FALLBACK_POLL_MS = 1000;
@@ -31,7 +29,7 @@ export async function startQueryService(
   const masterKey = requireSecret(config.masterKey, 'ORDERSOURCE_MASTER_KEY');
   const chainKey = requireSecret(config.chainKey, 'ORDERSOURCE_CHAIN_KEY');
   if (apiKeys.authDisabled) logger.warn('AUTH_DISABLED=true: every request acts as admin');
-  useCursorKey(Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'ordersource/cursor-hmac', 32)));
+  useCursorKey(cursorKeyOf(masterKey));
 
   const database = await openEventStoreDatabase({
     url: config.databaseUrl,

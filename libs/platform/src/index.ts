@@ -11,6 +11,7 @@ export * from './http/rate-limit';
 export * from './http/openapi';
 export * from './http/request-context';
 export * from './http/request-schema';
+export * from './http/signed-cursor';
 export * from './logging/logger';
 export * from './metrics/metrics';
 export * from './platform.module';

@@ -26,7 +26,8 @@ export interface CommandRoute {
  * What this HTTP layer keeps with an Idempotency-Key (opaque to the event store): the command's
  * result, which a repeat renders again as the route renders it, or the problem it was refused with.
  */
-type IdempotentRecord = OrderCommandResult | { rejected: { status: number; body: JsonValue; headers: Record<string, string> } };
+type IdempotentRecord = OrderCommandResult | Rejected | { answered: JsonValue };
+type Rejected = { rejected: { status: number; body: JsonValue; headers: Record<string, string> } };
 
 /**
  * The HTTP side of every order command: checks the query and headers, claims the
@@ -63,6 +64,44 @@ export class CommandEndpoint {
   }
 
   /**
+   * A write that is not one order's command (`POST /admin/reverts` runs one per order): the same
+   * query and header checks and Idempotency-Key rules as `run`, 200 with what `work` answers. A
+   * repeat of the key gets the first answer (or the first refusal) back. `work` gets a context
+   * without the key and without If-Match: the commands it sends are each their own append, and
+   * the key stands for the whole request, so it is completed once `work` has answered.
+   */
+  async runWrite(request: FastifyRequest, reply: FastifyReply, work: (context: CommandContext) => Promise<JsonValue>): Promise<FastifyReply> {
+    try {
+      const { idempotency: key, expectedVersion: _ifMatch, ...context } = this.contextOf(request);
+      if (!key) return reply.status(200).send(await work(context));
+      const claim = await this.idempotency.claim(key, { ttlMs: this.settings.idempotencyTtlMs });
+      if (claim.kind === 'completed') {
+        const record = claim.result as unknown as IdempotentRecord;
+        reply.header('idempotent-replayed', 'true');
+        if ('answered' in record) return reply.status(200).send(record.answered);
+        if ('rejected' in record) return replayRejected(reply, record);
+        throw new Error('the Idempotency-Key holds a command result, not a write answer');
+      }
+      if (claim.kind === 'in_flight') {
+        throw problems.conflict('idempotency-key-in-flight', 'A request with this Idempotency-Key is still being handled; retry shortly.', { 'retry-after': '1' });
+      }
+      let answered: JsonValue;
+      try {
+        answered = await work(context);
+      } catch (error) {
+        await this.settle(key, error);
+        throw error;
+      }
+      await this.idempotency.complete(key, { answered }, { ttlMs: this.settings.idempotencyTtlMs });
+      return reply.status(200).send(answered);
+    } catch (error) {
+      const problem = commandProblem(error);
+      if (problem) return sendProblem(reply, problem);
+      throw error;
+    }
+  }
+
+  /**
    * A request that decides but appends nothing (a dry run): the same query and header checks
    * and problem answers as a command, no Idempotency-Key claim (there is no effect to protect,
    * and a claim would be a write), 200 with what `answerOf` returns.
@@ -88,17 +127,23 @@ export class CommandEndpoint {
     try {
       result = await this.execute(route, build());
     } catch (error) {
-      const problem = commandProblem(error);
-      if (problem && STORABLE.has(problem.status) && problem.rule !== 'idempotency-key-in-flight') {
-        const headers = { 'content-type': PROBLEM_CONTENT_TYPE, ...problem.headers };
-        await this.idempotency.complete(key, { rejected: { status: problem.status, body: problem.toBody() as JsonValue, headers } }, ttl);
-      } else {
-        await this.idempotency.release(key);
-      }
+      await this.settle(key, error);
       throw error;
     }
     await this.idempotency.complete(key, { ...result }, ttl);
     return result;
+  }
+
+  /** A claimed key whose request failed: a refusal a repeat should get again is stored, anything else releases it. */
+  private async settle(key: IdempotencyKey, error: unknown): Promise<void> {
+    const problem = commandProblem(error);
+    if (problem && STORABLE.has(problem.status) && problem.rule !== 'idempotency-key-in-flight') {
+      const headers = { 'content-type': PROBLEM_CONTENT_TYPE, ...problem.headers };
+      const rejected: Rejected = { rejected: { status: problem.status, body: problem.toBody() as JsonValue, headers } };
+      await this.idempotency.complete(key, rejected, { ttlMs: this.settings.idempotencyTtlMs });
+    } else {
+      await this.idempotency.release(key);
+    }
   }
 
   private async execute(route: CommandRoute, message: OrderCommandMessage<unknown>): Promise<OrderCommandResult> {
@@ -167,7 +212,11 @@ function sendResult(reply: FastifyReply, route: CommandRoute, result: OrderComma
 
 function replay(reply: FastifyReply, route: CommandRoute, record: IdempotentRecord): FastifyReply {
   reply.header('idempotent-replayed', 'true');
+  if ('answered' in record) throw new Error('the Idempotency-Key holds a write answer, not a command result');
   if (!('rejected' in record)) return sendResult(reply, route, record);
-  return reply.status(record.rejected.status).headers(record.rejected.headers).send(record.rejected.body);
+  return replayRejected(reply, record);
 }
 
+function replayRejected(reply: FastifyReply, record: Rejected): FastifyReply {
+  return reply.status(record.rejected.status).headers(record.rejected.headers).send(record.rejected.body);
+}

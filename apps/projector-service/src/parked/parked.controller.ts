@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { ParkedEvent } from '@ordersource/messaging';
-import { Access, problems, queryValidator } from '@ordersource/platform';
+import { Access, cursorSchema, problems, queryValidator, routeCursor, storeCursorOf } from '@ordersource/platform';
 
 export const PARKED_EVENTS = Symbol('PARKED_EVENTS');
 
@@ -24,7 +24,7 @@ const ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([1
 const listQuery = queryValidator<{ limit: number; cursor?: string }>({
   type: 'object',
   additionalProperties: false,
-  properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, cursor: { type: 'string', maxLength: 200 } },
+  properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 }, cursor: cursorSchema },
 });
 
 export const parkedIdOf = (parked: Pick<ParkedEvent, 'orderId' | 'version'>) => `${parked.orderId}.${parked.version}`;
@@ -50,14 +50,16 @@ export class ParkedController {
   async list(@Param('name') name: string, @Query() raw: unknown) {
     this.knownView(name);
     const query = listQuery(raw);
-    const after = query.cursor === undefined ? undefined : cursorKey(query.cursor);
+    // Signed and bound to the view's route: an edited, forged or other view's cursor is 400.
+    const route = `GET /projections/${name}/parked`;
+    const after = query.cursor === undefined ? undefined : keyOf(route, storeCursorOf(route, query.cursor) as string);
     const all = (await this.parked.list(name)).sort(byOrderThenVersion);
     const rest = after === undefined ? all : all.filter((parked) => byOrderThenVersion(parked, after) > 0);
     const items = rest.slice(0, query.limit);
     const last = items[items.length - 1];
     return {
       items: items.map(answer),
-      nextCursor: rest.length > items.length && last ? Buffer.from(parkedIdOf(last)).toString('base64url') : null,
+      nextCursor: rest.length > items.length && last ? routeCursor(route, parkedIdOf(last)) : null,
     };
   }
 
@@ -91,9 +93,9 @@ export class ParkedController {
   }
 }
 
-function cursorKey(cursor: string): { orderId: string; version: number } {
-  const match = ID.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match || !UUID.test(match[1])) throw problems.invalidRequest([{ path: 'cursor', message: 'is not a cursor of GET /projections/{name}/parked' }], 'The query cannot be served as asked.');
+function keyOf(route: string, id: string): { orderId: string; version: number } {
+  const match = ID.exec(id);
+  if (!match || !UUID.test(match[1])) throw problems.invalidRequest([{ path: 'cursor', message: `is not a cursor of ${route}` }], 'The query cannot be served as asked.');
   return { orderId: match[1], version: Number(match[2]) };
 }
 

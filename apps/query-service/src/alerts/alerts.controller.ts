@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { PostgresAlertStore, alertRuleNames } from '@ordersource/monitoring';
-import { Access, problems } from '@ordersource/platform';
-import { listQuery, routeCursor, storeCursorOf } from '../query-schemas';
+import { Access, problems, routeCursor, storeCursorOf } from '@ordersource/platform';
+import { listQuery } from '../query-schemas';
 
 export const ALERT_STORE = Symbol('AlertStore');
 const ROUTE = 'GET /alerts';

@@ -2,9 +2,9 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { orderEventTypes } from '@ordersource/domain';
 import { AUDIT_EVENTS, ViewReader } from '@ordersource/read-models';
-import { Access } from '@ordersource/platform';
+import { Access, routeCursor, storeCursorOf } from '@ordersource/platform';
 import { VIEW_READER } from '../ports';
-import { actor, asQueryProblem, instant, listQuery, range, routeCursor, storeCursorOf, uuid } from '../query-schemas';
+import { actor, asQueryProblem, instant, listQuery, range, uuid } from '../query-schemas';
 
 const ROUTE = 'GET /audit/events';
 

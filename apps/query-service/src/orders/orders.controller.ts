@@ -2,11 +2,11 @@ import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common'
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { JsonObject } from '@ordersource/event-store';
 import { ViewReader } from '@ordersource/read-models';
-import { Access, ApiAnswerWithEtag, ApiMinVersion, principalOf } from '@ordersource/platform';
+import { Access, ApiAnswerWithEtag, ApiMinVersion, principalOf, routeCursor, storeCursorOf } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { VIEW_READER } from '../ports';
 import { ReadAccess, orderIdParam } from '../read-access';
-import { asQueryProblem, id64, instant, listQuery, noQuery, range, routeCursor, storeCursorOf } from '../query-schemas';
+import { asQueryProblem, id64, instant, listQuery, noQuery, range } from '../query-schemas';
 
 const ROUTE = 'GET /orders';
 import { OrderHistory } from './order-history';

@@ -2,12 +2,12 @@ import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common'
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { JsonObject } from '@ordersource/event-store';
 import { PAYMENT_RECORDS, PaymentRecord, ViewReader } from '@ordersource/read-models';
-import { Access, ApiAnswerWithEtag, ApiMinVersion, principalOf } from '@ordersource/platform';
+import { Access, ApiAnswerWithEtag, ApiMinVersion, principalOf, routeCursor, storeCursorOf } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { sendWithEtag } from '../orders/orders.controller';
 import { OPENER, PersonalDataOpener, VIEW_READER } from '../ports';
 import { ReadAccess, orderIdParam } from '../read-access';
-import { asQueryProblem, instant, listQuery, noQuery, range, routeCursor, storeCursorOf } from '../query-schemas';
+import { asQueryProblem, instant, listQuery, noQuery, range } from '../query-schemas';
 
 const ROUTE = 'GET /payments';
 

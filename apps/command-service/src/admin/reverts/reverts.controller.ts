@@ -1,10 +1,11 @@
-import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { isDomainError, orderIdOf } from '@ordersource/domain';
 import { CorrelatedStreams } from '@ordersource/event-store';
-import { Access, actorOf, bodyValidator, principalOf, requestContext } from '@ordersource/platform';
-import { FastifyRequest } from 'fastify';
+import { Access, bodyValidator } from '@ordersource/platform';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
+import { CommandEndpoint } from '../../orders/command-endpoint';
 import { CommandContext } from '../../orders/order-command';
 import { objectOf, text, text200 } from '../../orders/request-fragments';
 import { RevertOrderCommand, RevertPreviewer } from '../../orders/revert-order/revert-order.handler';
@@ -29,6 +30,8 @@ type Outcome = { orderId: string; toVersion: number; outcome: 'reverted' | 'woul
  * order refused, e.g. for a capture, leaves the others reverted). An order the correlation
  * placed (an import's) cannot go back to version 0, which would unmake it: it returns to
  * version 1, its placing, and everything after is voided; cancel it if it should not be.
+ * `Idempotency-Key` as for any write (issue 13): a repeat answers the first answer, the same
+ * key with another body is 422; a dry run records no key (as for `POST /orders/{id}/revert`).
  */
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -38,6 +41,7 @@ export class RevertsController {
     @Inject(CORRELATED_STREAMS) private readonly streams: CorrelatedStreams,
     private readonly bus: CommandBus,
     private readonly previewer: RevertPreviewer,
+    private readonly endpoint: CommandEndpoint,
   ) {}
 
   @Post()
@@ -46,14 +50,21 @@ export class RevertsController {
   @ApiOperation({
     summary: 'Revert every order a correlation id touched (an import run, a faulty integration)',
     description:
-      'Each order goes back to the version before its first event of that correlation id (version 1 for an order the correlation placed). `{correlationId, orders:[{orderId, toVersion, outcome: reverted|would-revert|refused, refusedBecause?, detail?}]}`; each order is all-or-nothing, the batch is not. `dryRun: true` writes nothing.',
+      'Each order goes back to the version before its first event of that correlation id (version 1 for an order the correlation placed). `{correlationId, orders:[{orderId, toVersion, outcome: reverted|would-revert|refused, refusedBecause?, detail?}]}`; each order is all-or-nothing, the batch is not. `dryRun: true` writes nothing (an Idempotency-Key is not recorded for it). `Idempotency-Key` as for any command: a repeat answers the first answer; the same key with another body is 422.',
   })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiBody({ schema: batchRevertSchema as object })
-  async revert(@Req() request: FastifyRequest) {
-    const body = batchRevertRequest(request.body);
-    const edge = requestContext(request);
-    const principal = principalOf(request);
-    const context: CommandContext = { principal, actor: actorOf(principal), correlationId: edge.correlationId, requestId: edge.requestId, now: edge.receivedAt.toISOString() };
+  revert(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    if ((request.body as { dryRun?: unknown } | null | undefined)?.dryRun === true) {
+      return this.endpoint.answer(request, reply, (context) => this.revertAll(batchRevertRequest(request.body), context));
+    }
+    // The body is validated inside the write (a refusal is part of the key's stored outcome).
+    return this.endpoint.runWrite(request, reply, (context) => this.revertAll(batchRevertRequest(request.body), context));
+  }
+
+  private async revertAll(body: BatchRevertRequest, { principal, actor, correlationId, requestId, now }: CommandContext): Promise<{ correlationId: string; orders: Outcome[] }> {
+    // Each order's revert is its own command: no If-Match (the orders are at different versions), no Idempotency-Key (it stands for the batch).
+    const context: CommandContext = { principal, actor, correlationId, requestId, now };
     const orders: Outcome[] = [];
     for (const stream of await this.streams.streamsWithCorrelation(body.correlationId)) {
       const orderId = orderIdOf(stream.streamId);

@@ -1,5 +1,5 @@
-import { ProblemError } from '@ordersource/platform';
-import { routeCursor, storeCursorOf, useCursorKey } from './query-schemas';
+import { ProblemError } from './problem';
+import { cursorKeyOf, routeCursor, storeCursorOf, useCursorKey } from './signed-cursor';
 
 describe('list cursors', () => {
   useCursorKey(Buffer.alloc(32, 7));
@@ -31,5 +31,13 @@ describe('list cursors', () => {
     useCursorKey(Buffer.alloc(32, 9));
     expect(storeCursorOf('/orders', signedBefore)).toBe(store);
     expect(storeCursorOf('/orders', signed())).toBe(store);
+  });
+
+  it('derive one cursor key per master key, so every instance of every service accepts the others\' cursors', () => {
+    const master = Buffer.alloc(32, 3);
+    expect(cursorKeyOf(master).equals(cursorKeyOf(Buffer.from(master)))).toBe(true);
+    expect(cursorKeyOf(master)).toHaveLength(32);
+    expect(cursorKeyOf(master).equals(cursorKeyOf(Buffer.alloc(32, 4)))).toBe(false);
+    expect(cursorKeyOf(master).equals(master)).toBe(false);
   });
 });
