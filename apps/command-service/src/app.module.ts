@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { EventStore, IdempotencyStore } from '@ordersource/event-store';
+import { EventStore, IdempotencyStore, NamedSequences } from '@ordersource/event-store';
 import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics } from '@ordersource/platform';
 import { AdminController } from './admin/admin.controller';
 import { ImportsController, ORDER_IMPORTER } from './admin/imports/imports.controller';
@@ -11,13 +11,15 @@ import { REPAIR_LOG, RepairLog } from './admin/repair-log';
 import { CommandMetrics } from './orders/command-metrics';
 import { OrderCommandOptions } from './orders/order-command';
 import { orderCommandControllers, orderCommandHandlers } from './orders/order-use-cases';
-import { COMMAND_SETTINGS, CommandSettings, EVENT_STORE, IDEMPOTENCY_STORE, PERSONAL_DATA, PersonalDataSealer } from './orders/ports';
+import { COMMAND_SETTINGS, CommandSettings, EVENT_STORE, IDEMPOTENCY_STORE, NAMED_SEQUENCES, PERSONAL_DATA, PersonalDataSealer } from './orders/ports';
 
 export interface CommandServiceDependencies {
   logger: Logger;
   metrics: ServiceMetrics;
   apiKeys: ApiKeyRing;
   eventStore: EventStore;
+  /** Order numbers (issue 15). */
+  sequences: NamedSequences;
   idempotency: IdempotencyStore;
   personalData: PersonalDataSealer & CustomerForgetter;
   repairs: RepairLog;
@@ -46,6 +48,7 @@ export class CommandServiceModule {
       controllers: [...orderCommandControllers, AdminController, ImportsController],
       providers: [
         { provide: EVENT_STORE, useValue: deps.eventStore },
+        { provide: NAMED_SEQUENCES, useValue: deps.sequences },
         { provide: IDEMPOTENCY_STORE, useValue: deps.idempotency },
         { provide: PERSONAL_DATA, useValue: deps.personalData },
         { provide: CUSTOMER_FORGETTER, useValue: deps.personalData },

@@ -151,6 +151,14 @@ export interface EventStore {
   verifyIntegrity(streamId?: string): Promise<IntegrityReport>;
 }
 
+/**
+ * Counters that never hand out a number twice (gaps allowed), made on demand by name: what a
+ * natural key such as an order number is drawn from. Names: `[a-z0-9_]{1,40}`.
+ */
+export interface NamedSequences {
+  next(name: string): Promise<number>;
+}
+
 /** Idempotency records for outcomes that append nothing (rejections) and in-flight claims. */
 export interface IdempotencyStore {
   /** Claims the key for one in-flight request (a stale claim, older than `staleMs`, is taken over). */

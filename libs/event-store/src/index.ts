@@ -5,6 +5,7 @@ export { APP_ROLE, eventStoreMigrations } from './postgres/migrations';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export type { NewStream, NewStreamsResult } from './postgres/append-new-streams';
 export { PostgresIdempotencyStore } from './postgres/idempotency-store';
+export { PostgresNamedSequences } from './postgres/named-sequences';
 export { NOTIFY_CHANNEL } from './postgres/notifier';
 export { eventHash, headHmac } from './postgres/hashing';
 export * from './export';

@@ -30,8 +30,11 @@ export type {
 export { orderEventTypes } from './events';
 export type { OrderState, OrderStatus, PlacedOrder, UnplacedOrder } from './state';
 export { initialState, isPlaced, orderStatuses, refundableAmount } from './state';
-export type { CheckpointKind, Money, OrderItem, PaymentMethod, ShippingAddress } from './values';
-export { checkpointKinds, paymentMethods } from './values';
+export type { CheckpointKind, Money, OrderChannel, OrderItem, PaymentMethod, ShippingAddress } from './values';
+export { DEFAULT_CHANNEL, checkpointKinds, orderChannels, paymentMethods } from './values';
+export { ORDER_NUMBER_PATTERN, formatOrderNumber, isOrderNumber, nextOrderNumber, orderNumberYear } from './order-number';
+export type { OrderUpcaster, StoredEventShape } from './upcasters';
+export { orderUpcasters, upcastOrderEvent } from './upcasters';
 export type { DomainErrorKind, DomainErrorOptions, DomainRule } from './errors';
 export { DomainError, domainRules, isDomainError } from './errors';
 export type { LifecycleCell, LifecycleStatus } from './lifecycle';

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import type { OrderEvent } from '@ordersource/domain';
-import type { EventStore, JsonObject, NewEvent, NewStream, NewStreamsResult } from '@ordersource/event-store';
+import { nextOrderNumber } from '@ordersource/domain';
+import type { EventStore, JsonObject, NamedSequences, NewEvent, NewStream, NewStreamsResult } from '@ordersource/event-store';
 import canonicalize from 'canonicalize';
 import { LineRejection, parseImportLine, type ImportLine } from './import-line';
 import { ndjsonLines } from './ndjson-lines';
@@ -19,6 +19,8 @@ export type HistoryStore = Pick<EventStore, 'readStream'> & {
 export interface OrderImporterOptions {
   store: HistoryStore;
   sealer: HistorySealer;
+  /** Where order numbers come from: imported orders are numbered in their `placedAt` year. */
+  sequences: NamedSequences;
   /**
    * Keys the HMACs that derive an order id from a line without one and fingerprint each line:
    * lines carry names and addresses, and a plain hash in the log would confirm a guessed one.
@@ -80,6 +82,7 @@ interface PreparedOrder {
   orderId: string;
   streamId: string;
   digest: string;
+  /** Rejects with LineRejection when the history breaks a rule of the decider. */
   events: Promise<NewEvent[]>;
 }
 
@@ -177,53 +180,69 @@ export class OrderImporter {
     return summary;
   }
 
-  /** Parses and decides one line (pure, synchronous) and starts sealing its events. */
+  /**
+   * Parses one line (synchronous) and starts drawing its order number, deciding its history and
+   * sealing its events; a rule the history breaks is found there and recorded by write().
+   */
   private prepare(number: number, text: string, { actor, now, summary }: { actor: string; now: Date; summary: ImportSummary }): PreparedOrder | Outcome {
     let line: ImportLine;
-    let events: OrderEvent[];
     let orderId: string;
     try {
       line = parseImportLine(text);
       orderId = line.orderId ?? this.derivedOrderId(line);
-      events = decideHistory(line, { orderId, actor, correlationId: summary.correlationId, importId: summary.importId, now });
     } catch (error) {
       if (error instanceof LineRejection) return { kind: 'rejected', rule: error.rule, detail: error.detail };
       throw error;
     }
     const digest = this.digest('line', { ...line, orderId });
     const customerId = line.customerId;
-    const sealed = this.options.sealer.sealEvents(customerId, events).then((list) =>
-      list.map(
-        (event, index): NewEvent => ({
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data: event.data as unknown as JsonObject,
-          occurredAt: event.occurredAt,
-          metadata: {
-            correlationId: summary.correlationId,
-            causationId: summary.importId,
-            actor,
-            customerId,
-            requestedAt: event.occurredAt,
-            importId: summary.importId,
-            ...(index === 0 ? { importDigest: digest } : {}),
-          },
-        }),
-      ),
-    );
+    const context = { orderId, actor, correlationId: summary.correlationId, importId: summary.importId, now };
+    const sealed = nextOrderNumber(this.options.sequences, line.placedAt)
+      .then((orderNumber) => this.options.sealer.sealEvents(customerId, decideHistory(line, { ...context, orderNumber })))
+      .then((list) =>
+        list.map(
+          (event, index): NewEvent => ({
+            type: event.type,
+            schemaVersion: event.schemaVersion,
+            data: event.data as unknown as JsonObject,
+            occurredAt: event.occurredAt,
+            metadata: {
+              correlationId: summary.correlationId,
+              causationId: summary.importId,
+              actor,
+              customerId,
+              requestedAt: event.occurredAt,
+              importId: summary.importId,
+              ...(index === 0 ? { importDigest: digest } : {}),
+            },
+          }),
+        ),
+      );
     // Awaited in write(); a failure there is the run's failure, not an unhandled rejection here.
     sealed.catch(() => undefined);
     return { line: number, orderId, streamId: orderStream(orderId), digest, events: sealed };
   }
 
   private async write(batch: PreparedOrder[], record: (line: number, outcome: Outcome) => void): Promise<void> {
-    const streams = await Promise.all(batch.map(async (order) => ({ streamId: order.streamId, events: await order.events })));
-    const { existing } = await this.options.store.appendToNewStreams(streams);
+    const decided = await Promise.all(
+      batch.map(async (order) => {
+        try {
+          return { order, stream: { streamId: order.streamId, events: await order.events } };
+        } catch (error) {
+          if (!(error instanceof LineRejection)) throw error;
+          record(order.line, { kind: 'rejected', rule: error.rule, detail: error.detail });
+          return undefined;
+        }
+      }),
+    );
+    const valid = decided.filter((entry) => entry !== undefined);
+    if (valid.length === 0) return;
+    const { existing } = await this.options.store.appendToNewStreams(valid.map(({ stream }) => stream));
     const present = new Set(existing);
-    for (const [index, order] of batch.entries()) {
-      if (!present.has(order.streamId)) record(order.line, { kind: 'imported', events: streams[index].events.length });
+    for (const { order, stream } of valid) {
+      if (!present.has(order.streamId)) record(order.line, { kind: 'imported', events: stream.events.length });
     }
-    for (const order of batch.filter(({ streamId }) => present.has(streamId))) {
+    for (const { order } of valid.filter(({ order }) => present.has(order.streamId))) {
       const [first] = await this.options.store.readStream(order.streamId, { toVersion: 1 });
       if (first?.metadata.importDigest === order.digest) record(order.line, { kind: 'already-imported' });
       else record(order.line, { kind: 'rejected', rule: 'order-already-exists', detail: `Order ${order.orderId} already exists with another history.` });
