@@ -8,4 +8,5 @@ export { PostgresIdempotencyStore } from './postgres/idempotency-store';
 export { PostgresNamedSequences } from './postgres/named-sequences';
 export { NOTIFY_CHANNEL } from './postgres/notifier';
 export { eventHash, headHmac } from './postgres/hashing';
+export { Upcasting } from './postgres/read';
 export * from './export';

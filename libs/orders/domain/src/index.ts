@@ -34,7 +34,7 @@ export type { CheckpointKind, Money, OrderChannel, OrderItem, PaymentMethod, Shi
 export { DEFAULT_CHANNEL, checkpointKinds, orderChannels, paymentMethods } from './values';
 export { ORDER_NUMBER_PATTERN, formatOrderNumber, isOrderNumber, nextOrderNumber, orderNumberYear } from './order-number';
 export type { OrderUpcaster, StoredEventShape } from './upcasters';
-export { orderUpcasters, upcastOrderEvent } from './upcasters';
+export { orderUpcasters } from './upcasters';
 export type { DomainErrorKind, DomainErrorOptions, DomainRule } from './errors';
 export { DomainError, domainRules, isDomainError } from './errors';
 export type { LifecycleCell, LifecycleStatus } from './lifecycle';

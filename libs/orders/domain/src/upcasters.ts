@@ -2,9 +2,9 @@ import { DEFAULT_CHANNEL } from './values';
 
 /**
  * The order events' upcasters (issue 15): each maps a stored (type, schemaVersion) shape to the
- * next one. They run wherever events are read (the event store's read hook, the projection
- * runner for every transport, Kafka consumers), never on the stored bytes: the hash chain
- * covers the stored form. Structural on purpose: the domain imports nothing, and the event
+ * next one. The event store's `Upcasting` chains them wherever events are read (its read hook
+ * on the command side, the projection runner for every transport and every rebuild), never on
+ * the stored bytes: the hash chain covers the stored form, and the topic carries it. Structural on purpose: the domain imports nothing, and the event
  * store's `Upcaster` port accepts these as they are.
  */
 export interface StoredEventShape {
@@ -27,13 +27,3 @@ export const orderUpcasters: readonly OrderUpcaster[] = [
     upcast: (event) => ({ ...event, schemaVersion: 2, data: { ...event.data, channel: DEFAULT_CHANNEL } }),
   },
 ];
-
-/** The newest schema version of each event type, as every reader sees events after upcasting. */
-export function upcastOrderEvent<E extends StoredEventShape>(event: E): E {
-  let current = event;
-  for (;;) {
-    const upcaster = orderUpcasters.find((candidate) => candidate.type === current.type && candidate.fromSchemaVersion === current.schemaVersion);
-    if (!upcaster) return current;
-    current = upcaster.upcast(current);
-  }
-}
