@@ -29,7 +29,13 @@ export interface TopicConsumer {
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 ajv.addSchema(sealedValueSchema);
 const compiled = new Map<string, ValidateFunction>();
-const validatorOf = (key: string) => compiled.get(key) ?? compiled.set(key, ajv.compile(eventDataSchemas[key])).get(key)!;
+function validatorOf(key: string): ValidateFunction {
+  const known = compiled.get(key);
+  if (known) return known;
+  const validate = ajv.compile(eventDataSchemas[key]);
+  compiled.set(key, validate);
+  return validate;
+}
 
 /** The v1-only consumer: its schemas are the v1 ones, all it had when it was written. */
 function readAsV1(message: EventMessage): Record<string, unknown> {

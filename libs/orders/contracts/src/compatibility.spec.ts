@@ -44,9 +44,9 @@ describe('schema versions on the topic', () => {
 
   it.each(pairs)('$type v$from reads as v$to through its upcaster', ({ type, from, to }) => {
     const upcaster = orderUpcasters.find((candidate) => candidate.type === type && candidate.fromSchemaVersion === from);
-    expect(upcaster).toBeDefined();
+    if (!upcaster) throw new Error(`no upcaster for ${type} v${from}`);
     const stored = { type, schemaVersion: from, data: samples[`${type}/v${from}`] };
-    const read = upcaster!.upcast(stored);
+    const read = upcaster.upcast(stored);
     expect(read.schemaVersion).toBe(to);
     const validate = ajv.compile(schemaOf(type, to));
     expect({ valid: validate(read.data), errors: validate.errors ?? null }).toEqual({ valid: true, errors: null });
