@@ -25,8 +25,11 @@ export function orderNumberSequence(year: number): string {
   return `order_number_${year}`;
 }
 
-/** Draws the next number of the placement's year from a counter (see the module comment). */
-export async function nextOrderNumber(sequences: { next(name: string): Promise<number> }, placedAt: string): Promise<string> {
+/**
+ * Draws the next number of the placement's year from a counter (see the module comment); the
+ * counter knows where the numbers live in the events, so a restored store continues after them.
+ */
+export async function nextOrderNumber(sequences: { next(name: string, key: { field: string; prefix: string }): Promise<number> }, placedAt: string): Promise<string> {
   const year = orderNumberYear(placedAt);
-  return formatOrderNumber(year, await sequences.next(orderNumberSequence(year)));
+  return formatOrderNumber(year, await sequences.next(orderNumberSequence(year), { field: 'orderNumber', prefix: `OS-${year}-` }));
 }
