@@ -25,7 +25,7 @@ describe.each(profiles)('orders driven through their lifecycles (%s profile)', (
       .map((planned, index) => ({ type: planned.type, version: index + 1, occurredAt: history[index].occurredAt, data: planned.data }))
       .filter((event) => event.version <= upTo);
     const { orderId, customerId, total, order: body } = { ...order.plan, orderId: order.plan.orderId };
-    return expectedViews({ orderId, customerId, currency: body.currency, items: body.items, total }, events);
+    return expectedViews({ orderId, orderNumber: order.orderNumber, channel: 'web', customerId, currency: body.currency, items: body.items, total }, events);
   };
 
   beforeAll(async () => {

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-store';
+import { PostgresEventStore, PostgresNamedSequences, openEventStoreDatabase } from '@ordersource/event-store';
 import { OrderImporter, importDigestKey } from '@ordersource/order-import';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
 import { createDatabaseOn } from '@ordersource/testing/postgres';
@@ -28,7 +28,7 @@ export async function benchImport(serverUrl: string, target: string): Promise<Be
     const store = new PostgresEventStore(eventDatabase);
     const text = [...generateHistory({ seed: 8, days: DAYS, end: new Date() })].map((line) => JSON.stringify(line)).join('\n');
     const started = process.hrtime.bigint();
-    const summary = await new OrderImporter({ store, sealer: vault, digestKey: importDigestKey(masterKey) }).run(Readable.from([Buffer.from(text)]), { subject: 'bench' });
+    const summary = await new OrderImporter({ store, sealer: vault, sequences: new PostgresNamedSequences(eventDatabase), digestKey: importDigestKey(masterKey) }).run(Readable.from([Buffer.from(text)]), { subject: 'bench' });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     await store.notificationsSent();
     const eventsPerSecond = summary.events / seconds;

@@ -14,7 +14,7 @@ describe('npm run demo -- --history', () => {
     let events = 0;
     for (const [index, line] of lines.entries()) {
       const parsed = parseImportLine(JSON.stringify(line));
-      events += decideHistory(parsed, { orderId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`, actor: 'import:t', correlationId: 'c', importId: 'i', now: end }).length;
+      events += decideHistory(parsed, { orderId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`, actor: 'import:t', correlationId: 'c', importId: 'i', now: end, orderNumber: 'OS-2026-000001' }).length;
       for (const step of line.steps) expect(Date.parse(step.at)).toBeLessThanOrEqual(end.getTime());
     }
     expect(lines.length).toBeGreaterThan(2000);

@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
-import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-store';
+import { PostgresEventStore, PostgresNamedSequences, openEventStoreDatabase } from '@ordersource/event-store';
 import { OrderImporter, importDigestKey, type ImportSummary } from '@ordersource/order-import';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
 import { loadConfig, requireSecret } from '@ordersource/platform';
@@ -35,7 +35,7 @@ export async function runImportCli(args: readonly string[], env: NodeJS.ProcessE
   const store = new PostgresEventStore(database);
   try {
     const vault = await createPersonalDataVault({ dataSource: database.dataSource, masterKey });
-    const importer = new OrderImporter({ store, sealer: vault, digestKey: importDigestKey(masterKey), batchSize: parsed.batch });
+    const importer = new OrderImporter({ store, sealer: vault, sequences: new PostgresNamedSequences(database), digestKey: importDigestKey(masterKey), batchSize: parsed.batch });
     const bar = output.tty ? new SingleBar({ format: 'import [{bar}] {percentage}% | {lines} lines | {imported} imported, {already} already there, {rejected} rejected | {rate} orders/s', hideCursor: true }, Presets.shades_classic) : undefined;
     bar?.start(size, 0, { lines: 0, imported: 0, already: 0, rejected: 0, rate: 0 });
     const started = performance.now();

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { CorrelatedStreams, EventStore, IdempotencyStore } from '@ordersource/event-store';
+import { CorrelatedStreams, EventStore, IdempotencyStore, NamedSequences } from '@ordersource/event-store';
 import { ApiKeyRing, Logger, PlatformModule, closeOnShutdown, READINESS_CHECKS, ReadinessCheck, ServiceMetrics, Tracer } from '@ordersource/platform';
 import { AdminController } from './admin/admin.controller';
 import { ImportsController, ORDER_IMPORTER } from './admin/imports/imports.controller';
@@ -12,7 +12,7 @@ import { CORRELATED_STREAMS, RevertsController } from './admin/reverts/reverts.c
 import { CommandMetrics } from './orders/command-metrics';
 import { OrderCommandOptions } from './orders/order-command';
 import { orderCommandControllers, orderCommandHandlers } from './orders/order-use-cases';
-import { COMMAND_SETTINGS, CommandSettings, EVENT_STORE, IDEMPOTENCY_STORE, PERSONAL_DATA, PersonalDataSealer } from './orders/ports';
+import { COMMAND_SETTINGS, CommandSettings, EVENT_STORE, IDEMPOTENCY_STORE, NAMED_SEQUENCES, PERSONAL_DATA, PersonalDataSealer } from './orders/ports';
 
 export interface CommandServiceDependencies {
   logger: Logger;
@@ -20,6 +20,8 @@ export interface CommandServiceDependencies {
   apiKeys: ApiKeyRing;
   tracer?: Tracer;
   eventStore: EventStore;
+  /** Order numbers (issue 15). */
+  sequences: NamedSequences;
   idempotency: IdempotencyStore;
   personalData: PersonalDataSealer & CustomerForgetter;
   repairs: RepairLog;
@@ -51,6 +53,7 @@ export class CommandServiceModule {
       controllers: [...orderCommandControllers, AdminController, ImportsController, RevertsController],
       providers: [
         { provide: EVENT_STORE, useValue: deps.eventStore },
+        { provide: NAMED_SEQUENCES, useValue: deps.sequences },
         { provide: IDEMPOTENCY_STORE, useValue: deps.idempotency },
         { provide: PERSONAL_DATA, useValue: deps.personalData },
         { provide: CUSTOMER_FORGETTER, useValue: deps.personalData },

@@ -1,8 +1,8 @@
 import { hkdfSync } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { PostgresCorrelatedStreams, PostgresEventStore, PostgresIdempotencyStore, PostgresRepairLog, openEventStoreDatabase } from '@ordersource/event-store';
-import { OrderEventType } from '@ordersource/domain';
+import { PostgresCorrelatedStreams, PostgresEventStore, PostgresIdempotencyStore, PostgresNamedSequences, PostgresRepairLog, openEventStoreDatabase } from '@ordersource/event-store';
+import { OrderEventType, orderUpcasters } from '@ordersource/domain';
 import { JsonObject } from '@ordersource/event-store';
 import { messagingMigrations } from '@ordersource/messaging';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
@@ -53,7 +53,9 @@ export async function startCommandService(
   };
   const metrics = createServiceMetrics('command-service');
   const tracing = await startTracing('command-service', config.tracing);
-  const eventStore = new PostgresEventStore(database);
+  // The command side folds events as the domain knows them now (v1 OrderPlaced read as v2).
+  const eventStore = new PostgresEventStore(database, { upcasters: orderUpcasters });
+  const sequences = new PostgresNamedSequences(database);
   let deadlines: PaymentDeadlineProcess | undefined;
   const app = await createHttpApp({
     service: 'command-service',
@@ -63,6 +65,7 @@ export async function startCommandService(
       apiKeys,
       tracer: tracing.tracer,
       eventStore,
+      sequences,
       idempotency: new PostgresIdempotencyStore(database),
       personalData,
       repairs: new PostgresRepairLog(database.pool),
@@ -72,7 +75,7 @@ export async function startCommandService(
         idempotencyTtlMs: config.idempotencyTtlMs,
         requestHashKey: Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'ordersource/idempotency-request-hash', 32)),
       },
-      orderImporter: new OrderImporter({ store: eventStore, sealer: vault, digestKey: importDigestKey(masterKey) }),
+      orderImporter: new OrderImporter({ store: eventStore, sealer: vault, sequences, digestKey: importDigestKey(masterKey) }),
       readiness: [{ name: 'postgres', check: async () => void (await database.pool.query('SELECT 1')) }],
       // The deadline worker stops before the pool it uses closes.
       onShutdown: async () => {

@@ -26,7 +26,7 @@ describe('Idempotency-Key on POST /orders', () => {
     const others = answers.filter((a) => a.status < 200 || a.status >= 300);
     expect(successes.length).toBeGreaterThanOrEqual(1);
     const first = successes[0].body;
-    expect(first).toEqual({ orderId: expect.any(String), version: 1, position: expect.stringMatching(/^\d+$/), status: 'PLACED' });
+    expect(first).toEqual({ orderId: expect.any(String), version: 1, position: expect.stringMatching(/^\d+$/), status: 'PLACED', orderNumber: expect.stringMatching(/^OS-\d{4}-\d{6}$/) });
     for (const success of successes) expect(answerOf(success)).toEqual({ status: 201, body: first });
     for (const other of others) expectProblem(other, 409, 'idempotency-key-in-flight');
     expect(await harness.streamVersions(first.orderId)).toEqual([1]);
@@ -155,7 +155,7 @@ describe('client-supplied orderId', () => {
 
     const retry = await harness.post('/orders', body);
 
-    expect(answerOf(first)).toEqual({ status: 201, body: { orderId, version: 1, position: expect.stringMatching(/^\d+$/), status: 'PLACED' } });
+    expect(answerOf(first)).toEqual({ status: 201, body: { orderId, version: 1, position: expect.stringMatching(/^\d+$/), status: 'PLACED', orderNumber: expect.stringMatching(/^OS-\d{4}-\d{6}$/) } });
     expect(answerOf(retry)).toEqual(answerOf(first));
     expect(retry.headers.get('etag')).toBe('"1"');
     expect(await harness.eventCount()).toBe(before);

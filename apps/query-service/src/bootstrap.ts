@@ -1,5 +1,6 @@
 import { AddressInfo } from 'node:net';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { orderUpcasters } from '@ordersource/domain';
 import { PostgresEventStore, openEventStoreDatabase } from '@ordersource/event-store';
 import { AlertSettings, alertSettings, monitoringMigrations } from '@ordersource/monitoring';
 import { startAlertEvaluator } from './alerts/alert-evaluator';
@@ -55,7 +56,8 @@ export async function startQueryService(
       pool: database.pool,
       readStore,
       projectionStatus,
-      eventStore: new PostgresEventStore(database),
+      // Rules read events as the domain knows them now (OrderPlaced v1 as v2).
+      eventStore: new PostgresEventStore(database, { upcasters: orderUpcasters }),
       registry: metrics.registry,
       logger,
     });

@@ -16,6 +16,7 @@ export function orderIdParam(value: string): string {
   return value.toLowerCase();
 }
 
+/** `orderId`: the id or the number the caller asked for. */
 export function notFound(orderId: string) {
   return problems.notFound('order-not-found', `Order ${orderId} was not found.`);
 }
@@ -25,6 +26,9 @@ export function notFound(orderId: string) {
  * at that version, up to `X-Wait-Ms`, else 503) and the customer rule (another customer's
  * order is 404, never 403).
  */
+/** How often `GET /orders/by-number/{n}` with X-Min-Version looks again for a number the view has not seen. */
+const BY_NUMBER_POLL_MS = 100;
+
 @Injectable()
 export class ReadAccess {
   constructor(
@@ -56,6 +60,40 @@ export class ReadAccess {
     if (!document) throw notFound(orderId);
     await this.assertVisible(view, orderId, principal, request, view === 'order-tracking' ? document : undefined);
     return document;
+  }
+
+  /**
+   * `GET /orders/by-number/{n}` answers as `GET /orders/{id}`. A customer's lookup only ever
+   * searches its own orders, so another customer's number takes exactly the path of an unknown
+   * one (the same query, 404 or, with X-Min-Version, 503 after X-Wait-Ms), and its answer
+   * never names the order id. With X-Min-Version an unseen number is looked for again until
+   * X-Wait-Ms: the number comes back from `POST /orders` before the view has the order.
+   */
+  async documentByNumber(orderNumber: string, request: FastifyRequest, principal: Principal): Promise<JsonObject> {
+    const wait = minVersionOf(request);
+    const deadline = Date.now() + (wait?.waitMs ?? 0);
+    for (;;) {
+      const orderId = await this.orderIdOfNumber(orderNumber, principal);
+      if (orderId) return this.document('order-tracking', orderId, request, principal);
+      if (!wait) throw notFound(orderNumber);
+      if (Date.now() >= deadline) throw minVersionNotReached('order-tracking', orderNumber, wait.minVersion);
+      // The number names no order yet, so no progress notification can name it: looked for again.
+      await sleep(Math.min(BY_NUMBER_POLL_MS, Math.max(0, deadline - Date.now())));
+    }
+  }
+
+  private async orderIdOfNumber(orderNumber: string, principal: Principal): Promise<string | undefined> {
+    const page = await this.store.findPage({
+      view: 'order-tracking',
+      where: [
+        { field: 'orderNumber', op: 'eq', value: orderNumber },
+        ...(principal.role === 'customer' ? [{ field: 'customerId', op: 'eq' as const, value: principal.customerId as string }] : []),
+      ],
+      sortBy: 'placedAt',
+      direction: 'desc',
+      limit: 1,
+    });
+    return page.items[0]?.orderId as string | undefined;
   }
 
   /**

@@ -162,6 +162,22 @@ export interface CorrelatedStreams {
   streamsWithCorrelation(correlationId: string): Promise<CorrelatedStream[]>;
 }
 
+/** A natural key kept in event data: `data[field]` is `<prefix><digits>` (`OS-2026-` + `004211`). */
+export interface NaturalKey {
+  field: string;
+  prefix: string;
+}
+
+/**
+ * Counters that never hand out a number twice (gaps allowed), made on demand by name: what a
+ * natural key such as an order number is drawn from. Names: `[a-z0-9_]{1,40}`. Given the key
+ * the counter serves, a new counter starts after the highest value already in the log (a
+ * restored store).
+ */
+export interface NamedSequences {
+  next(name: string, key?: NaturalKey): Promise<number>;
+}
+
 /** Idempotency records for outcomes that append nothing (rejections) and in-flight claims. */
 export interface IdempotencyStore {
   /** Claims the key for one in-flight request (a stale claim, older than `staleMs`, is taken over). */

@@ -6,6 +6,8 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export type { NewStream, NewStreamsResult } from './postgres/append-new-streams';
 export { PostgresIdempotencyStore } from './postgres/idempotency-store';
 export { PostgresCorrelatedStreams } from './postgres/correlated-streams';
+export { PostgresNamedSequences } from './postgres/named-sequences';
 export { NOTIFY_CHANNEL, Notifier } from './postgres/notifier';
 export { eventHash, headHmac } from './postgres/hashing';
+export { Upcasting } from './postgres/read';
 export * from './export';

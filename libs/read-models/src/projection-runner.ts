@@ -5,9 +5,9 @@
  * hole. A hole is never papered over: the order's events before it are applied, the rest are
  * returned as a ProjectionGapError so the caller can refetch the stream or park the order.
  */
-import type { EventStore, JsonObject, RecordedEvent } from '@ordersource/event-store';
+import { Upcasting, type EventStore, type JsonObject, type RecordedEvent } from '@ordersource/event-store';
 import { type Projection } from './projections/projection';
-import { orderIdOf, orderStreamId } from '@ordersource/domain';
+import { orderIdOf, orderStreamId, orderUpcasters } from '@ordersource/domain';
 import type { GenerationOptions, OrderChangeSet, OrderHead, RecordDocument, ViewWriter } from './store/read-store.port';
 import { foldWithReverts, revertedHead, revertOf } from './reverts';
 
@@ -91,6 +91,13 @@ export function assertNoGaps(stats: ProjectionRunStats): void {
   if (stats.gaps.length > 0) throw stats.gaps[0];
 }
 
+/**
+ * Every view folds events as the domain knows them now (OrderPlaced v1 reads as v2), whatever
+ * delivered them: the PostgreSQL log, Kafka (which carries the stored form, docs/events.md),
+ * a rebuild or a gap filled from the store. Stored bytes are never touched.
+ */
+const currentShape = new Upcasting(orderUpcasters);
+
 interface OrderPlan {
   changeSet?: OrderChangeSet;
   gap?: ProjectionGapError;
@@ -103,7 +110,7 @@ function planOrder(projection: Projection, orderId: string, events: readonly Rec
   const records = new Map<string, RecordDocument>();
   const deletes = new Map<string, { collection: string; id: string }>();
   // What a revert in this batch folds again: the events before it (read for it) and this batch's.
-  const seen: RecordedEvent[] = [...earlier, ...events];
+  const seen: RecordedEvent[] = [...earlier, ...events].map((event) => currentShape.apply(event));
   let gap: ProjectionGapError | undefined;
   for (const event of events) {
     if (event.version <= version) continue;
@@ -111,7 +118,7 @@ function planOrder(projection: Projection, orderId: string, events: readonly Rec
       gap = new ProjectionGapError(projection.name, orderId, version + 1, event.version);
       break;
     }
-    const step = projection.evolve(document, event);
+    const step = projection.evolve(document, currentShape.apply(event));
     const revert = revertOf(event);
     if (revert) {
       const atTarget = foldWithReverts(

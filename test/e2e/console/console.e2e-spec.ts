@@ -45,6 +45,8 @@ describe('ops console in a browser', () => {
   let webDir: string;
   const orderA = randomUUID();
   const orderB = randomUUID();
+  /** Their order numbers, from POST /orders: the list links show them (issue 15). */
+  const numbers = { a: '', b: '' };
   const correlation = (step: number) => `console-e2e-${orderA.slice(0, 8)}-${step}`;
   const pages: Page[] = [];
   const tab = async (key: string) => {
@@ -96,9 +98,10 @@ describe('ops console in a browser', () => {
       [`/orders/${orderA}/deliver`, { receivedBy: 'Ada' }],
     ];
     for (const [index, [path, body]] of steps.entries()) {
-      ok(await stack.command.post(path, body, { key: keys.operator, headers: { 'x-correlation-id': correlation(index + 1) } }), path === '/orders' ? 201 : 200, path);
+      const answer = ok(await stack.command.post(path, body, { key: keys.operator, headers: { 'x-correlation-id': correlation(index + 1) } }), path === '/orders' ? 201 : 200, path);
+      if (path === '/orders') numbers.a = answer.orderNumber;
     }
-    ok(await stack.command.post('/orders', { orderId: orderB, customerId: 'cust-b', currency: 'EUR', items: [{ sku: 'PEN-1', quantity: 1, unitPrice: 250 }], shippingAddress: address }, { key: keys.operator }), 201, 'order B');
+    numbers.b = ok(await stack.command.post('/orders', { orderId: orderB, customerId: 'cust-b', currency: 'EUR', items: [{ sku: 'PEN-1', quantity: 1, unitPrice: 250 }], shippingAddress: address }, { key: keys.operator }), 201, 'order B').orderNumber;
     // Every view the order page reads holds the order's last version before a page opens.
     for (const path of [`/orders/${orderA}`, `/orders/${orderA}/history`, `/payments/${orderA}`, `/shipments/${orderA}`]) {
       ok(await stack.query.get(path, { key: keys.operator, headers: { 'x-min-version': '7', 'x-wait-ms': '10000' } }), 200, path);
@@ -137,8 +140,8 @@ describe('ops console in a browser', () => {
 
   it('signs in with an operator key kept for the tab only, and lists the orders', async () => {
     const page = await tab(keys.operator);
-    await page.getByRole('link', { name: orderA }).waitFor();
-    await expectVisible(page.getByRole('link', { name: orderB }));
+    await page.getByRole('link', { name: numbers.a }).waitFor();
+    await expectVisible(page.getByRole('link', { name: numbers.b }));
     await screenshot(page, 'orders');
     expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual(['ordersource.console.session']);
     expect(await page.evaluate(() => Object.keys(localStorage).length + document.cookie.length)).toBe(0);
@@ -153,7 +156,7 @@ describe('ops console in a browser', () => {
   it('shows every event of an order driven through its lifecycle, with actor, time and correlation id', async () => {
     const history = ok(await stack.query.get(`/orders/${orderA}/history`, { key: keys.operator }));
     const page = await tab(keys.operator);
-    await page.getByRole('link', { name: orderA }).click();
+    await page.getByRole('link', { name: numbers.a }).click();
     await page.waitForURL(new RegExp(`/orders/${orderA}$`));
     const rows = page.locator('table.timeline tbody tr');
     await rows.nth(6).waitFor();
@@ -428,8 +431,8 @@ describe('ops console in a browser', () => {
 
   it('does not let a customer open another customer’s order, and opens its own', async () => {
     const page = await tab(keys.customerB);
-    await expectVisible(page.getByRole('link', { name: orderB }));
-    expect(await page.getByRole('link', { name: orderA }).count()).toBe(0);
+    await expectVisible(page.getByRole('link', { name: numbers.b }));
+    expect(await page.getByRole('link', { name: numbers.a }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Event log' }).count()).toBe(0);
     await page.goto(`${running.url}/orders/${orderA}`);
     await expectVisible(page.getByRole('heading', { name: 'Order not found' }));
@@ -460,10 +463,22 @@ describe('ops console in a browser', () => {
     expect(ok(await stack.query.get(`/orders/${orderA}`, { key: keys.operator }))).toMatchObject({ status: 'DELIVERED', version: 7 });
   });
 
+  it('opens an order by its number from the order search, and says so when a customer asks for another’s', async () => {
+    const page = await tab(keys.operator);
+    await page.getByLabel('Find an order').fill(numbers.a);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.waitForURL(new RegExp(`/orders/${orderA}$`));
+    const customer = await tab(keys.customerB);
+    await customer.getByLabel('Find an order').fill(numbers.a);
+    await customer.getByRole('button', { name: 'Open' }).click();
+    await expectVisible(customer.getByText(`No order ${numbers.a} (or it is not yours).`));
+    expect(await customer.content()).not.toContain(orderA);
+  });
+
   it('has no serious accessibility violations on any page, at 1280x800 and at a phone width', async () => {
     const page = await tab(keys.admin);
     const routes: [string, string, () => Promise<unknown>][] = [
-      ['orders', '/orders', () => page.getByRole('link', { name: orderA }).waitFor()],
+      ['orders', '/orders', () => page.getByRole('link', { name: numbers.a }).waitFor()],
       ['order', `/orders/${orderA}`, () => page.locator('table.changes').waitFor()],
       ['events', '/events', () => page.locator('table.events').waitFor()],
       ['analytics', '/analytics', () => page.locator('[data-chart="forecast-chart"] canvas').waitFor({ timeout: 30_000 })],

@@ -40,6 +40,8 @@ export interface DrivenStep {
 export interface DrivenOrder {
   plan: OrderPlan;
   placedVersion: number;
+  /** What POST /orders answered (issue 15). */
+  orderNumber: string;
   steps: DrivenStep[];
   lastVersion: number;
 }
@@ -168,7 +170,7 @@ export async function driveOrder(command: HttpClient, plan: OrderPlan): Promise<
     }
     steps.push({ step, version: answer.version, status: answer.status });
   }
-  return { plan, placedVersion: 1, steps, lastVersion: version };
+  return { plan, placedVersion: 1, orderNumber: placed.orderNumber, steps, lastVersion: version };
 }
 
 /** The events the order must have, in version order (OrderPlaced first). */

@@ -27,7 +27,7 @@ export interface ExpectedViews {
 }
 
 
-export function expectedViews(placed: { orderId: string; customerId: string; currency: string; items: Json[]; total: number }, events: readonly ModelEvent[]): ExpectedViews {
+export function expectedViews(placed: { orderId: string; orderNumber: string | null; channel: string; customerId: string; currency: string; items: Json[]; total: number }, events: readonly ModelEvent[]): ExpectedViews {
   let status = 'PLACED';
   const timeline = [{ status: 'PLACED', at: events[0].occurredAt }];
   const payment = { status: 'PENDING', method: null as string | null, authorized: 0, captured: 0, refunded: 0 };
@@ -96,7 +96,9 @@ export function expectedViews(placed: { orderId: string; customerId: string; cur
   const dispatched = shipmentInfo.dispatchedAt !== null;
   const tracking = {
     orderId: placed.orderId,
+    orderNumber: placed.orderNumber,
     customerId: placed.customerId,
+    channel: placed.channel,
     status,
     currency: placed.currency,
     items: placed.items,

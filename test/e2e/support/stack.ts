@@ -45,7 +45,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export { startCommandService, startQueryService };
+export { startCommandService, startQueryService, type RunningCommandService };
 
 const secret = () => randomBytes(32).toString('base64');
 const HOST = { host: '127.0.0.1' };

@@ -4,7 +4,7 @@ import { orderIdOf, orderStreamId } from '@ordersource/domain';
 import { EventStore } from '@ordersource/event-store';
 import { Access, bodyValidator, queryValidator } from '@ordersource/platform';
 import { EVENT_STORE } from '../orders/ports';
-import { id64, objectOf } from '../orders/request-fragments';
+import { id64, objectOf } from '@ordersource/contracts';
 import { CUSTOMER_FORGETTER, CustomerForgetter } from './customer-forgetter';
 import { REPAIR_LOG, RepairLog } from './repair-log';
 

@@ -206,8 +206,9 @@ function idempotencyKey(header: string | string[] | undefined, scope: string, re
 }
 
 function sendResult(reply: FastifyReply, route: CommandRoute, result: OrderCommandResult): FastifyReply {
-  const { orderId, version, position, status } = result;
-  return reply.status(route.status).header('etag', `"${version}"`).send({ orderId, version, position, status });
+  const { orderId, version, position, status, orderNumber } = result;
+  // orderNumber: PlaceOrder's answer only (issue 15); the other commands answer the four fields.
+  return reply.status(route.status).header('etag', `"${version}"`).send({ orderId, version, position, status, ...(orderNumber ? { orderNumber } : {}) });
 }
 
 function replay(reply: FastifyReply, route: CommandRoute, record: IdempotentRecord): FastifyReply {

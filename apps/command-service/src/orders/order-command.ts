@@ -28,6 +28,8 @@ export interface OrderCommandResult {
   version: number;
   position: string;
   status: OrderStatus;
+  /** PlaceOrder only (issue 15). */
+  orderNumber?: string;
 }
 
 /** Base of the use-case commands sent on the CommandBus: the order, the validated body, the context. */

@@ -8,6 +8,7 @@ export interface PersonalDataSealer {
 }
 
 export const EVENT_STORE = Symbol('EventStore');
+export const NAMED_SEQUENCES = Symbol('NamedSequences');
 export const IDEMPOTENCY_STORE = Symbol('IdempotencyStore');
 export const PERSONAL_DATA = Symbol('PersonalDataSealer');
 export const COMMAND_SETTINGS = Symbol('CommandSettings');

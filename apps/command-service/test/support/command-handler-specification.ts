@@ -25,6 +25,18 @@ const settings: CommandSettings = { maxConcurrencyRetries: 2, idempotencyTtlMs: 
 /** Personal fields stay as they are: sealing is the vault's business and has its own suites. */
 const unsealed: PersonalDataSealer = { sealEventData: async (_customer, _type, data) => data, openEventData: async (_type, data) => data };
 
+/** A counter per name, as PostgreSQL's named sequences count (their own suite proves those). */
+export function countingSequences() {
+  const counters = new Map<string, number>();
+  return {
+    async next(name: string): Promise<number> {
+      const n = (counters.get(name) ?? 0) + 1;
+      counters.set(name, n);
+      return n;
+    },
+  };
+}
+
 export interface HandlerOutcome {
   newEvents: Pick<OrderEvent, 'type' | 'data'>[];
   result: OrderCommandResult;
@@ -85,7 +97,7 @@ function toNewEvent(event: OrderEvent) {
 export const history = {
   placed: (customerId = 'cust-a', id = orderId): OrderPlaced => ({
     type: 'OrderPlaced',
-    schemaVersion: 1,
+    schemaVersion: 2,
     data: {
       orderId: id,
       customerId,
@@ -93,6 +105,8 @@ export const history = {
       items: [{ sku: 'MUG-01', quantity: 2, unitPrice: 1250 }],
       total: 2500,
       shippingAddress: { name: 'Ada', line1: '1 Road', city: 'London', postalCode: 'SW1', country: 'GB' },
+      channel: 'web',
+      orderNumber: 'OS-2026-000001',
     },
     occurredAt: '2026-03-01T09:00:00.000Z',
   }),

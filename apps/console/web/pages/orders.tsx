@@ -125,7 +125,8 @@ function OrderSearch() {
     if (UUID.test(wanted)) return navigate(`/orders/${wanted.toLowerCase()}`);
     const byNumber = await call<{ orderId: string }>('query', `/orders/by-number/${encodeURIComponent(wanted)}`);
     if (byNumber.ok) return navigate(`/orders/${byNumber.body.orderId}`);
-    setProblem(byNumber.status === 404 ? `No order ${wanted} (or it is not yours).` : `The query service answered ${byNumber.status}.`);
+    const answered: Record<number, string> = { 400: `${wanted} is neither an order id nor an order number (OS-2026-000042).`, 404: `No order ${wanted} (or it is not yours).` };
+    setProblem(answered[byNumber.status] ?? `The query service answered ${byNumber.status}.`);
   };
   return (
     <form class="search" role="search" onSubmit={submit}>

@@ -2,7 +2,8 @@ import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common'
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { JsonObject } from '@ordersource/event-store';
 import { ViewReader } from '@ordersource/read-models';
-import { Access, ApiAnswerWithEtag, ApiMinVersion, principalOf, routeCursor, storeCursorOf } from '@ordersource/platform';
+import { ORDER_NUMBER_PATTERN } from '@ordersource/domain';
+import { Access, ApiAnswerWithEtag, ApiMinVersion, principalOf, queryValidator, routeCursor, storeCursorOf } from '@ordersource/platform';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { VIEW_READER } from '../ports';
 import { ReadAccess, orderIdParam } from '../read-access';
@@ -11,8 +12,12 @@ import { asQueryProblem, id64, instant, listQuery, noQuery, range } from '../que
 const ROUTE = 'GET /orders';
 import { OrderHistory } from './order-history';
 
-const ordersQuery = listQuery<{ customerId?: string; status?: string; placedFrom?: string; placedTo?: string; limit: number; cursor?: string }>({
+const orderNumber = { type: 'string', pattern: ORDER_NUMBER_PATTERN } as const;
+const byNumberParams = queryValidator<{ orderNumber: string }>({ type: 'object', required: ['orderNumber'], properties: { orderNumber } });
+
+const ordersQuery = listQuery<{ customerId?: string; status?: string; orderNumber?: string; placedFrom?: string; placedTo?: string; limit: number; cursor?: string }>({
   customerId: id64,
+  orderNumber,
   status: { type: 'string', enum: ['PLACED', 'PAYMENT_FAILED', 'PAYMENT_AUTHORIZED', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'REFUNDED'] },
   placedFrom: instant,
   placedTo: instant,
@@ -33,6 +38,7 @@ export class OrdersController {
   @ApiOperation({ summary: 'Orders, newest first by (placedAt, orderId); a customer sees its own' })
   @ApiQuery({ name: 'customerId', required: false })
   @ApiQuery({ name: 'status', required: false })
+  @ApiQuery({ name: 'orderNumber', required: false, description: '`OS-<year>-<n>`' })
   @ApiQuery({ name: 'placedFrom', required: false })
   @ApiQuery({ name: 'placedTo', required: false })
   @ApiQuery({ name: 'limit', required: false })
@@ -47,6 +53,7 @@ export class OrdersController {
         where: [
           ...(customerId ? [{ field: 'customerId', op: 'eq' as const, value: customerId }] : []),
           ...(query.status ? [{ field: 'status', op: 'eq' as const, value: query.status }] : []),
+          ...(query.orderNumber ? [{ field: 'orderNumber', op: 'eq' as const, value: query.orderNumber }] : []),
           ...range('placedAt', query.placedFrom, query.placedTo),
         ],
         sortBy: 'placedAt',
@@ -56,6 +63,17 @@ export class OrdersController {
       }),
     );
     return { items: page.items, nextCursor: routeCursor(ROUTE, page.nextCursor) };
+  }
+
+  @Get('by-number/:orderNumber')
+  @ApiMinVersion()
+  @Access('customer', 'operator', 'admin')
+  @ApiOperation({ summary: 'The order-tracking view of the order with this number (`OS-<year>-<n>`), as GET /orders/{id} answers' })
+  @ApiAnswerWithEtag('the tracking view')
+  async byNumber(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Param() params: unknown, @Query() raw: unknown) {
+    noQuery(raw);
+    const { orderNumber } = byNumberParams(params);
+    return sendWithEtag(reply, await this.access.documentByNumber(orderNumber, request, principalOf(request)));
   }
 
   @Get(':orderId')

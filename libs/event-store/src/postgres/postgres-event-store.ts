@@ -23,7 +23,7 @@ import { readAll, readStream, streamVersion, Upcasting } from './read';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './validation';
 
 export interface PostgresEventStoreOptions {
-  upcasters?: Upcaster[];
+  upcasters?: readonly Upcaster[];
   /** Limit on one event's canonical data+metadata, in UTF-8 bytes; default 1 MiB. */
   maxPayloadBytes?: number;
   /** Called when waking LISTENers failed (the append itself had committed). */

@@ -65,7 +65,7 @@ export function isoMillis(text: string): string {
 export class Upcasting {
   private readonly byShape = new Map<string, Upcaster>();
 
-  constructor(upcasters: Upcaster[] = []) {
+  constructor(upcasters: readonly Upcaster[] = []) {
     for (const upcaster of upcasters) this.byShape.set(`${upcaster.fromSchemaVersion}:${upcaster.type}`, upcaster);
   }
 

@@ -4,7 +4,7 @@
  * `<type>/v<schemaVersion>`; a new shape is a new key, an existing key never changes (issue 5).
  * Kept free of imports from personal-data: contracts may only depend on the domain (eslint).
  */
-import type { OrderEventType } from '@ordersource/domain';
+import { ORDER_NUMBER_PATTERN, orderChannels, type OrderEventType } from '@ordersource/domain';
 
 type Schema = Record<string, unknown>;
 
@@ -30,9 +30,9 @@ const shortText = { type: 'string', minLength: 1, maxLength: 64 };
 const isoMillis = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' };
 const paymentMethod = { enum: ['card', 'paypal', 'bank_transfer', 'wallet'] };
 
-function dataSchema(type: OrderEventType, properties: Record<string, unknown>, required: string[]): Schema {
+function dataSchema(type: OrderEventType, properties: Record<string, unknown>, required: string[], version = 1): Schema {
   return {
-    $id: `https://ordersource.dev/schemas/events/${type}.v1.json`,
+    $id: `https://ordersource.dev/schemas/events/${type}.v${version}.json`,
     type: 'object',
     required: ['orderId', ...required],
     additionalProperties: false,
@@ -40,32 +40,38 @@ function dataSchema(type: OrderEventType, properties: Record<string, unknown>, r
   };
 }
 
-export const eventDataSchemas: Record<string, Schema> = {
-  'OrderPlaced/v1': dataSchema(
-    'OrderPlaced',
-    {
-      customerId: shortText,
-      currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-      items: {
-        type: 'array',
-        minItems: 1,
-        maxItems: 100,
-        items: {
-          type: 'object',
-          required: ['sku', 'quantity', 'unitPrice'],
-          additionalProperties: false,
-          properties: {
-            sku: shortText,
-            name: { type: 'string', minLength: 1, maxLength: 200 },
-            quantity: { type: 'integer', minimum: 1, maximum: 1000 },
-            unitPrice: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
-          },
-        },
+const orderPlacedV1 = {
+  customerId: shortText,
+  currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+  items: {
+    type: 'array',
+    minItems: 1,
+    maxItems: 100,
+    items: {
+      type: 'object',
+      required: ['sku', 'quantity', 'unitPrice'],
+      additionalProperties: false,
+      properties: {
+        sku: shortText,
+        name: { type: 'string', minLength: 1, maxLength: 200 },
+        quantity: { type: 'integer', minimum: 1, maximum: 1000 },
+        unitPrice: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
       },
-      total: money,
-      shippingAddress: sealed,
     },
-    ['customerId', 'currency', 'items', 'total', 'shippingAddress'],
+  },
+  total: money,
+  shippingAddress: sealed,
+};
+const orderPlacedV1Required = ['customerId', 'currency', 'items', 'total', 'shippingAddress'];
+
+export const eventDataSchemas: Record<string, Schema> = {
+  'OrderPlaced/v1': dataSchema('OrderPlaced', orderPlacedV1, orderPlacedV1Required),
+  // v2 (issue 15) = v1 + channel (required; v1 reads as "web") + orderNumber (absent on v1 orders).
+  'OrderPlaced/v2': dataSchema(
+    'OrderPlaced',
+    { ...orderPlacedV1, channel: { enum: [...orderChannels] }, orderNumber: { type: 'string', pattern: ORDER_NUMBER_PATTERN } },
+    [...orderPlacedV1Required, 'channel'],
+    2,
   ),
   'PaymentAuthorized/v1': dataSchema('PaymentAuthorized', { amount: money, method: paymentMethod, paymentId: shortText }, ['amount', 'method']),
   'PaymentFailed/v1': dataSchema('PaymentFailed', { reason: sealed, method: paymentMethod }, ['reason']),

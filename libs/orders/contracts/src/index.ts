@@ -10,3 +10,5 @@ export {
   type KafkaRecord,
 } from './event-message';
 export { knownEventShapes, validateEventMessage, type SchemaError, type ValidationResult } from './validate-event-message';
+export { NO_CONTROL_CHARS, enumOf, id64, instant, money, objectOf, positiveMoney, text, text200, uuid } from './requests/fields';
+export { placeOrderProperties, placeOrderRequired, type PlaceOrderFields } from './requests/place-order.fields';

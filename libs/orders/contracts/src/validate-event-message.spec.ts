@@ -46,10 +46,19 @@ describe('validateEventMessage', () => {
   });
 
   it('rejects a message whose type and schema version have no schema', () => {
-    expect(validateEventMessage(message({ schemaVersion: 2 }))).toEqual({
+    expect(validateEventMessage(message({ schemaVersion: 3 }))).toEqual({
       valid: false,
-      errors: [{ path: '/type', message: 'no schema for OrderPlaced v2' }],
+      errors: [{ path: '/type', message: 'no schema for OrderPlaced v3' }],
     });
+  });
+
+  it('accepts an OrderPlaced v2 with its channel and number, and refuses one without a channel', () => {
+    const v1 = message();
+    const v2 = { ...v1, schemaVersion: 2, data: { ...v1.data, channel: 'marketplace', orderNumber: 'OS-2026-004211' } };
+    expect(validateEventMessage(v2)).toEqual({ valid: true });
+    const { channel: _channel, ...withoutChannel } = v2.data;
+    expect(validateEventMessage({ ...v2, data: withoutChannel }).valid).toBe(false);
+    expect(validateEventMessage({ ...v2, data: { ...v2.data, channel: 'email' } }).valid).toBe(false);
   });
 
   it('rejects an envelope missing its hash or carrying an unknown field', () => {
@@ -63,7 +72,8 @@ describe('validateEventMessage', () => {
   });
 
   it('has a schema for every event type of the domain', () => {
-    expect(knownEventShapes().sort()).toEqual(orderEventTypes.map((type) => `${type}/v1`).sort());
+    // Version 1 of each stays on the topic forever; OrderPlaced gained v2 (issue 15).
+    expect(knownEventShapes().sort()).toEqual([...orderEventTypes.map((type) => `${type}/v1`), 'OrderPlaced/v2'].sort());
   });
 
   it('puts the order id in the key and the event identity in the headers', () => {

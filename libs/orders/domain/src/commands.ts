@@ -1,4 +1,4 @@
-import type { CheckpointKind, Money, OrderItem, PaymentMethod, ShippingAddress } from './values';
+import type { CheckpointKind, Money, OrderChannel, OrderItem, PaymentMethod, ShippingAddress } from './values';
 
 /**
  * Everything the decider may know about "now", "who" and "which order" comes in here, so that
@@ -27,6 +27,9 @@ export type PlaceOrder = Command<
     readonly currency: string;
     readonly items: readonly OrderItem[];
     readonly shippingAddress: ShippingAddress;
+    readonly channel: OrderChannel;
+    /** Drawn by the caller before deciding (a sequence is not the decider's to read), see order-number.ts. */
+    readonly orderNumber: string;
   }
 >;
 

@@ -62,7 +62,7 @@ function placeOrder({ data, metadata }: PlaceOrder, state: OrderState): OrderEve
   return [
     {
       type: 'OrderPlaced',
-      schemaVersion: 1,
+      schemaVersion: 2,
       data: {
         orderId: metadata.orderId,
         customerId: data.customerId,
@@ -70,6 +70,8 @@ function placeOrder({ data, metadata }: PlaceOrder, state: OrderState): OrderEve
         items: data.items.map((item) => ({ ...item })),
         total,
         shippingAddress: { ...data.shippingAddress },
+        channel: data.channel,
+        orderNumber: data.orderNumber,
       },
       occurredAt: metadata.now,
     },

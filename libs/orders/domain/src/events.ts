@@ -1,17 +1,22 @@
-import type { CheckpointKind, Money, OrderItem, PaymentMethod, ShippingAddress } from './values';
+import type { CheckpointKind, Money, OrderChannel, OrderItem, PaymentMethod, ShippingAddress } from './values';
 
 /**
  * Event `type` strings are stored forever: never rename one. A new shape of an event is a new
  * `schemaVersion` with an upcaster in front of evolve, not an edit of the shapes below.
  */
-interface Event<Type extends string, Data> {
+interface Event<Type extends string, Data, SchemaVersion extends number = 1> {
   readonly type: Type;
-  readonly schemaVersion: 1;
+  readonly schemaVersion: SchemaVersion;
   readonly data: Data & { readonly orderId: string };
   /** When it happened: ISO 8601 UTC with milliseconds. */
   readonly occurredAt: string;
 }
 
+/**
+ * Version 2 (issue 15) adds `channel` and `orderNumber`. Version 1 events are read as version 2
+ * through the upcaster in upcasters.ts (`channel: "web"`); they have no order number, since
+ * numbers did not exist when they were placed.
+ */
 export type OrderPlaced = Event<
   'OrderPlaced',
   {
@@ -20,7 +25,11 @@ export type OrderPlaced = Event<
     readonly items: readonly OrderItem[];
     readonly total: Money;
     readonly shippingAddress: ShippingAddress;
-  }
+    readonly channel: OrderChannel;
+    /** `OS-<year>-<n>`; absent on orders placed before numbers existed (version 1). */
+    readonly orderNumber?: string;
+  },
+  2
 >;
 
 export type PaymentAuthorized = Event<

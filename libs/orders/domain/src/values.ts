@@ -6,6 +6,11 @@ export type Money = number;
 export const paymentMethods = ['card', 'paypal', 'bank_transfer', 'wallet'] as const;
 export type PaymentMethod = (typeof paymentMethods)[number];
 
+/** Where an order was placed (OrderPlaced v2); `web` when not said, and for version 1 events. */
+export const orderChannels = ['web', 'app', 'marketplace', 'pos'] as const;
+export type OrderChannel = (typeof orderChannels)[number];
+export const DEFAULT_CHANNEL: OrderChannel = 'web';
+
 export const checkpointKinds = ['arrived', 'departed', 'out_for_delivery', 'exception'] as const;
 export type CheckpointKind = (typeof checkpointKinds)[number];
 

@@ -1,17 +1,13 @@
-import { checkpointKinds, paymentMethods, type CheckpointKind, type OrderItem, type PaymentMethod, type ShippingAddress } from '@ordersource/domain';
-import { NO_CONTROL_CHARS, ProblemError, bodyValidator, type FieldError } from '@ordersource/platform';
+import { enumOf, id64, instant, objectOf, placeOrderProperties, placeOrderRequired, positiveMoney, text200, type PlaceOrderFields } from '@ordersource/contracts';
+import { checkpointKinds, paymentMethods, type CheckpointKind, type PaymentMethod } from '@ordersource/domain';
+import { ProblemError, bodyValidator, type FieldError } from '@ordersource/platform';
 
 /**
  * One line of an import file (API.md "Import of historical orders"): an order as it was placed
  * and the commands that happened to it, each at its own time. The field limits are the command
- * routes' (API.md "Command service").
+ * routes' (API.md "Command service"), from the one definition they share (contracts).
  */
-export interface ImportLine {
-  orderId?: string;
-  customerId: string;
-  currency: string;
-  items: OrderItem[];
-  shippingAddress: ShippingAddress;
+export interface ImportLine extends PlaceOrderFields {
   placedAt: string;
   steps: ImportStep[];
 }
@@ -29,23 +25,15 @@ export type ImportStep =
 
 export type ImportCommand = ImportStep['command'];
 
-const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: NO_CONTROL_CHARS }) as const;
-const id64 = text(64);
-const text200 = text(200);
-const money = { type: 'integer', minimum: 0, maximum: 1_000_000_000 } as const;
-const positiveMoney = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
-const instant = { type: 'string', format: 'date-time', maxLength: 40, pattern: NO_CONTROL_CHARS } as const;
-const objectOf = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', additionalProperties: false, properties, required }) as const;
-
 /** At most this many steps per order: far more than any real order has, small enough to bound a line. */
 export const MAX_STEPS = 500;
 
 const stepFields: Record<ImportCommand, [Record<string, unknown>, string[]]> = {
-  authorize: [{ amount: positiveMoney, method: { enum: [...paymentMethods] }, paymentId: id64 }, ['amount', 'method']],
-  'fail-payment': [{ reason: text200, method: { enum: [...paymentMethods] } }, ['reason']],
+  authorize: [{ amount: positiveMoney, method: enumOf(paymentMethods), paymentId: id64 }, ['amount', 'method']],
+  'fail-payment': [{ reason: text200, method: enumOf(paymentMethods) }, ['reason']],
   capture: [{}, []],
   ship: [{ carrier: id64, trackingNumber: id64, warehouse: id64 }, ['carrier', 'trackingNumber', 'warehouse']],
-  checkpoint: [{ location: id64, kind: { enum: [...checkpointKinds] }, occurredAt: instant }, ['location', 'kind']],
+  checkpoint: [{ location: id64, kind: enumOf(checkpointKinds), occurredAt: instant }, ['location', 'kind']],
   deliver: [{ occurredAt: instant, receivedBy: text200 }, []],
   cancel: [{ reason: text200 }, ['reason']],
   refund: [{ amount: positiveMoney, reason: text200 }, ['amount', 'reason']],
@@ -55,19 +43,7 @@ export const importCommands = Object.keys(stepFields) as ImportCommand[];
 const validateOrder = bodyValidator<Omit<ImportLine, 'steps'> & { steps: { command: ImportCommand }[] }>(
   objectOf(
     {
-      orderId: { type: 'string', format: 'uuid' },
-      customerId: id64,
-      currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-      items: {
-        type: 'array',
-        minItems: 1,
-        maxItems: 100,
-        items: objectOf({ sku: id64, name: text200, quantity: { type: 'integer', minimum: 1, maximum: 1000 }, unitPrice: money }, ['sku', 'quantity', 'unitPrice']),
-      },
-      shippingAddress: objectOf(
-        { name: text200, line1: text200, line2: text200, city: text200, postalCode: text(16), country: { type: 'string', pattern: '^[A-Z]{2}$' } },
-        ['name', 'line1', 'city', 'postalCode', 'country'],
-      ),
+      ...placeOrderProperties,
       placedAt: instant,
       steps: {
         type: 'array',
@@ -75,7 +51,7 @@ const validateOrder = bodyValidator<Omit<ImportLine, 'steps'> & { steps: { comma
         items: { type: 'object', required: ['command', 'at'], properties: { command: { enum: importCommands }, at: instant } },
       },
     },
-    ['customerId', 'currency', 'items', 'shippingAddress', 'placedAt', 'steps'],
+    [...placeOrderRequired, 'placedAt', 'steps'],
   ),
 );
 

@@ -4,7 +4,7 @@ import { ndjsonLines } from './ndjson-lines';
 import { decideHistory } from './order-history';
 import { deliveredOrderLine } from './testing/import-lines';
 
-const context = { orderId: '7b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e', actor: 'import:admin', correlationId: 'corr-1', importId: 'imp-1', now: new Date('2026-06-01T00:00:00.000Z') };
+const context = { orderId: '7b0c5d3e-1f2a-4b3c-8d4e-5f6a7b8c9d0e', actor: 'import:admin', correlationId: 'corr-1', importId: 'imp-1', now: new Date('2026-06-01T00:00:00.000Z'), orderNumber: 'OS-2026-000007' };
 
 function rejectionOf(action: () => unknown): { rule: string; detail: string } {
   try {

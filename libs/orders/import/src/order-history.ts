@@ -1,4 +1,4 @@
-import { DomainError, decide, evolve, initialState, maxFutureSkewMs, type OrderCommand, type OrderEvent, type OrderState } from '@ordersource/domain';
+import { DEFAULT_CHANNEL, DomainError, decide, evolve, initialState, maxFutureSkewMs, type OrderCommand, type OrderEvent, type OrderState } from '@ordersource/domain';
 import type { ImportLine, ImportStep } from './import-line';
 import { LineRejection } from './import-line';
 
@@ -11,6 +11,8 @@ export interface HistoryContext {
   importId: string;
   /** The real time of the run: no step may lie after it (plus the usual clock skew). */
   now: Date;
+  /** Drawn in the `placedAt` year (order-importer.ts). */
+  orderNumber: string;
 }
 
 /**
@@ -29,7 +31,14 @@ export function decideHistory(line: ImportLine, context: HistoryContext): OrderE
       where: 'placedAt',
       command: {
         type: 'PlaceOrder',
-        data: { customerId: line.customerId, currency: line.currency, items: line.items, shippingAddress: line.shippingAddress },
+        data: {
+          customerId: line.customerId,
+          currency: line.currency,
+          items: line.items,
+          shippingAddress: line.shippingAddress,
+          channel: line.channel ?? DEFAULT_CHANNEL,
+          orderNumber: context.orderNumber,
+        },
         metadata: metadataAt(line.placedAt, context),
       },
     },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { PostgresEventStore, openEventStoreDatabase, type EventStoreDatabase } from '@ordersource/event-store';
+import { PostgresEventStore, PostgresNamedSequences, openEventStoreDatabase, type EventStoreDatabase } from '@ordersource/event-store';
 import { createPersonalDataVault, isSealedValue, personalDataMigrations, type PersonalDataVault } from '@ordersource/personal-data';
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
 import { importDigestKey } from './digest-key';
@@ -27,7 +27,7 @@ describe('the order import on PostgreSQL', () => {
     await db.drop();
   });
 
-  const importer = () => new OrderImporter({ store, sealer: vault, digestKey: importDigestKey(masterKey), batchSize: 40, concurrentBatches: 2 });
+  const importer = () => new OrderImporter({ store, sealer: vault, sequences: new PostgresNamedSequences(database), digestKey: importDigestKey(masterKey), batchSize: 40, concurrentBatches: 2 });
   const eventCount = async () => Number((await database.pool.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0].n);
 
   const good = deliveredOrderLine({ orderId: '5d9f1c2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f' });
@@ -99,5 +99,23 @@ describe('the order import on PostgreSQL', () => {
     expect(settled).toBe(300);
     // batchSize 40, two batches being written and one being filled.
     expect(maxPending).toBeLessThanOrEqual(120);
+  });
+
+  it('numbers imported orders in their placedAt year and keeps the channel a line names (default web)', async () => {
+    const years = [2023, 2024, 2024, 2025];
+    const lines = years.map((year, index) => ({
+      ...deliveredOrderLine({ customerId: `cust-numbered-${index}` }, `${year}-06-0${index + 1}T10:00:00.000Z`),
+      steps: [],
+      ...(index % 2 === 0 ? { channel: 'marketplace' } : {}),
+    }));
+    const summary = await importer().run(Readable.from([Buffer.from(ndjson(lines))]), { subject: 'admin' });
+    expect(summary).toMatchObject({ lines: 4, imported: 4, rejectedCount: 0 });
+    const placed = (await database.pool.query<{ data: { orderNumber: string; channel: string; customerId: string }; schema_version: number }>(
+      `SELECT data, schema_version FROM events WHERE type = 'OrderPlaced' AND data->>'customerId' LIKE 'cust-numbered-%' ORDER BY data->>'customerId'`,
+    )).rows;
+    expect(placed.map((row) => row.schema_version)).toEqual([2, 2, 2, 2]);
+    expect(placed.map((row) => row.data.channel)).toEqual(['marketplace', 'web', 'marketplace', 'web']);
+    placed.forEach((row, index) => expect(row.data.orderNumber).toMatch(new RegExp(`^OS-${years[index]}-\\d{6}$`)));
+    expect(new Set(placed.map((row) => row.data.orderNumber)).size).toBe(4);
   });
 });

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import type { OrderEvent } from '@ordersource/domain';
-import type { EventStore, JsonObject, NewEvent, NewStream, NewStreamsResult } from '@ordersource/event-store';
+import { nextOrderNumber, type OrderEvent } from '@ordersource/domain';
+import type { EventStore, JsonObject, NamedSequences, NewEvent, NewStream, NewStreamsResult } from '@ordersource/event-store';
 import canonicalize from 'canonicalize';
 import { LineRejection, parseImportLine, type ImportLine } from './import-line';
 import { ndjsonLines } from './ndjson-lines';
@@ -22,6 +22,8 @@ export type HistoryStore = Pick<EventStore, 'readStream'> & {
 export interface OrderImporterOptions {
   store: HistoryStore;
   sealer: HistorySealer;
+  /** Where order numbers come from: imported orders are numbered in their `placedAt` year. */
+  sequences: NamedSequences;
   /**
    * Keys the HMACs that derive an order id from a line without one and fingerprint each line:
    * lines carry names and addresses, and a plain hash in the log would confirm a guessed one.
@@ -102,8 +104,8 @@ interface PreparedOrder {
   streamId: string;
   customerId: string;
   digest: string;
-  /** Decided, not yet sealed: write() seals the batch with one key lookup. */
-  events: OrderEvent[];
+  /** Parsed; write() draws its order number, decides its history and seals the batch. */
+  source: ImportLine;
 }
 
 type Outcome = { kind: 'imported'; events: number } | { kind: 'already-imported' } | { kind: 'rejected'; rule: string; detail: string };
@@ -165,7 +167,7 @@ export class OrderImporter {
       const full = batch;
       batch = [];
       if (full.length === 0) return;
-      const task = this.write(full, { actor, summary }, record).then(
+      const task = this.write(full, { actor, now, summary }, record).then(
         () => undefined,
         (error: unknown) => {
           failure ??= error;
@@ -180,7 +182,7 @@ export class OrderImporter {
       if (failure) break;
       summary.lines++;
       bytesRead = read;
-      const prepared = text === null ? ({ kind: 'rejected', rule: 'line-too-long', detail: 'The line is longer than 1 MiB.' } as const) : this.prepare(number, text, { actor, now, summary });
+      const prepared = text === null ? ({ kind: 'rejected', rule: 'line-too-long', detail: 'The line is longer than 1 MiB.' } as const) : this.prepare(number, text);
       if ('kind' in prepared) {
         record(number, prepared);
         continue;
@@ -200,33 +202,51 @@ export class OrderImporter {
     return summary;
   }
 
-  /** Parses and decides one line (pure, synchronous) and starts sealing its events. */
-  private prepare(number: number, text: string, { actor, now, summary }: { actor: string; now: Date; summary: ImportSummary }): PreparedOrder | Outcome {
+  /** Parses one line (synchronous); write() decides it once its order number is drawn. */
+  private prepare(number: number, text: string): PreparedOrder | Outcome {
     let line: ImportLine;
-    let events: OrderEvent[];
     let orderId: string;
     try {
       line = parseImportLine(text);
       orderId = line.orderId ?? this.derivedOrderId(line);
-      events = decideHistory(line, { orderId, actor, correlationId: summary.correlationId, importId: summary.importId, now });
     } catch (error) {
       if (error instanceof LineRejection) return { kind: 'rejected', rule: error.rule, detail: error.detail };
       throw error;
     }
     const digest = this.digest('line', { ...line, orderId });
-    return { line: number, orderId, streamId: orderStream(orderId), customerId: line.customerId, digest, events };
+    return { line: number, orderId, streamId: orderStream(orderId), customerId: line.customerId, digest, source: line };
   }
 
-  /** Seals the batch (one key lookup), appends it as new streams (one transaction), settles each line. */
-  private async write(batch: PreparedOrder[], context: { actor: string; summary: ImportSummary }, record: (line: number, outcome: Outcome) => void): Promise<void> {
-    const sealed = await this.options.sealer.sealHistories(batch.map((order) => ({ customerId: order.customerId, events: order.events })));
-    const streams = batch.map((order, index) => ({ streamId: order.streamId, events: sealed[index].map((event, position) => newEvent(event, position === 0 ? order.digest : undefined, order.customerId, context)) }));
-    const { existing } = await this.options.store.appendToNewStreams(streams);
-    const present = new Set(existing);
+  /**
+   * Draws the batch's order numbers (imported orders are numbered in their placedAt year), decides
+   * each history (a line that breaks a rule is rejected with its number), seals the batch with one
+   * key lookup, appends it as new streams (one transaction) and settles each line.
+   */
+  private async write(batch: PreparedOrder[], context: { actor: string; now: Date; summary: ImportSummary }, record: (line: number, outcome: Outcome) => void): Promise<void> {
+    const { actor, now, summary } = context;
+    const numbers = await Promise.all(batch.map((order) => nextOrderNumber(this.options.sequences, order.source.placedAt)));
+    const decided: { order: PreparedOrder; events: OrderEvent[] }[] = [];
     for (const [index, order] of batch.entries()) {
-      if (!present.has(order.streamId)) record(order.line, { kind: 'imported', events: streams[index].events.length });
+      try {
+        const history = { orderId: order.orderId, actor, correlationId: summary.correlationId, importId: summary.importId, now, orderNumber: numbers[index] };
+        decided.push({ order, events: decideHistory(order.source, history) });
+      } catch (error) {
+        if (!(error instanceof LineRejection)) throw error;
+        record(order.line, { kind: 'rejected', rule: error.rule, detail: error.detail });
+      }
     }
-    for (const order of batch.filter(({ streamId }) => present.has(streamId))) {
+    if (decided.length === 0) return;
+    const sealed = await this.options.sealer.sealHistories(decided.map(({ order, events }) => ({ customerId: order.customerId, events })));
+    const valid = decided.map(({ order }, index) => ({
+      order,
+      stream: { streamId: order.streamId, events: sealed[index].map((event, position) => newEvent(event, position === 0 ? order.digest : undefined, order.customerId, context)) },
+    }));
+    const { existing } = await this.options.store.appendToNewStreams(valid.map(({ stream }) => stream));
+    const present = new Set(existing);
+    for (const { order, stream } of valid) {
+      if (!present.has(order.streamId)) record(order.line, { kind: 'imported', events: stream.events.length });
+    }
+    for (const { order } of valid.filter(({ order }) => present.has(order.streamId))) {
       const [first] = await this.options.store.readStream(order.streamId, { toVersion: 1 });
       if (first?.metadata.importDigest === order.digest) record(order.line, { kind: 'already-imported' });
       else record(order.line, { kind: 'rejected', rule: 'order-already-exists', detail: `Order ${order.orderId} already exists with another history.` });

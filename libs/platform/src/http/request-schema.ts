@@ -1,3 +1,4 @@
+import { NO_CONTROL_CHARS } from '@ordersource/contracts';
 import Ajv, { ErrorObject, JSONSchemaType, Schema } from 'ajv';
 import addFormats from 'ajv-formats';
 import { isoFormats } from './iso-codes';
@@ -28,8 +29,8 @@ export function storableDateTime(value: string): boolean {
   return year >= 1 && Number.isFinite(Date.parse(value));
 }
 
-/** No control characters (U+0000-U+001F, U+007F) anywhere (API.md "Strings"). */
-export const NO_CONTROL_CHARS = '^[^\\u0000-\\u001F\\u007F]*$';
+/** The API's text rule belongs to the request contract; named here to tell its errors apart. */
+export { NO_CONTROL_CHARS };
 
 export type Validator<T> = (input: unknown) => T;
 

@@ -7,7 +7,7 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { CommandEndpoint } from '../../orders/command-endpoint';
 import { CommandContext } from '../../orders/order-command';
-import { objectOf, text, text200 } from '../../orders/request-fragments';
+import { objectOf, text, text200 } from '@ordersource/contracts';
 import { RevertOrderCommand, RevertPreviewer } from '../../orders/revert-order/revert-order.handler';
 
 export const CORRELATED_STREAMS = Symbol('CorrelatedStreams');

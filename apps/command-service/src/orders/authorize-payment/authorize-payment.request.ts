@@ -1,6 +1,6 @@
 import { bodyValidator } from '@ordersource/platform';
 import { PaymentMethod, paymentMethods } from '@ordersource/domain';
-import { enumOf, id64, objectOf, positiveMoney } from '../request-fragments';
+import { enumOf, id64, objectOf, positiveMoney } from '@ordersource/contracts';
 
 export interface AuthorizePaymentRequest {
   amount: number;

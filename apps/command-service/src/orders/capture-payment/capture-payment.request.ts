@@ -1,5 +1,5 @@
 import { bodyValidator } from '@ordersource/platform';
-import { objectOf } from '../request-fragments';
+import { objectOf } from '@ordersource/contracts';
 
 export type CapturePaymentRequest = Record<string, never>;
 

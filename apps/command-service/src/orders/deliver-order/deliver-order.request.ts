@@ -1,5 +1,5 @@
 import { bodyValidator } from '@ordersource/platform';
-import { instant, objectOf, text200 } from '../request-fragments';
+import { instant, objectOf, text200 } from '@ordersource/contracts';
 
 export interface DeliverOrderRequest {
   occurredAt?: string;

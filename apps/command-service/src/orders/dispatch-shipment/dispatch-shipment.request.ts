@@ -1,5 +1,5 @@
 import { bodyValidator } from '@ordersource/platform';
-import { id64, objectOf } from '../request-fragments';
+import { id64, objectOf } from '@ordersource/contracts';
 
 export interface DispatchShipmentRequest {
   carrier: string;

@@ -1,6 +1,6 @@
 import { bodyValidator } from '@ordersource/platform';
 import { PaymentMethod, paymentMethods } from '@ordersource/domain';
-import { enumOf, objectOf, text200 } from '../request-fragments';
+import { enumOf, objectOf, text200 } from '@ordersource/contracts';
 
 export interface FailPaymentRequest {
   reason: string;

@@ -1,6 +1,6 @@
 import { bodyValidator } from '@ordersource/platform';
 import { CheckpointKind, checkpointKinds } from '@ordersource/domain';
-import { enumOf, id64, instant, objectOf } from '../request-fragments';
+import { enumOf, id64, instant, objectOf } from '@ordersource/contracts';
 
 export interface RecordCheckpointRequest {
   location: string;

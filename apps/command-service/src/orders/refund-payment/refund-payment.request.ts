@@ -1,5 +1,5 @@
 import { bodyValidator } from '@ordersource/platform';
-import { objectOf, positiveMoney, text200 } from '../request-fragments';
+import { objectOf, positiveMoney, text200 } from '@ordersource/contracts';
 
 export interface RefundPaymentRequest {
   amount: number;

@@ -1,5 +1,5 @@
 import { bodyValidator } from '@ordersource/platform';
-import { objectOf, text200 } from '../request-fragments';
+import { objectOf, text200 } from '@ordersource/contracts';
 
 export interface RevertOrderRequest {
   toVersion: number;

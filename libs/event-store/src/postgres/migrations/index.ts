@@ -2,6 +2,7 @@ import type { MigrationInterface } from 'typeorm';
 import { CreateAppRole1764150000001 } from './create-app-role.migration';
 import { CreateEventTables1764150000002 } from './create-event-tables.migration';
 import { EventRepairs1799130000000 } from './repairs.migration';
+import { NamedSequences1800150000000 } from './sequences.migration';
 
 export { APP_ROLE } from './create-app-role.migration';
 
@@ -10,4 +11,5 @@ export const eventStoreMigrations: (new () => MigrationInterface)[] = [
   CreateAppRole1764150000001,
   CreateEventTables1764150000002,
   EventRepairs1799130000000,
+  NamedSequences1800150000000,
 ];

@@ -7,6 +7,7 @@ import {
   items,
   metadata,
   orderId,
+  orderNumber,
   placeOrder,
   shippingAddress,
   total,
@@ -14,8 +15,8 @@ import {
 
 const orderPlacedAt = (at: string, id = orderId) => ({
   type: 'OrderPlaced' as const,
-  schemaVersion: 1 as const,
-  data: { orderId: id, customerId: 'cust-42', currency: 'EUR', items, total, shippingAddress },
+  schemaVersion: 2 as const,
+  data: { orderId: id, customerId: 'cust-42', currency: 'EUR', items, total, shippingAddress, channel: 'web' as const, orderNumber },
   occurredAt: at,
 });
 

@@ -15,6 +15,7 @@ export function everyEventOf(customerId: string, marker: string, orderId = '0b7f
       currency: 'EUR',
       items: [{ sku: 'SKU-KETTLE', name: 'Kettle', quantity: 1, unitPrice: 1999 }],
       total: 1999,
+      channel: 'web',
       shippingAddress: {
         name: `Ada Lovelace ${marker}`,
         line1: `12 Analytical Lane ${marker}`,

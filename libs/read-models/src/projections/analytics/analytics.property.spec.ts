@@ -39,8 +39,9 @@ function historyOf(orderId: string, life: Lifecycle): RecordedEvent[] {
   const next = () => (clock += life.gaps[gap++ % life.gaps.length]);
   const add = (type: string, data: JsonObject, minutes: number) => events.push(orderEvent(orderId, events.length + 1, type, data, { occurredAt: iso(minutes) }));
   const placed: JsonObject = { customerId: 'customer-1', currency: life.currency, items: [{ sku: 'SKU', quantity: 1, unitPrice: life.total }], total: life.total, shippingAddress: SEALED('address') };
-  if (life.channel) placed.channel = life.channel;
   add('OrderPlaced', placed, clock);
+  // A channel is OrderPlaced v2's; without one the order is stored as v1 (read as web).
+  if (life.channel) events[0] = { ...events[0], schemaVersion: 2, data: { ...events[0].data, channel: life.channel } };
   for (const method of life.failures) add('PaymentFailed', method ? { reason: SEALED('reason'), method } : { reason: SEALED('reason') }, next());
   const stages = ['placed', 'authorized', 'paid', 'shipped', 'delivered'];
   const reached = stages.indexOf(life.reach);

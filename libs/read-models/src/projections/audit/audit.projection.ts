@@ -1,8 +1,10 @@
 /**
  * The audit view: one document per event in `audit-events` (id: the zero-padded position, so
  * ids sort like positions), for the type+time, order (history) and actor queries. Its head
- * keeps no document, only the per-order version guard. `data` is the event's data as stored:
- * personal fields stay sealed envelopes, so forgetting a customer erases them here too.
+ * keeps no document, only the per-order version guard. `data` is the event's data as stored,
+ * read in its current schema version (the runner upcasts: OrderPlaced v1 gains `channel`):
+ * personal fields stay sealed envelopes, so forgetting a customer erases them here too. `hash`
+ * is the stored event's; the store, not this view, is where the chain is verified.
  */
 import type { JsonObject, RecordedEvent } from '@ordersource/event-store';
 import { sortableNumber, type Projection } from '../projection';

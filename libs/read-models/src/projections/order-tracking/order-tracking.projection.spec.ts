@@ -14,9 +14,12 @@ async function trackingAfter(events: Parameters<typeof runProjection>[2]) {
 
 describe('order-tracking projection', () => {
   it('builds the tracking view of a delivered, partly refunded order', async () => {
+    // The history is stored as OrderPlaced v1: read as v2, placed on the web, with no number.
     expect(await trackingAfter(deliveredOrderHistory(orderId))).toEqual({
       orderId,
+      orderNumber: null,
       customerId: 'customer-1',
+      channel: 'web',
       status: 'DELIVERED',
       currency: 'EUR',
       items: [{ sku: 'SKU-1', name: 'Mug', quantity: 2, unitPrice: 1250 }],
@@ -34,6 +37,12 @@ describe('order-tracking projection', () => {
       updatedAt: at(11000),
       version: 10,
     });
+  });
+
+  it('shows the number and channel of an OrderPlaced v2', async () => {
+    const [placed] = deliveredOrderHistory(orderId);
+    const v2 = { ...placed, schemaVersion: 2, data: { ...placed.data, channel: 'marketplace', orderNumber: 'OS-2026-000017' } };
+    expect(await trackingAfter([v2])).toMatchObject({ orderNumber: 'OS-2026-000017', channel: 'marketplace', status: 'PLACED', version: 1 });
   });
 
   it('keeps the latest checkpoint by time, not the latest recorded', async () => {

@@ -4,7 +4,7 @@
  * shipment's `lastCheckpoint` is the latest by `at` (scans arrive late and out of order).
  */
 import type { JsonObject, RecordedEvent } from '@ordersource/event-store';
-import type { OrderItem, OrderStatus } from '@ordersource/domain';
+import type { OrderChannel, OrderItem, OrderStatus } from '@ordersource/domain';
 import { dataOf, type Projection, type ProjectionStep } from '../projection';
 import { orderIdOf, statusAfterRefund } from '@ordersource/domain';
 import type { ViewDefinition } from '../../store/read-store.port';
@@ -20,7 +20,11 @@ export interface CheckpointSummary {
 
 export interface OrderTrackingDocument {
   orderId: string;
+  /** `OS-<year>-<n>`; null for orders placed before numbers existed (OrderPlaced v1). */
+  orderNumber: string | null;
   customerId: string;
+  /** OrderPlaced v2's channel (v1 events read as `web`). */
+  channel: OrderChannel;
   status: OrderStatus;
   currency: string;
   items: OrderItem[];
@@ -37,12 +41,14 @@ export const orderTrackingView: ViewDefinition = {
   name: 'order-tracking',
   head: {
     name: 'order-tracking',
-    fields: { customerId: 'string', status: 'string', placedAt: 'string' },
-    // GET /orders: newest first by (placedAt, orderId), optionally per customer and status.
+    fields: { customerId: 'string', status: 'string', placedAt: 'string', orderNumber: 'string' },
+    // GET /orders: newest first by (placedAt, orderId), optionally per customer and status;
+    // GET /orders/by-number/{n} and ?orderNumber=: one order by its number.
     indexes: [
       { equals: [], sortBy: 'placedAt' },
       { equals: ['customerId'], sortBy: 'placedAt' },
       { equals: ['status'], sortBy: 'placedAt' },
+      { equals: ['orderNumber'], sortBy: 'placedAt' },
     ],
   },
   records: [],
@@ -110,10 +116,12 @@ export function evolveTracking(order: OrderTrackingDocument | null, event: Track
 }
 
 function placed(event: TrackedEvent): OrderTrackingDocument {
-  const { customerId, currency, items, total } = dataOf(event, 'OrderPlaced');
+  const { customerId, currency, items, total, channel, orderNumber } = dataOf(event, 'OrderPlaced');
   return {
     orderId: event.orderId,
+    orderNumber: orderNumber ?? null,
     customerId,
+    channel,
     status: 'PLACED',
     currency,
     items: [...items],

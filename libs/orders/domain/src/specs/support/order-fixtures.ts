@@ -21,6 +21,7 @@ export const items: OrderItem[] = [
   { sku: 'TEA-07', quantity: 1, unitPrice: 499 },
 ];
 export const total = 2 * 1250 + 499;
+export const orderNumber = 'OS-2026-000042';
 export const shippingAddress: ShippingAddress = {
   name: 'Ada Lovelace',
   line1: '12 St James Square',
@@ -34,7 +35,7 @@ function command<T extends OrderCommandType>(type: T, data: Command<T>['data']):
 }
 
 export const placeOrder = (data: Data<'PlaceOrder'> = {}) =>
-  command('PlaceOrder', { customerId: 'cust-42', currency: 'EUR', items, shippingAddress, ...data });
+  command('PlaceOrder', { customerId: 'cust-42', currency: 'EUR', items, shippingAddress, channel: 'web', orderNumber, ...data });
 export const authorizePayment = (data: Data<'AuthorizePayment'> = {}) =>
   command('AuthorizePayment', { amount: total, method: 'card', paymentId: 'pay-1', ...data });
 export const failPayment = (data: Data<'FailPayment'> = {}) =>
@@ -69,11 +70,11 @@ export const aValidCommand: Record<LifecycleCommandType, () => OrderCommand> = {
 
 function event<T extends OrderEvent['type']>(type: T, data: Omit<Event<T>['data'], 'orderId'>, at = now): Event<T> {
   // TypeScript cannot relate a spread over a generic Omit back to the union member.
-  return { type, schemaVersion: 1, data: { orderId, ...data }, occurredAt: at } as unknown as Event<T>;
+  return { type, schemaVersion: type === 'OrderPlaced' ? 2 : 1, data: { orderId, ...data }, occurredAt: at } as unknown as Event<T>;
 }
 
 export const orderPlaced = () =>
-  event('OrderPlaced', { customerId: 'cust-42', currency: 'EUR', items, total, shippingAddress }, earlier);
+  event('OrderPlaced', { customerId: 'cust-42', currency: 'EUR', items, total, shippingAddress, channel: 'web', orderNumber }, earlier);
 export const paymentAuthorized = (amount = total) =>
   event('PaymentAuthorized', { amount, method: 'card', paymentId: 'pay-1' }, earlier);
 export const paymentFailed = () => event('PaymentFailed', { reason: 'card declined', method: 'card' }, earlier);

@@ -1,6 +1,12 @@
-import { NO_CONTROL_CHARS } from '@ordersource/platform';
+/**
+ * JSON Schema pieces of the request bodies, with API.md's limits (trimmed lengths): the command
+ * routes and the import lines (which carry the same commands) are validated by these, one
+ * definition for both. Validated by platform's bodyValidator (which knows the formats).
+ */
 
-/** Schema pieces shared by the command routes, with API.md's limits (trimmed lengths). */
+/** No control characters (U+0000-U+001F, U+007F) anywhere (API.md "Strings"). */
+export const NO_CONTROL_CHARS = '^[^\\u0000-\\u001F\\u007F]*$';
+
 export const text = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: NO_CONTROL_CHARS }) as const;
 export const id64 = text(64);
 export const text200 = text(200);

@@ -1,0 +1,75 @@
+import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
+import { openEventStoreDatabase, type EventStoreDatabase } from './database';
+import { PostgresNamedSequences } from './named-sequences';
+import { PostgresEventStore } from './postgres-event-store';
+
+const CHAIN_KEY = 'sequences-suite-chain-key-0123456789';
+
+/**
+ * Named sequences (issue 15, order numbers): made on first use by the services' role, never a
+ * number twice across pools (two processes), racing on the very first call included.
+ */
+describe('named sequences on PostgreSQL', () => {
+  let testDatabase: TestDatabase;
+  let first: EventStoreDatabase;
+  let second: EventStoreDatabase;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('os_event_store_sequences');
+    first = await openEventStoreDatabase({ url: testDatabase.url, chainKey: CHAIN_KEY, poolSize: 8 });
+    second = await openEventStoreDatabase({ url: testDatabase.url, chainKey: CHAIN_KEY, poolSize: 8 });
+  });
+
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+    await testDatabase?.drop();
+  });
+
+  it('hands out distinct numbers to 2 x 300 concurrent callers on two pools, starting at 1, the sequence made by the first of them', async () => {
+    const sequences = [new PostgresNamedSequences(first), new PostgresNamedSequences(second)];
+    const drawn = await Promise.all(Array.from({ length: 600 }, (_, index) => sequences[index % 2].next('race_2026')));
+    expect(new Set(drawn).size).toBe(600);
+    expect(Math.min(...drawn)).toBe(1);
+    // Another name counts on its own.
+    expect(await sequences[0].next('race_2027')).toBe(1);
+  });
+
+  it('runs as the services role, which may not create objects itself', async () => {
+    const role = await first.pool.query<{ current_user: string; may_create: boolean }>(`SELECT current_user, has_schema_privilege('public', 'CREATE') AS may_create`);
+    expect(role.rows[0]).toEqual({ current_user: 'ordersource_app', may_create: false });
+    expect(await new PostgresNamedSequences(first).next('as_app_role')).toBe(1);
+  });
+
+  it('starts a counter behind a natural key after the highest value the log holds (a restored store)', async () => {
+    const store = new PostgresEventStore(first);
+    const values = ['OS-2031-000041', 'OS-2031-000007', 'OS-2030-000900', 'OS-2031-0000x9'];
+    for (const [index, orderNumber] of values.entries()) {
+      await store.appendToStream(`order-restored-${index}`, 'no_stream', [{ type: 'OrderPlaced', schemaVersion: 2, data: { orderNumber }, metadata: { correlationId: 'c', causationId: 'c', actor: 'a' }, occurredAt: '2031-01-01T00:00:00.000Z' }]);
+    }
+    const sequences = new PostgresNamedSequences(first);
+    expect(await sequences.next('order_number_2031', { field: 'orderNumber', prefix: 'OS-2031-' })).toBe(42);
+    expect(await sequences.next('order_number_2031', { field: 'orderNumber', prefix: 'OS-2031-' })).toBe(43);
+    expect(await sequences.next('order_number_2032', { field: 'orderNumber', prefix: 'OS-2032-' })).toBe(1);
+  });
+
+  it('refuses a name or a natural key outside its alphabet, creating nothing', async () => {
+    const sequences = new PostgresNamedSequences(first);
+    let refused = 0;
+    for (const [name, key] of [
+      ['Upper', undefined],
+      ['semi;colon', undefined],
+      ['', undefined],
+      ['x'.repeat(41), undefined],
+      ['fine', { field: 'a b', prefix: 'OS-' }],
+      ['fine', { field: 'orderNumber', prefix: "OS-'" }],
+      ['fine', { field: 'orderNumber', prefix: '%' }],
+    ] as const) {
+      await expect(sequences.next(name, key)).rejects.toThrow(/invalid/);
+      refused++;
+    }
+    expect(refused).toBe(7);
+    const { rows } = await first.pool.query(`SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'named_seq_fine%'`);
+    expect(rows).toEqual([]);
+  });
+});
