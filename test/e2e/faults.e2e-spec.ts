@@ -12,9 +12,12 @@ import { DatabaseProcessSpec, embeddedDatabaseSpec } from '../../tools/start/emb
 import { startServiceProcess } from '../../tools/start/service-process';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { ProcessSpec, Supervisor } from '../../tools/start/supervisor';
+import { createInterface } from 'node:readline';
+import { spawn } from 'node:child_process';
 import { HttpClient, httpClient, inBatches, ok } from './support/http';
 import { API_KEYS, keys } from './support/keys';
 import { DrivenOrder, OrderPlan, expectedViewsOf, planOrder, plannedEvents } from './support/lifecycles';
+import { Stack, startStack } from './support/stack';
 
 /**
  * Issue 17's fault suite (embedded profile): the stack `npm start` runs (embedded PostgreSQL and
@@ -30,6 +33,8 @@ const LANES = 4;
 /** Commands acknowledged between two kills: each kill lands in the middle of the load. */
 const BETWEEN_KILLS = 12;
 const MIN_ORDERS = 16;
+/** Orders placed after the distributed views were restored: the live path works again. */
+const AFTER_RESTORE = 8;
 /** Two rounds (each restart compiles a service, so the rounds keep the suite near 2 minutes): the three services at once, then PostgreSQL. */
 const ROUNDS = [['command', 'projector', 'query'], ['postgres']] as const;
 const TARGETS = ROUNDS.flat();
@@ -97,7 +102,166 @@ describe('SIGKILL of each service and of PostgreSQL under load (embedded profile
     await eventually(`${name} is ready`, async () => (await fetch(`http://127.0.0.1:${ports[name]}/health/ready`).catch(() => undefined))?.status === 200, { timeoutMs: 180_000, everyMs: 200 });
   }
 
-  /** One command as a real client sends it: with its Idempotency-Key, again until it is answered. */
+  /** Kills each round's targets once the load has made progress, waiting until all serve again each time. */
+  async function killEach(): Promise<void> {
+    for (const round of ROUNDS) {
+      const mark = counts.acknowledged;
+      await eventually(`${BETWEEN_KILLS} more acknowledgements before killing ${round.join(', ')}`, () => counts.acknowledged >= mark + BETWEEN_KILLS, { timeoutMs: 180_000, everyMs: 50 });
+      const killed = round.map((target) => {
+        const before = supervisor.current(target);
+        if (!before?.pid) throw new Error(`${target} is not running`);
+        if (target === 'postgres') {
+          // The server itself, not the CLI that started it: the postmaster's pid is in its data directory.
+          process.kill(Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]), 'SIGKILL');
+        } else before.kill('SIGKILL');
+        kills.push(target);
+        return { target, before };
+      });
+      for (const { target, before } of killed) {
+        await eventually(`the supervisor runs ${target} again`, () => supervisor.current(target) !== undefined && supervisor.current(target) !== before, { timeoutMs: 60_000, everyMs: 50 });
+      }
+      for (const service of services) await ready(service.name);
+    }
+  }
+
+  it(
+    'loses and duplicates no acknowledged command, and every view equals its history',
+    async () => {
+      let killing = true;
+      const killer = killEach().finally(() => (killing = false));
+      orders = await loadClient(() => clients.command.baseUrl, counts).run(() => killing, MIN_ORDERS);
+      await killer;
+      const { lost, duplicated, planned } = await checkOrders(clients.query, orders);
+      const stored = await eventsInLog();
+      const integrity = ok(await clients.command.get('/admin/integrity'), 200, 'integrity');
+
+      console.log(
+        [
+          `faults (embedded): ${counts.sent} command requests sent (${counts.retried} retries), ${counts.acknowledged} acknowledged, ${counts.refused.length} refused;`,
+          `  kills survived: ${kills.length} (${kills.join(', ')}); supervisor restarts: ${TARGETS.map((target) => `${target} ${supervisor.restartsOf(target)}`).join(', ')}`,
+          `  orders checked: ${orders.length}, events in the log: ${stored} (planned ${planned}), lost ${lost}, duplicated ${duplicated}, integrity ok: ${integrity.ok}`,
+          ...supervisorLog.map((line) => `  ${line}`),
+        ].join('\n'),
+      );
+      expect(counts.refused).toEqual([]);
+      expect(kills).toEqual(TARGETS);
+      expect([lost, duplicated, stored]).toEqual([0, 0, planned]);
+      expect(integrity).toEqual(expect.objectContaining({ ok: true }));
+    },
+    420_000,
+  );
+
+  async function eventsInLog(): Promise<number> {
+    const client = new Client({ connectionString: database.url() });
+    await client.connect();
+    try {
+      return Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0].n);
+    } finally {
+      await client.end();
+    }
+  }
+});
+
+describe('SIGKILL of the Kafka and MongoDB test servers under load (distributed profile)', () => {
+  let supervisor: Supervisor;
+  let stack: Stack;
+  const counts: Counts = { sent: 0, retried: 0, acknowledged: 0, refused: [] };
+  const kills: string[] = [];
+  const supervisorLog: string[] = [];
+
+  beforeAll(async () => {
+    const [kafkaPort, mongoPort] = [await freePort(), await freePort()];
+    supervisor = new Supervisor(
+      [testServer('kafka', 'libs/testing/kafka-broker/src/main.ts', kafkaPort), testServer('mongo', 'libs/testing/mongo-server/src/main.ts', mongoPort)],
+      { log: (line) => supervisorLog.push(line), initialBackoffMs: 200, maxBackoffMs: 2000 },
+    );
+    await supervisor.start();
+    stack = await startStack('distributed', { kafkaBrokers: [`127.0.0.1:${kafkaPort}`], mongoServerUrl: `mongodb://127.0.0.1:${mongoPort}` });
+  }, 240_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await supervisor?.stop();
+  }, 60_000);
+
+  async function killAndAwait(targets: string[]): Promise<void> {
+    const mark = counts.acknowledged;
+    await eventually(`${BETWEEN_KILLS} acknowledgements before killing ${targets.join(', ')}`, () => counts.acknowledged >= mark + BETWEEN_KILLS, { timeoutMs: 180_000, everyMs: 50 });
+    const killed = targets.map((target) => ({ target, before: supervisor.current(target) }));
+    for (const { target, before } of killed) {
+      before?.kill('SIGKILL');
+      kills.push(target);
+    }
+    for (const { target, before } of killed) {
+      await eventually(`the supervisor runs ${target} again`, () => supervisor.current(target) !== undefined && supervisor.current(target) !== before, { timeoutMs: 60_000, everyMs: 50 });
+    }
+    for (const service of [stack.command, stack.projector, stack.query]) {
+      await eventually(`${service.baseUrl} is ready again`, async () => (await fetch(`${service.baseUrl}/health/ready`).catch(() => undefined))?.status === 200, { timeoutMs: 120_000, everyMs: 200 });
+    }
+  }
+
+  it(
+    'loses and duplicates no acknowledged command, and every view equals its history',
+    async () => {
+      const client = loadClient(() => stack.command.baseUrl, counts);
+      const orders: DrivenOrder[] = [];
+      // The doubles keep their data in memory: a SIGKILL loses the topic and every view (a real
+      // broker and MongoDB keep what they acknowledged). The services must outlive them and keep
+      // every acknowledged command; the views rebuilt from the log alone equal the histories, and
+      // orders placed afterwards flow live again through the new broker into the new views.
+      let killing = true;
+      const killer = killAndAwait(['kafka', 'mongo']).finally(() => (killing = false));
+      orders.push(...(await client.run(() => killing, MIN_ORDERS)));
+      await killer;
+      await stack.rebuildViewsFromLog();
+      orders.push(...(await client.run(() => false, AFTER_RESTORE)));
+      const checked = await checkOrders(stack.query, orders);
+      const { lost, duplicated, planned } = checked;
+      const stored = Number((await stack.pg.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0].n);
+      const integrity = ok(await stack.command.get('/admin/integrity'), 200, 'integrity');
+
+      console.log(
+        [
+          `faults (distributed): ${counts.sent} command requests sent (${counts.retried} retries), ${counts.acknowledged} acknowledged, ${counts.refused.length} refused;`,
+          `  kills survived: ${kills.length} (${kills.join(', ')}); orders checked: ${orders.length}, events in the log: ${stored} (planned ${planned}), lost ${lost}, duplicated ${duplicated}, integrity ok: ${integrity.ok}`,
+          ...supervisorLog.map((line) => `  ${line}`),
+        ].join('\n'),
+      );
+      expect(counts.refused).toEqual([]);
+      expect(kills).toEqual(['kafka', 'mongo']);
+      expect([lost, duplicated, stored]).toEqual([0, 0, planned]);
+      expect(integrity).toEqual(expect.objectContaining({ ok: true }));
+    },
+    420_000,
+  );
+});
+
+/** A test double on its own (its `npm run` entry point) on a fixed port, ready once it says it listens. */
+function testServer(name: string, entry: string, port: number): ProcessSpec {
+  const listening = new WeakMap<object, Promise<void>>();
+  return {
+    name,
+    spawn() {
+      const child = spawn(process.execPath, ['-r', '@swc-node/register', entry, '--port', String(port)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+      listening.set(
+        child,
+        new Promise((resolveListening, reject) => {
+          child.once('exit', (code) => reject(new Error(`${name} exited with code ${code}`)));
+          createInterface({ input: child.stdout as NonNullable<typeof child.stdout> }).on('line', (line) => /listening/.test(line) && resolveListening());
+        }),
+      );
+      listening.get(child)?.catch(() => undefined);
+      return child;
+    },
+    ready: (child) => listening.get(child) ?? Promise.reject(new Error(`not a run of ${name}`)),
+  };
+}
+
+/**
+ * Commands as a real client sends them: each with its Idempotency-Key, sent again with the same
+ * key after a network error, a 5xx, a 408, a 429 or 409 idempotency-key-in-flight, until answered.
+ */
+function loadClient(commandUrl: () => string, counts: Counts) {
   async function command(path: string, body: unknown, idempotencyKey: string, key: string): Promise<{ status: number; body: { version?: number; status?: string } }> {
     const deadline = Date.now() + 180_000;
     for (let attempt = 0; ; attempt++) {
@@ -109,7 +273,7 @@ describe('SIGKILL of each service and of PostgreSQL under load (embedded profile
       counts.sent++;
       let response: Response;
       try {
-        response = await fetch(`${clients.command.baseUrl}${path}`, {
+        response = await fetch(`${commandUrl()}${path}`, {
           method: 'POST',
           headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
           body: JSON.stringify(body ?? {}),
@@ -144,101 +308,41 @@ describe('SIGKILL of each service and of PostgreSQL under load (embedded profile
     return { plan, placedVersion: 1, steps, lastVersion: version };
   }
 
-  /** Kills each round's targets once the load has made progress, waiting until all serve again each time. */
-  async function killEach(): Promise<void> {
-    for (const round of ROUNDS) {
-      const mark = counts.acknowledged;
-      await eventually(`${BETWEEN_KILLS} more acknowledgements before killing ${round.join(', ')}`, () => counts.acknowledged >= mark + BETWEEN_KILLS, { timeoutMs: 180_000, everyMs: 50 });
-      const killed = round.map((target) => {
-        const before = supervisor.current(target);
-        if (!before?.pid) throw new Error(`${target} is not running`);
-        if (target === 'postgres') {
-          // The server itself, not the CLI that started it: the postmaster's pid is in its data directory.
-          process.kill(Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]), 'SIGKILL');
-        } else before.kill('SIGKILL');
-        kills.push(target);
-        return { target, before };
-      });
-      for (const { target, before } of killed) {
-        await eventually(`the supervisor runs ${target} again`, () => supervisor.current(target) !== undefined && supervisor.current(target) !== before, { timeoutMs: 60_000, everyMs: 50 });
+  /** LANES lanes of new orders while `busy()` holds (and until `minimum` were placed). */
+  async function run(busy: () => boolean, minimum: number): Promise<DrivenOrder[]> {
+    let next = 0;
+    const lanes = Array.from({ length: LANES }, async () => {
+      const driven: DrivenOrder[] = [];
+      while (busy() || next < minimum) {
+        const index = next++;
+        driven.push(await drive(planOrder(index, index % 2 === 0 ? 'cust-a' : 'cust-b')));
       }
-      for (const service of services) await ready(service.name);
-    }
+      return driven;
+    });
+    return (await Promise.all(lanes)).flat();
   }
 
-  it(
-    'loses and duplicates no acknowledged command, and every view equals its history',
-    async () => {
-      let next = 0;
-      let killing = true;
-      const killer = killEach().finally(() => (killing = false));
-      const lanes = Array.from({ length: LANES }, async () => {
-        const driven: DrivenOrder[] = [];
-        // New orders keep coming until every kill is survived (and at least MIN_ORDERS were placed).
-        while (killing || next < MIN_ORDERS) {
-          const index = next++;
-          driven.push(await drive(planOrder(index, index % 2 === 0 ? 'cust-a' : 'cust-b')));
-        }
-        return driven;
-      });
-      orders = (await Promise.all(lanes)).flat();
-      await killer;
+  return { run };
+}
 
-      // The log: each order's events are exactly its planned ones, in order (lost 0, duplicated 0).
-      let lost = 0;
-      let duplicated = 0;
-      const histories = new Map<string, { type: string; occurredAt: string }[]>();
-      await inBatches(orders, 4, async (order) => {
-        const history = ok(
-          await clients.query.get(`/orders/${order.plan.orderId}/history`, { headers: { 'x-min-version': String(order.lastVersion), 'x-wait-ms': '10000' } }),
-          200,
-          `history of ${order.plan.orderId}`,
-        ).events as { type: string; occurredAt: string }[];
-        histories.set(order.plan.orderId, history);
-        const planned = plannedEvents(order.plan).map((event) => event.type);
-        lost += Math.max(0, planned.length - history.length);
-        duplicated += Math.max(0, history.length - planned.length);
-        expect({ order: order.plan.orderId, types: history.map((event) => event.type) }).toEqual({ order: order.plan.orderId, types: planned });
-      });
-      const stored = await eventsInLog();
-      const planned = orders.reduce((sum, order) => sum + plannedEvents(order.plan).length, 0);
-
-      // Every view equals what its order's history says.
-      await inBatches(orders, 4, async (order) => {
-        const id = order.plan.orderId;
-        const expected = expectedViewsOf(order, histories.get(id) ?? []);
-        const wait = { headers: { 'x-min-version': String(order.lastVersion), 'x-wait-ms': '10000' } };
-        const [tracking, payments, shipping] = await Promise.all([clients.query.get(`/orders/${id}`, wait), clients.query.get(`/payments/${id}`, wait), clients.query.get(`/shipments/${id}`, wait)]);
-        expect({ id, tracking: tracking.body, payments: payments.body, shipping: shipping.body }).toEqual({ id, tracking: expected.tracking, payments: expected.payments, shipping: expected.shipping });
-      });
-      const integrity = ok(await clients.command.get('/admin/integrity'), 200, 'integrity');
-
-      console.log(
-        [
-          `faults (embedded): ${counts.sent} command requests sent (${counts.retried} retries), ${counts.acknowledged} acknowledged, ${counts.refused.length} refused;`,
-          `  kills survived: ${kills.length} (${kills.join(', ')}); supervisor restarts: ${TARGETS.map((target) => `${target} ${supervisor.restartsOf(target)}`).join(', ')}`,
-          `  orders checked: ${orders.length}, events in the log: ${stored} (planned ${planned}), lost ${lost}, duplicated ${duplicated}, integrity ok: ${integrity.ok}`,
-          ...supervisorLog.map((line) => `  ${line}`),
-        ].join('\n'),
-      );
-      expect(counts.refused).toEqual([]);
-      expect(kills).toEqual(TARGETS);
-      expect([lost, duplicated, stored]).toEqual([0, 0, planned]);
-      expect(integrity).toEqual(expect.objectContaining({ ok: true }));
-    },
-    420_000,
-  );
-
-  async function eventsInLog(): Promise<number> {
-    const client = new Client({ connectionString: database.url() });
-    await client.connect();
-    try {
-      return Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0].n);
-    } finally {
-      await client.end();
-    }
-  }
-});
+/** The log holds exactly each order's planned events, and every view equals the order's history. */
+async function checkOrders(query: HttpClient, orders: DrivenOrder[]): Promise<{ lost: number; duplicated: number; planned: number }> {
+  let lost = 0;
+  let duplicated = 0;
+  await inBatches(orders, 4, async (order) => {
+    const id = order.plan.orderId;
+    const wait = { headers: { 'x-min-version': String(order.lastVersion), 'x-wait-ms': '10000' } };
+    const history = ok(await query.get(`/orders/${id}/history`, wait), 200, `history of ${id}`).events as { type: string; occurredAt: string }[];
+    const planned = plannedEvents(order.plan).map((event) => event.type);
+    lost += Math.max(0, planned.length - history.length);
+    duplicated += Math.max(0, history.length - planned.length);
+    expect({ id, types: history.map((event) => event.type) }).toEqual({ id, types: planned });
+    const expected = expectedViewsOf(order, history);
+    const [tracking, payments, shipping] = await Promise.all([query.get(`/orders/${id}`, wait), query.get(`/payments/${id}`, wait), query.get(`/shipments/${id}`, wait)]);
+    expect({ id, tracking: tracking.body, payments: payments.body, shipping: shipping.body }).toEqual({ id, tracking: expected.tracking, payments: expected.payments, shipping: expected.shipping });
+  });
+  return { lost, duplicated, planned: orders.reduce((sum, order) => sum + plannedEvents(order.plan).length, 0) };
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
