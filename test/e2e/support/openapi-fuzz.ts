@@ -287,6 +287,13 @@ function badCursor(route: string, context: FuzzContext): fc.Arbitrary<{ label: s
   return fc.oneof(...options);
 }
 
+/** Mostly none or a fresh key; sometimes one of three shared keys, so repeats and 422 reuses happen too. */
+const idempotencyKeys = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(undefined) },
+  { weight: 2, arbitrary: fc.uuid({ version: 4 }) },
+  { weight: 1, arbitrary: fc.constantFrom('fuzz-key-1', 'fuzz-key-2', 'fuzz-key-3') },
+);
+
 /** The keys of the four roles, staff most often (customers are refused most routes). */
 const authorizations = fc.oneof(
   { weight: 5, arbitrary: fc.constant(`Bearer ${keys.admin}`) },
@@ -375,7 +382,7 @@ export function requestsFor(operation: Operation, context: FuzzContext): fc.Arbi
     }),
   );
   const body = operation.body ? validValue(operation.body.schema) : fc.constant(undefined);
-  const base = fc.record({ path: pathValues, query: queryValues, body, auth: authorizations, idempotency: fc.option(fc.constantFrom('fuzz-key-1', 'fuzz-key-2', 'fuzz-key-3'), { nil: undefined }), minVersion: fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }) });
+  const base = fc.record({ path: pathValues, query: queryValues, body, auth: authorizations, idempotency: idempotencyKeys, minVersion: fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }) });
 
   type Mutation = { label: string; apply: (request: FuzzRequest) => FuzzRequest };
   const parameterSegments = operation.route.split('/').flatMap((segment, at) => (/^\{.+\}$/.test(segment) ? [at] : []));
