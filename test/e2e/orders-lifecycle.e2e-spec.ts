@@ -1,7 +1,6 @@
 import { allPages, inBatches, ok } from './support/http';
 import { keys } from './support/keys';
-import { DrivenOrder, driveOrder, planOrder, plannedEvents, scenarioNames } from './support/lifecycles';
-import { ModelEvent, expectedViews } from './support/order-model';
+import { DrivenOrder, driveOrder, expectedViewsOf, planOrder, plannedEvents, scenarioNames } from './support/lifecycles';
 import { Stack, profiles, startStack } from './support/stack';
 
 /**
@@ -19,14 +18,7 @@ describe.each(profiles)('orders driven through their lifecycles (%s profile)', (
   let orders: DrivenOrder[];
   const histories = new Map<string, HistoryEvent[]>();
   const waitFor = (order: DrivenOrder) => ({ headers: { 'x-min-version': String(order.lastVersion), 'x-wait-ms': '10000' } });
-  const modelOf = (order: DrivenOrder, upTo = Infinity) => {
-    const history = histories.get(order.plan.orderId) as HistoryEvent[];
-    const events: ModelEvent[] = plannedEvents(order.plan)
-      .map((planned, index) => ({ type: planned.type, version: index + 1, occurredAt: history[index].occurredAt, data: planned.data }))
-      .filter((event) => event.version <= upTo);
-    const { orderId, customerId, total, order: body } = { ...order.plan, orderId: order.plan.orderId };
-    return expectedViews({ orderId, orderNumber: order.orderNumber, channel: 'web', customerId, currency: body.currency, items: body.items, total }, events);
-  };
+  const modelOf = (order: DrivenOrder, upTo = Infinity) => expectedViewsOf(order, histories.get(order.plan.orderId) as HistoryEvent[], upTo);
 
   beforeAll(async () => {
     stack = await startStack(profile);

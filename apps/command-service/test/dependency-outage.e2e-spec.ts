@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@ordersource/platform';
+import { eventually } from '@ordersource/testing/eventually';
 import { TestDatabase, createTestDatabase } from '@ordersource/testing/postgres';
 import { RunningCommandService, startCommandService } from '../src/bootstrap';
 import { API_KEYS, keys, orderBody } from './command-service.harness';
@@ -13,14 +14,6 @@ import { TcpProxy, startTcpProxy } from './tcp-proxy';
 let db: TestDatabase;
 let proxy: TcpProxy;
 let service: RunningCommandService;
-
-async function eventually(probe: () => Promise<boolean>, what: string, deadlineMs = 20_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!(await probe())) {
-    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const post = (path: string, body: unknown) =>
   fetch(`${service.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -67,7 +60,7 @@ describe('PostgreSQL going away and coming back', () => {
     expect(ready.status).toBe(503);
 
     await proxy.restore();
-    await eventually(async () => (await fetch(`${service.url}/health/ready`)).status === 200, 'the service is ready again');
+    await eventually('the service is ready again', async () => (await fetch(`${service.url}/health/ready`)).status === 200);
     const after = await post('/orders', orderBody());
     expect(after.status).toBe(201);
     const kept = await post(`/orders/${placed.orderId}/cancel`, { reason: 'changed my mind' });

@@ -4,7 +4,7 @@ import { loadConfig } from '@ordersource/platform';
 import { TestDatabase, createTestDatabase } from '@ordersource/testing/postgres';
 import { RunningCommandService, startCommandService } from '../src/bootstrap';
 import { API_KEYS, CommandServiceHarness, commandBodies, commandPaths, drive, expectProblem, keys, orderBody, placeOrder, startHarness } from './command-service.harness';
-import { RawAnswer, rawRequest } from './raw-http';
+import { RawAnswer, rawRequest } from '@ordersource/testing/raw-http';
 
 /**
  * API.md "v1 clarifications" (issue 17): whatever the HTTP layer itself refuses is problem

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { rawRequest } from '@ordersource/testing/raw-http';
 import { CommandServiceHarness, keys, startHarness } from './command-service.harness';
 
 const ndjson = { 'content-type': 'application/x-ndjson' };
@@ -73,18 +73,11 @@ describe('POST /admin/imports', () => {
 
   it('answers 413 at once when the declared body is over 100 MiB', async () => {
     // fetch refuses a content-length that disagrees with the body it sends: a raw socket does not.
-    const url = new URL(h.url);
-    const head = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(url.port), url.hostname, () => {
-        socket.write(`POST /admin/imports HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${keys.admin}\r\ncontent-type: application/x-ndjson\r\ncontent-length: ${101 * 1024 * 1024}\r\n\r\n{}`);
-      });
-      socket.once('data', (data) => {
-        resolve(data.toString());
-        socket.destroy();
-      });
-      socket.once('error', reject);
-    });
-    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
-    expect(head).toContain('payload-too-large');
+    const answer = await rawRequest(
+      h.url,
+      `POST /admin/imports HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${keys.admin}\r\ncontent-type: application/x-ndjson\r\ncontent-length: ${101 * 1024 * 1024}\r\n\r\n{}`,
+    );
+    expect(answer.status).toBe(413);
+    expect(answer.body).toContain('payload-too-large');
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { statusAfterRefund, type OrderStatus } from '@ordersource/domain';
 import { HttpClient, ok } from './http';
 import { keys } from './keys';
+import { ExpectedViews, ModelEvent, expectedViews } from './order-model';
 
 /**
  * Realistic order lifecycles as plans of commands, each step with the events it must append,
@@ -176,4 +177,16 @@ export async function driveOrder(command: HttpClient, plan: OrderPlan): Promise<
 /** The events the order must have, in version order (OrderPlaced first). */
 export function plannedEvents(plan: OrderPlan): PlannedEvent[] {
   return [{ type: 'OrderPlaced', data: { ...plan.order, total: plan.total } }, ...plan.steps.flatMap((step) => step.events)];
+}
+
+/**
+ * What the views of a driven order must say, up to a version: its planned events, at the times
+ * its history recorded (`history` is `GET /orders/{id}/history`'s events, in version order).
+ */
+export function expectedViewsOf(order: DrivenOrder, history: readonly { occurredAt: string }[], upTo = Infinity): ExpectedViews {
+  const events: ModelEvent[] = plannedEvents(order.plan)
+    .map((planned, index) => ({ type: planned.type, version: index + 1, occurredAt: history[index].occurredAt, data: planned.data }))
+    .filter((event) => event.version <= upTo);
+  const { orderId, customerId, total, order: body } = order.plan;
+  return expectedViews({ orderId, orderNumber: order.orderNumber, channel: 'web', customerId, currency: body.currency, items: body.items, total }, events);
 }

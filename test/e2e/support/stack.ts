@@ -50,8 +50,18 @@ export { startCommandService, startQueryService, type RunningCommandService };
 const secret = () => randomBytes(32).toString('base64');
 const HOST = { host: '127.0.0.1' };
 
-/** `overrides`: configuration a suite needs on top of the stack's own (tracing, say). */
-export async function startStack(profile: ProfileName, overrides: Partial<StackConfig> = {}): Promise<Stack> {
+/** Servers the stack uses instead of starting its own doubles (default: KAFKA_BROKERS, MONGO_URL). */
+export interface ExternalServers {
+  kafkaBrokers?: string[];
+  /** `mongodb://host:port`: the stack picks its own database on it. */
+  mongoServerUrl?: string;
+}
+
+/**
+ * `overrides`: configuration a suite needs on top of the stack's own (tracing, say); `external`:
+ * servers to use instead of the stack's own doubles.
+ */
+export async function startStack(profile: ProfileName, overrides: Partial<StackConfig> = {}, external: ExternalServers = {}): Promise<Stack> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -64,13 +74,15 @@ export async function startStack(profile: ProfileName, overrides: Partial<StackC
     let mongoUrl = '';
     let mongoServerUrl: string | undefined;
     if (profile === 'distributed') {
-      if (process.env.KAFKA_BROKERS) kafkaBrokers = process.env.KAFKA_BROKERS.split(',');
+      if (external.kafkaBrokers) kafkaBrokers = external.kafkaBrokers;
+      else if (process.env.KAFKA_BROKERS) kafkaBrokers = process.env.KAFKA_BROKERS.split(',');
       else {
         const broker = await startKafkaTestBroker();
         cleanups.push(() => broker.stop());
         kafkaBrokers = [...broker.brokers];
       }
-      if (process.env.MONGO_URL) mongoServerUrl = serverPart(process.env.MONGO_URL);
+      if (external.mongoServerUrl) mongoServerUrl = external.mongoServerUrl;
+      else if (process.env.MONGO_URL) mongoServerUrl = serverPart(process.env.MONGO_URL);
       else {
         const server = await startMongoTestServer();
         cleanups.push(() => server.stop());

@@ -48,4 +48,15 @@ describe('request schemas', () => {
     expect(errorsOf(() => query({ limit: '0' }))).toEqual([{ path: 'limit', message: 'must be >= 1' }]);
     expect(errorsOf(() => query({ 'customerId[$gt]': '' }))).toEqual([{ path: 'customerId[$gt]', message: 'is not a known field' }]);
   });
+
+  it('refuses a query number that overflows to Infinity, which ajv lets pass integer and maximum (GET /alerts?limit=1e400 answered 500)', () => {
+    const query = queryValidator<{ limit?: number; asOfVersion?: number[] }>({
+      type: 'object',
+      additionalProperties: false,
+      properties: { limit: { type: 'integer', minimum: 1, maximum: 200 }, asOfVersion: { type: 'array', items: { type: 'number' } } },
+    });
+    for (const given of ['1e400', '-1e400']) expect(errorsOf(() => query({ limit: given }))).toEqual([{ path: 'limit', message: 'must be a finite number' }]);
+    expect(errorsOf(() => query({ asOfVersion: ['1', '1e999'] }))).toEqual([{ path: 'asOfVersion', message: 'must be a finite number' }]);
+    expect(query({ limit: '1e2' })).toEqual({ limit: 100 });
+  });
 });

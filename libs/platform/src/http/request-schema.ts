@@ -49,6 +49,10 @@ export function queryValidator<T>(schema: JSONSchemaType<T> | Schema): Validator
   return (input) => {
     const value = { ...((input ?? {}) as Record<string, unknown>) };
     if (!validate(value)) throw problems.invalidRequest(fieldErrors(validate.errors ?? []), 'The query is not valid; see errors.');
+    // ajv coerces `1e400` to Infinity and then lets it pass `integer` and `maximum` (issue 17, found
+    // by the fuzz suite: `GET /alerts?limit=1e400` answered 500); no query value may be infinite.
+    const infinite = Object.entries(value).filter(([, inner]) => (Array.isArray(inner) ? inner : [inner]).some((item) => typeof item === 'number' && !Number.isFinite(item)));
+    if (infinite.length > 0) throw problems.invalidRequest(infinite.map(([path]) => ({ path, message: 'must be a finite number' })), 'The query is not valid; see errors.');
     return value as T;
   };
 }
