@@ -130,5 +130,6 @@ describe.each(profiles)('orders driven through their lifecycles (%s profile)', (
         expect({ id, between, body: state.body }).toEqual({ id, between, body: modelOf(order, version).tracking });
       }
     });
-  });
+    // About 2,000 reads of the event store: over jest's 60 s on a machine at load 20 (real-Kafka run).
+  }, 180_000);
 });
