@@ -98,7 +98,7 @@ export function readContract(open: OpenContractSubject): void {
 
 /**
  * Reads the whole log; `includes` waits (with a deadline) until an event is readable, because
- * readAll holds back commits behind any older transaction still running on the server.
+ * readAll holds back commits behind any older writing transaction still running in its database.
  */
 async function readWholeLog(store: EventStore, limit: number, includes?: string): Promise<LogEvent[]> {
   return eventually('the whole log is readable', async () => {

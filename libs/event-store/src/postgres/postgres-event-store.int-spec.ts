@@ -90,6 +90,48 @@ describe('PostgresEventStore', () => {
       }
     });
 
+    it('reads past a write transaction open in another database on the server, never past one open in its own', async () => {
+      // Transaction ids are cluster-wide: the snapshot's xmin is held by a writer in any
+      // database. It used to bound readAll, so a long transaction next door (another suite, a
+      // bulk import) hid every new event here until it ended (CI: a read-your-writes 503).
+      const store = new PostgresEventStore(database);
+      const placed = (streamId: string) =>
+        store.appendToStream(streamId, 'any', [{ type: 'OrderPlaced', schemaVersion: 1, data: {}, metadata: { correlationId: 'c', causationId: 'c', actor: 'a' }, occurredAt: '2026-01-01T00:00:00.000Z' }]);
+      const logHas = async (streamId: string) => {
+        for (let page = await store.readAll({ limit: 1000 }); ; page = await store.readAll({ after: page.cursor, limit: 1000 })) {
+          if (page.events.some((event) => event.streamId === streamId)) return true;
+          if (page.endOfLog) return false;
+        }
+      };
+      const next = await createTestDatabase('os_event_store_next_door');
+      const nextDoor = new Client({ connectionString: next.url });
+      const ownWriter = new Client({ connectionString: testDatabase.url });
+      await nextDoor.connect();
+      await ownWriter.connect();
+      try {
+        // Three rounds, each with the transaction next door still open and holding an id.
+        await nextDoor.query('BEGIN');
+        await nextDoor.query('SELECT pg_current_xact_id()');
+        for (const round of [1, 2, 3]) {
+          await placed(`order-next-door-${round}`);
+          expect({ round, readable: await logHas(`order-next-door-${round}`) }).toEqual({ round, readable: true });
+        }
+        // A transaction in this database that holds an id may still append below a later commit:
+        // that commit stays hidden until it ends (the gap-safety readAll exists for).
+        await ownWriter.query('BEGIN');
+        await ownWriter.query('SELECT pg_current_xact_id()');
+        await placed('order-behind-own-writer');
+        expect(await logHas('order-behind-own-writer')).toBe(false);
+        await ownWriter.query('COMMIT');
+        expect(await logHas('order-behind-own-writer')).toBe(true);
+        await nextDoor.query('COMMIT');
+      } finally {
+        await ownWriter.end();
+        await nextDoor.end();
+        await next.drop();
+      }
+    });
+
     it('migrates once when several processes start at the same time', async () => {
       const fresh = await createTestDatabase('os_event_store_start');
       try {

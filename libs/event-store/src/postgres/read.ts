@@ -3,8 +3,9 @@
  * transaction holding position 7 can commit after one holding 8. A reader paging by position
  * alone skips 7 forever (the lost-event bug reported against Marten's async daemon, Eventuous
  * and Emmett). Here the log order is (transaction_id, position) and a page only ever includes
- * transactions older than the snapshot's xmin, i.e. every transaction that could still take a
- * smaller place in that order has already finished. The order never changes once observed.
+ * transactions older than the read horizon (the oldest transaction still running that could
+ * write this log), i.e. every transaction that could still take a smaller place in that order
+ * has already finished. The order never changes once observed.
  */
 import type { Pool } from 'pg';
 import { InvalidAppendError, InvalidCursorError } from '../errors';
@@ -117,6 +118,31 @@ export async function streamVersion(pool: Pool, streamId: string): Promise<numbe
   return result.rows[0]?.version ?? 0;
 }
 
+/**
+ * The oldest transaction still running that could yet add events to THIS database's log (or
+ * the snapshot's xmax when none could): readAll reads below it.
+ *
+ * Transaction ids are cluster-wide, so the snapshot's xmin is held by a write transaction in any
+ * database on the server. It used to be the bound: one long transaction in another database (a
+ * suite next door, a bulk import, a migration) hid every new event here from the relay and the
+ * subscriptions until it ended, and a read-your-writes wait ran out (CI: 503 after 10 s in the
+ * distributed profile). A backend is bound to one database for life, and a prepared transaction
+ * names its own, so an in-progress id shown there with another database can never write this
+ * table: only those are passed over. An id the activity view no longer shows (it ended meanwhile)
+ * or shows without a database still holds the bound, so the lookup can only err towards waiting.
+ */
+const READ_HORIZON = `WITH snapshot AS (SELECT pg_current_snapshot() AS snapshot),
+  foreign_xids AS (
+    SELECT backend_xid AS xid FROM pg_stat_activity
+      WHERE backend_xid IS NOT NULL AND datid <> (SELECT oid FROM pg_database WHERE datname = current_database())
+    UNION ALL
+    SELECT transaction FROM pg_prepared_xacts WHERE database <> current_database()),
+  horizon AS (
+    SELECT COALESCE(
+      (SELECT min(running) FROM snapshot, pg_snapshot_xip(snapshot.snapshot) AS running
+        WHERE NOT EXISTS (SELECT 1 FROM foreign_xids WHERE foreign_xids.xid = running::xid)),
+      (SELECT pg_snapshot_xmax(snapshot) FROM snapshot)) AS xid)`;
+
 export async function readAll(pool: Pool, upcasting: Upcasting, options: ReadAllOptions = {}): Promise<ReadAllPage> {
   const limit = options.limit ?? DEFAULT_PAGE;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) {
@@ -128,9 +154,9 @@ export async function readAll(pool: Pool, upcasting: Upcasting, options: ReadAll
   // ORDER BY sort the text, not the xid8 (ORDER BY resolves output names first).
   const result = await pool.query<EventRow & { txid: string }>({
     name: 'es_read_all',
-    text: `SELECT ${EVENT_COLUMNS}, transaction_id::text AS txid FROM events
+    text: `${READ_HORIZON} SELECT ${EVENT_COLUMNS}, transaction_id::text AS txid FROM events, horizon
       WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        AND transaction_id < horizon.xid
       ORDER BY transaction_id, position
       LIMIT $3`,
     values: [transactionId, position, limit],

@@ -65,6 +65,7 @@ describe(`a Kafka subscription soaked for ${Math.round(SOAK_MS / 1000)} s with s
     const members: Subscription[] = [await subscribe(), await subscribe()];
 
     let appended = 0;
+    let restarts = 0;
     let stalls = 0;
     let lastProgressAt = Date.now();
     let lastApplied = 0;
@@ -95,6 +96,7 @@ describe(`a Kafka subscription soaked for ${Math.round(SOAK_MS / 1000)} s with s
         const index = minute % 2;
         await members[index].stop();
         members[index] = await subscribe();
+        restarts++;
       }
       await traffic;
       await eventually('every healthy event is applied', () => log.appliedCount() === appended, { timeoutMs: 120_000 }).catch((error: Error) => {
@@ -104,6 +106,8 @@ describe(`a Kafka subscription soaked for ${Math.round(SOAK_MS / 1000)} s with s
       clearInterval(watch);
       await Promise.all(members.map((m) => m.stop()));
     }
+    // The figures of the run, for the report: what was tried and what it came to.
+    process.stdout.write(`soak: ${Math.round(SOAK_MS / 1000)} s, ${appended} healthy events appended and ${log.appliedCount()} applied, ${poison.size} poison orders parked, ${restarts} member restarts, ${stalls} stalls, ${log.gaps.length} gaps\n`);
     expect(stalls).toBe(0);
     expect(log.gaps).toEqual([]);
     expect(appended).toBeGreaterThan(0);

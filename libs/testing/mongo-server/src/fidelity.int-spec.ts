@@ -1,4 +1,4 @@
-import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import { Double, Long, MongoClient, MongoServerError, type Db } from 'mongodb';
 import { startMongoTestServer, type MongoTestServer } from './server';
 import { connectedServer, type ConnectedServer } from './test-support/connected-server';
 
@@ -23,6 +23,63 @@ describe('where the test server follows MongoDB rather than mingo, and refuses w
     expect(await ids({ $or: [{ a: { $gte: null } }, { a: 1 }] })).toEqual([1, 2, 3]);
     expect(await ids({ a: { $gt: null } })).toEqual([]);
     expect(await ids({ a: { $lt: null } })).toEqual([]);
+  });
+
+  it('$type tells int, long and double apart as BSON does, and the types come back as they were sent', async () => {
+    const docs = db.collection('types');
+    await docs.insertMany([
+      { _id: 'int', n: 5 },
+      { _id: 'double', n: 1.5 },
+      { _id: 'whole-double', n: new Double(2) },
+      { _id: 'long', n: Long.fromNumber(7) },
+      { _id: 'big-long', n: Long.fromString('9007199254740993') },
+      { _id: 'string', n: '5' },
+      { _id: 'array', n: [new Double(3), 'x'] },
+      { _id: 'nested', m: { n: Long.fromNumber(8) } },
+      { _id: 'missing' },
+    ] as never);
+    const ids = async (filter: object) => (await docs.find(filter).sort({ _id: 1 }).toArray()).map((d) => d._id);
+    const tried: Array<[object, string[]]> = [
+      [{ n: { $type: 'int' } }, ['int']],
+      [{ n: { $type: 16 } }, ['int']],
+      [{ n: { $type: 'double' } }, ['array', 'double', 'whole-double']],
+      [{ n: { $type: 1 } }, ['array', 'double', 'whole-double']],
+      [{ n: { $type: 'long' } }, ['big-long', 'long']],
+      [{ n: { $type: 18 } }, ['big-long', 'long']],
+      [{ n: { $type: ['int', 'long'] } }, ['big-long', 'int', 'long']],
+      [{ n: { $type: 'number' } }, ['array', 'big-long', 'double', 'int', 'long', 'whole-double']],
+      [{ n: { $type: 'string' } }, ['array', 'string']],
+      [{ n: { $type: 'array' } }, ['array']],
+      [{ 'm.n': { $type: 'long' } }, ['nested']],
+      [{ n: { $not: { $type: 'number' } } }, ['missing', 'nested', 'string']],
+      // Equality is by value across the numeric types, as before.
+      [{ n: 2 }, ['whole-double']],
+      [{ n: { $in: [7, 5] } }, ['int', 'long']],
+    ];
+    for (const [filter, expected] of tried) expect({ filter, found: await ids(filter) }).toEqual({ filter, found: expected });
+    expect(tried).toHaveLength(14);
+    const matched = await docs.aggregate([{ $match: { n: { $type: 'long' } } }, { $sort: { _id: 1 } }]).toArray();
+    expect(matched.map((d) => d._id)).toEqual(['big-long', 'long']);
+
+    const typeOf = async (id: string) => {
+      const found = await docs.findOne({ _id: id } as never, { promoteValues: false });
+      return (found?.n as { _bsontype?: string })?._bsontype ?? typeof found?.n;
+    };
+    expect({ int: await typeOf('int'), double: await typeOf('double'), wholeDouble: await typeOf('whole-double'), long: await typeOf('long'), bigLong: await typeOf('big-long') }).toEqual({
+      int: 'Int32',
+      double: 'Double',
+      wholeDouble: 'Double',
+      long: 'Long',
+      bigLong: 'Long',
+    });
+    // $set stores the operand's type; an operator that writes a plain number there drops it.
+    await docs.updateOne({ _id: 'int' } as never, { $set: { n: new Double(4) } });
+    expect(await typeOf('int')).toBe('Double');
+    await docs.updateOne({ _id: 'whole-double' } as never, { $set: { n: 6 } });
+    expect(await typeOf('whole-double')).toBe('Int32');
+    expect(await ids({ n: { $type: 'double' } })).toEqual(['array', 'double', 'int']);
+    await expect(docs.find({ n: { $type: 'float' } }).toArray().catch(codeOf)).resolves.toBe(2);
+    await expect(docs.find({ n: { $type: 100 } }).toArray().catch(codeOf)).resolves.toBe(2);
   });
 
   it('refuses operators that touch one path twice with 40 ConflictingUpdateOperators', async () => {

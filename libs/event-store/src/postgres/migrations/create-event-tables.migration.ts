@@ -4,7 +4,7 @@ import { APP_ROLE } from './create-app-role.migration';
 /**
  * The log. `position` is unique but NOT the read order: identity values are taken before
  * commit, so a later-numbered event can commit first (the lost-event bug of Marten's async daemon,
- * Eventuous and Emmett). readAll orders by (transaction_id, position) behind the snapshot xmin.
+ * Eventuous and Emmett). readAll orders by (transaction_id, position) behind the read horizon (read.ts).
  */
 export class CreateEventTables1764150000002 implements MigrationInterface {
   name = 'CreateEventTables1764150000002';

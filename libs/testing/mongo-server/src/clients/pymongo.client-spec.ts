@@ -32,7 +32,7 @@ describe('pymongo against the Mongo test server', () => {
 
   afterAll(() => server?.stop());
 
-  it('runs the read store idioms: guarded upserts, unique keys, bulk writes, cursors, aggregation, a rename swap', async () => {
+  it('runs the read store idioms: guarded upserts, unique keys, bulk writes, cursors, aggregation, a rename swap, BSON number types', async () => {
     const observed = JSON.parse(await python([join(__dirname, 'pymongo_idioms.py'), server.url]));
 
     expect(observed.server_version).toMatch(/^\d+\.\d+/);
@@ -52,5 +52,9 @@ describe('pymongo against the Mongo test server', () => {
     expect(observed.unknown_command).toBe(59);
     expect(observed.after_delete).toBe(3);
     expect(observed.databases_after_drop).toBe(false);
+    // What mongod answers: each number keeps the BSON type pymongo sent (1.0 came back as int 1,
+    // 2**40 as a double); pymongo 3 reads an int64 as its Int64.
+    expect(observed.types).toEqual({ double: ['float'], int: ['int'], long: ['long'], number: ['float', 'int', 'long'] });
+    expect(observed.types_back).toEqual({ float: 'float', int: 'int', long: 'Int64' });
   });
 });

@@ -60,6 +60,12 @@ except OperationFailure as error:
 
 views.delete_many({"orderId": {"$in": ["r-0", "r-1"]}})
 out["after_delete"] = views.count_documents({})
+# BSON number types: Python sends 1.0 as a double, 5 as an int32, 2**40 as an int64.
+numbers = db["numbers"]
+numbers.insert_many([{"_id": "float", "n": 1.0}, {"_id": "int", "n": 5}, {"_id": "long", "n": 2**40}])
+out["types"] = {t: sorted(d["_id"] for d in numbers.find({"n": {"$type": t}})) for t in ("double", "int", "long", "number")}
+out["types_back"] = {d["_id"]: type(d["n"]).__name__ for d in numbers.find()}
+
 client.drop_database("pymongo_check")
 out["databases_after_drop"] = "pymongo_check" in client.list_database_names()
 print(json.dumps(out))

@@ -2,7 +2,7 @@ import type { Document } from 'bson';
 import { aggregate as runPipeline } from 'mingo';
 import { asCommandError, MongoCommandError } from '../errors';
 import { cloneDocument, valueAtPath, valueKey } from '../storage/documents';
-import { runQuery } from '../storage/query';
+import { pipelineForMingo, QUERY_CONTEXT, runQuery } from '../storage/query';
 import { collectionName, type CommandContext, type CommandHandler } from './command-context';
 
 function documentsOf(context: CommandContext, name: string, filter?: Document): Document[] {
@@ -49,7 +49,8 @@ export const aggregate: CommandHandler = (command, context) => {
   const source = typeof command.aggregate === 'string' ? copiesOf(context, name) : [];
   let results: Document[];
   try {
-    results = runPipeline(source, pipeline, {
+    results = runPipeline(source, pipelineForMingo(pipeline), {
+      context: QUERY_CONTEXT,
       collectionResolver: (from: string) => copiesOf(context, from),
     }) as Document[];
   } catch (error) {

@@ -1,10 +1,12 @@
 import { deserialize, ObjectId, serialize, type Document } from 'bson';
+import { fromWire, toWire } from './bson-numbers';
 
-const promote = { promoteLongs: true, promoteValues: true } as const;
-
-/** A deep copy that keeps BSON types (ObjectId, Date, Binary...), which structuredClone does not. */
+/**
+ * A deep copy that keeps BSON types (ObjectId, Date, Binary..., and the number types marked
+ * beside plain numbers), which structuredClone does not.
+ */
 export function cloneDocument<T extends Document>(document: T): T {
-  return deserialize(serialize(document), promote) as T;
+  return fromWire(deserialize(serialize(toWire(document)), { promoteValues: false })) as T;
 }
 
 /** BSON equality: same bytes for the same values, as MongoDB compares them for "modified". */
@@ -45,19 +47,6 @@ export function setAtPath(document: Document, path: string, value: unknown): voi
     current = current[segment] as Document;
   }
   current[segments[segments.length - 1]] = value;
-}
-
-/** MongoDB's type names, for error messages that say what was found. */
-export function bsonTypeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (value instanceof Date) return 'date';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double';
-  if (typeof value === 'string') return 'string';
-  if (typeof value === 'boolean') return 'bool';
-  const bsontype = (value as { _bsontype?: string })?._bsontype;
-  if (bsontype) return bsontype === 'ObjectId' ? 'objectId' : bsontype.toLowerCase();
-  return 'object';
 }
 
 /** A short shell-like rendering of a value for error messages: `{ a: 1, b: "x" }`. */

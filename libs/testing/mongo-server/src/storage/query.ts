@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
-import { find } from 'mingo';
+import { Context, find } from 'mingo';
 import { asCommandError } from '../errors';
+import { typeMatches, typeNamesOf, typesAtPath } from './bson-numbers';
 
 export interface QueryOptions {
   sort?: Document;
@@ -16,7 +17,7 @@ export function runQuery(documents: Document[], filter: Document = {}, options: 
   if (plain) return plain;
   try {
     const projection = options.projection && Object.keys(options.projection).length > 0 ? options.projection : undefined;
-    let cursor = find(documents, withNullBracket(filter), projection);
+    let cursor = find(documents, forMingo(filter), projection, { context: QUERY_CONTEXT });
     if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort as Record<string, 1 | -1>);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(Math.abs(options.limit));
@@ -58,20 +59,37 @@ function plainEqualityMatch(documents: Document[], filter: Document, limit: numb
 }
 
 /**
- * MongoDB compares null within its type bracket, where a missing field is null too: `$gte: null`
- * and `$lte: null` match null and missing fields alike. mingo matches only a stored null, so
- * those are rewritten to `$eq: null`, which mingo gets right. (Not applied inside `$match`.)
+ * `$type` by BSON type (bson-numbers.ts): mingo's own takes every number for a 'double' and every
+ * integer for a 'long'. mingo's built-in operators win over a context's, so filters name this one
+ * `$bsonType` (`forMingo` renames it), in `find` and in `$match` stages (read-commands.ts).
  */
-export function withNullBracket(filter: Document): Document {
+function $bsonType(selector: string, operand: unknown): (document: unknown) => boolean {
+  const names = typeNamesOf(operand);
+  return (document) => typeMatches(typesAtPath(document, selector), names);
+}
+// mingo types its operator table by the union of its own operators' signatures.
+export const QUERY_CONTEXT = Context.init({ query: { $bsonType } as unknown as NonNullable<Parameters<typeof Context.init>[0]>['query'] });
+
+/**
+ * A filter in the form mingo answers as MongoDB would: `$type` renamed (above) and, outside
+ * `$match` stages, null's type bracket: MongoDB compares null within it, where a missing field
+ * is null too, so `$gte: null` and `$lte: null` match null and missing fields alike. mingo
+ * matches only a stored null, so those are rewritten to `$eq: null`, which mingo gets right.
+ */
+export function forMingo(filter: Document, nullBracket = true): Document {
   const rewritten: Document = {};
   for (const [key, value] of Object.entries(filter)) {
     if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(value)) {
-      rewritten[key] = value.map((clause: Document) => withNullBracket(clause));
+      rewritten[key] = value.map((clause: Document) => forMingo(clause, nullBracket));
     } else if (!key.startsWith('$') && isOperatorObject(value)) {
       const operators: Document = {};
       for (const [operator, operand] of Object.entries(value)) {
-        if ((operator === '$gte' || operator === '$lte') && operand === null && !('$eq' in value)) operators.$eq = null;
-        else operators[operator] = operator === '$not' && isOperatorObject(operand) ? withNullBracket({ x: operand }).x : operand;
+        if (nullBracket && (operator === '$gte' || operator === '$lte') && operand === null && !('$eq' in value)) operators.$eq = null;
+        else if (operator === '$type') operators.$bsonType = operand;
+        else if (operator === '$not' && isOperatorObject(operand)) operators.$not = forMingo({ x: operand }, nullBracket).x;
+        else if (operator === '$elemMatch' && operand && typeof operand === 'object' && !Array.isArray(operand)) {
+          operators.$elemMatch = isOperatorObject(operand) ? forMingo({ x: operand }, nullBracket).x : forMingo(operand as Document, nullBracket);
+        } else operators[operator] = operand;
       }
       rewritten[key] = operators;
     } else {
@@ -79,6 +97,11 @@ export function withNullBracket(filter: Document): Document {
     }
   }
   return rewritten;
+}
+
+/** A pipeline whose `$match` stages name `$type` as `forMingo` does (no null bracket there). */
+export function pipelineForMingo(pipeline: Document[]): Document[] {
+  return pipeline.map((stage) => (stage.$match && typeof stage.$match === 'object' ? { ...stage, $match: forMingo(stage.$match as Document, false) } : stage));
 }
 
 function isOperatorObject(value: unknown): value is Document {

@@ -2,7 +2,8 @@ import type { Document } from 'bson';
 import { aggregate } from 'mingo';
 import { update as applyModifier, type Modifier } from 'mingo/updater';
 import { asCommandError, MongoCommandError } from '../errors';
-import { bsonTypeName, cloneDocument, renderValue, sameValue, setAtPath, valueAtPath, withIdFirst } from '../storage/documents';
+import { bsonTypeOf, copyMark } from '../storage/bson-numbers';
+import { cloneDocument, renderValue, sameValue, setAtPath, valueAtPath, withIdFirst } from '../storage/documents';
 
 /** The `u` of an update statement: operators, a replacement document, or a pipeline. */
 export type UpdateDocument = Document | Document[];
@@ -54,6 +55,7 @@ function transform(document: Document, statement: UpdateStatement, inserting: bo
     applyModifier(document, operators as Modifier<Document>, statement.arrayFilters ?? [], statement.filter, {
       cloneMode: 'deep',
     });
+    keepSetNumberTypes(document, operators.$set as Document | undefined);
     return document;
   } catch (error) {
     throw asCommandError(error);
@@ -88,7 +90,7 @@ function assertOperandTypes(document: Document, operators: Document): void {
       if (value !== undefined && typeof value !== 'number') {
         throw new MongoCommandError(
           'TypeMismatch',
-          `Cannot apply ${operator} to a value of non-numeric type. {_id: ${renderValue(document._id)}} has the field '${path.split('.').pop()}' of non-numeric type ${bsonTypeName(value)}`,
+          `Cannot apply ${operator} to a value of non-numeric type. {_id: ${renderValue(document._id)}} has the field '${path.split('.').pop()}' of non-numeric type ${bsonTypeOf(value)}`,
         );
       }
     }
@@ -99,7 +101,7 @@ function assertOperandTypes(document: Document, operators: Document): void {
       if (value !== undefined && !Array.isArray(value)) {
         throw new MongoCommandError(
           'BadValue',
-          `The field '${path}' must be an array but is of type ${bsonTypeName(value)} in document {_id: ${renderValue(document._id)}}`,
+          `The field '${path}' must be an array but is of type ${bsonTypeOf(value)} in document {_id: ${renderValue(document._id)}}`,
         );
       }
     }
@@ -141,5 +143,14 @@ function assertNoConflicts(update: Document): void {
       }
       seen.push(path);
     }
+  }
+}
+
+/** `$set: {n: Double(2)}` stores a double, as MongoDB does (mingo copies the bare number). */
+function keepSetNumberTypes(document: Document, set: Document | undefined): void {
+  for (const path of Object.keys(set ?? {})) {
+    if (path.includes('$')) continue;
+    const parent = path.includes('.') ? valueAtPath(document, path.slice(0, path.lastIndexOf('.'))) : document;
+    copyMark(set, path, parent, path.slice(path.lastIndexOf('.') + 1));
   }
 }

@@ -1,4 +1,5 @@
 import { deserialize, serialize, type Document } from 'bson';
+import { fromWire, toWire } from '../storage/bson-numbers';
 
 // Opcodes and flags from MongoDB's wire protocol reference
 // (https://www.mongodb.com/docs/manual/reference/mongodb-wire-protocol/).
@@ -27,8 +28,10 @@ export interface CommandRequest {
   moreToCome: boolean;
 }
 
-// promoteLongs turns int64 into JS numbers so mingo can compare and do arithmetic on them.
-const deserializeOptions = { promoteLongs: true, promoteValues: true } as const;
+// Numbers arrive as Int32/Double/Long and are stored as JS numbers, so mingo can compare and do
+// arithmetic on them, with their BSON type kept beside them (storage/bson-numbers.ts).
+const deserializeOptions = { promoteValues: false } as const;
+const read = (bytes: Buffer): Document => fromWire(deserialize(bytes, deserializeOptions));
 
 export function readHeader(buffer: Buffer): MessageHeader {
   return {
@@ -59,7 +62,7 @@ function parseOpMsg(header: MessageHeader, message: Buffer): CommandRequest {
     offset += 1;
     if (kind === 0) {
       const size = message.readInt32LE(offset);
-      body = deserialize(message.subarray(offset, offset + size), deserializeOptions);
+      body = read(message.subarray(offset, offset + size));
       offset += size;
     } else if (kind === 1) {
       const size = message.readInt32LE(offset);
@@ -69,7 +72,7 @@ function parseOpMsg(header: MessageHeader, message: Buffer): CommandRequest {
       const documents: Document[] = (sequences[identifier] ??= []);
       for (let cursor = nameEnd + 1; cursor < sectionEnd; ) {
         const docSize = message.readInt32LE(cursor);
-        documents.push(deserialize(message.subarray(cursor, cursor + docSize), deserializeOptions));
+        documents.push(read(message.subarray(cursor, cursor + docSize)));
         cursor += docSize;
       }
       offset = sectionEnd;
@@ -88,7 +91,7 @@ function parseOpQuery(header: MessageHeader, message: Buffer): CommandRequest {
   const namespace = message.toString('utf8', offset, nameEnd);
   offset = nameEnd + 1 + 8; // numberToSkip, numberToReturn
   const size = message.readInt32LE(offset);
-  let body = deserialize(message.subarray(offset, offset + size), deserializeOptions);
+  let body = read(message.subarray(offset, offset + size));
   // Legacy drivers wrap the command as {$query: {...}, $readPreference: ...}.
   if (body.$query && typeof body.$query === 'object') body = body.$query as Document;
   return { header, body, db: namespace.split('.')[0], moreToCome: false };
@@ -108,7 +111,7 @@ function frame(opCode: number, responseTo: number, payload: Buffer[]): Buffer {
 
 /** The reply to a request, in the opcode the request used. */
 export function encodeReply(request: CommandRequest, reply: Document): Buffer {
-  const document = Buffer.from(serialize(reply));
+  const document = Buffer.from(serialize(toWire(reply)));
   if (request.header.opCode === OP_QUERY) {
     const fields = Buffer.alloc(20); // responseFlags, cursorID (int64), startingFrom, numberReturned
     fields.writeInt32LE(1, 16);
