@@ -98,7 +98,15 @@ describe('OpenAPI documents', () => {
   it.each(['command', 'query', 'projector'])("%s: lints clean under Redocly's recommended rules, no error and no warning", async (name) => {
     const file = join(dir, `${name}.json`);
     writeFileSync(file, JSON.stringify(documents.get(name)));
+    // The one accepted exception, in Redocly's own ignore file: `GET /orders/by-number/{orderNumber}`
+    // is the contract's path (API.md "Order numbers"); its static `by-number` segment wins over
+    // `{orderId}` in the router, so `/orders/{orderId}/history` and `/state` never take it.
+    writeFileSync(
+      join(dir, '.redocly.lint-ignore.yaml'),
+      ['query.json:', '  no-ambiguous-paths:', "    - '#/paths/~1orders~1{orderId}~1history'", "    - '#/paths/~1orders~1{orderId}~1state'", ''].join('\n'),
+    );
     const outcome = await promisify(execFile)(join(__dirname, '../../node_modules/.bin/redocly'), ['lint', '--extends', 'recommended', '--format', 'json', file], {
+      cwd: dir,
       env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
       maxBuffer: 16 * 1024 * 1024,
     }).catch((error: { stdout: string; stderr: string }) => error);

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { JsonObject } from '@ordersource/event-store';
 import { ViewReader } from '@ordersource/read-models';
 import { ORDER_NUMBER_PATTERN } from '@ordersource/domain';
@@ -70,6 +70,7 @@ export class OrdersController {
   @Access('customer', 'operator', 'admin')
   @ApiOperation({ summary: 'The order-tracking view of the order with this number (`OS-<year>-<n>`), as GET /orders/{id} answers' })
   @ApiAnswerWithEtag('the tracking view')
+  @ApiParam({ name: 'orderNumber', description: '`OS-<year>-<n>`, n zero-padded to 6 digits', schema: { type: 'string', pattern: ORDER_NUMBER_PATTERN } })
   async byNumber(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Param() params: unknown, @Query() raw: unknown) {
     noQuery(raw);
     const { orderNumber } = byNumberParams(params);
