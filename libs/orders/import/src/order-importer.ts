@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { nextOrderNumber, type OrderEvent } from '@ordersource/domain';
+import { nextOrderNumbers, type OrderEvent } from '@ordersource/domain';
 import type { EventStore, JsonObject, NamedSequences, NewEvent, NewStream, NewStreamsResult } from '@ordersource/event-store';
 import canonicalize from 'canonicalize';
 import { LineRejection, parseImportLine, type ImportLine } from './import-line';
@@ -218,13 +218,13 @@ export class OrderImporter {
   }
 
   /**
-   * Draws the batch's order numbers (imported orders are numbered in their placedAt year), decides
+   * Draws the batch's order numbers (imported orders are numbered in their placedAt year; one round trip per year), decides
    * each history (a line that breaks a rule is rejected with its number), seals the batch with one
    * key lookup, appends it as new streams (one transaction) and settles each line.
    */
   private async write(batch: PreparedOrder[], context: { actor: string; now: Date; summary: ImportSummary }, record: (line: number, outcome: Outcome) => void): Promise<void> {
     const { actor, now, summary } = context;
-    const numbers = await Promise.all(batch.map((order) => nextOrderNumber(this.options.sequences, order.source.placedAt)));
+    const numbers = await nextOrderNumbers(this.options.sequences, batch.map((order) => order.source.placedAt));
     const decided: { order: PreparedOrder; events: OrderEvent[] }[] = [];
     for (const [index, order] of batch.entries()) {
       try {
