@@ -176,6 +176,8 @@ export interface NaturalKey {
  */
 export interface NamedSequences {
   next(name: string, key?: NaturalKey): Promise<number>;
+  /** `count` numbers (at most 10000) in one round trip: distinct, increasing, not necessarily contiguous. */
+  nextMany(name: string, count: number, key?: NaturalKey): Promise<number[]>;
 }
 
 /** Idempotency records for outcomes that append nothing (rejections) and in-flight claims. */

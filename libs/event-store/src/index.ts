@@ -8,6 +8,6 @@ export { PostgresIdempotencyStore } from './postgres/idempotency-store';
 export { PostgresCorrelatedStreams } from './postgres/correlated-streams';
 export { PostgresNamedSequences } from './postgres/named-sequences';
 export { NOTIFY_CHANNEL, Notifier } from './postgres/notifier';
-export { eventHash, headHmac } from './postgres/hashing';
+export { canonicalJsonOfValidated, eventHash, headHmac } from './postgres/hashing';
 export { Upcasting } from './postgres/read';
 export * from './export';

@@ -34,6 +34,11 @@ export function countingSequences() {
       counters.set(name, n);
       return n;
     },
+    async nextMany(name: string, count: number): Promise<number[]> {
+      const first = (counters.get(name) ?? 0) + 1;
+      counters.set(name, first + count - 1);
+      return Array.from({ length: count }, (_, index) => first + index);
+    },
   };
 }
 

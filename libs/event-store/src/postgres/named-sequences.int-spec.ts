@@ -53,6 +53,41 @@ describe('named sequences on PostgreSQL', () => {
     expect(await sequences.next('order_number_2032', { field: 'orderNumber', prefix: 'OS-2032-' })).toBe(1);
   });
 
+  it('draws many numbers in one call: 2 pools x 20 concurrent calls of 1..40 numbers, interleaved with single draws, never one twice', async () => {
+    const sequences = [new PostgresNamedSequences(first), new PostgresNamedSequences(second)];
+    const calls = Array.from({ length: 40 }, (_, index) => (index % 5 === 4 ? sequences[index % 2].next('many_2026').then((n) => [n]) : sequences[index % 2].nextMany('many_2026', 1 + index)));
+    const drawn = await Promise.all(calls);
+    const expectedCount = Array.from({ length: 40 }, (_, index) => (index % 5 === 4 ? 1 : 1 + index)).reduce((sum, count) => sum + count, 0);
+    expect(drawn.flat()).toHaveLength(expectedCount);
+    expect(new Set(drawn.flat()).size).toBe(expectedCount);
+    expect(Math.min(...drawn.flat())).toBe(1);
+    // Within one call the numbers increase.
+    for (const numbers of drawn) expect([...numbers].sort((a, b) => a - b)).toEqual(numbers);
+    expect(await sequences[0].nextMany('many_2026', 0)).toEqual([]);
+  });
+
+  it('starts a batch behind a natural key after the highest value the log holds, then continues with single draws', async () => {
+    const store = new PostgresEventStore(first);
+    await store.appendToStream('order-restored-many', 'no_stream', [{ type: 'OrderPlaced', schemaVersion: 2, data: { orderNumber: 'OS-2041-000099' }, metadata: { correlationId: 'c', causationId: 'c', actor: 'a' }, occurredAt: '2041-01-01T00:00:00.000Z' }]);
+    const sequences = new PostgresNamedSequences(second);
+    const key = { field: 'orderNumber', prefix: 'OS-2041-' };
+    expect(await sequences.nextMany('order_number_2041', 3, key)).toEqual([100, 101, 102]);
+    expect(await sequences.next('order_number_2041', key)).toBe(103);
+    expect(await sequences.nextMany('order_number_2041', 2, key)).toEqual([104, 105]);
+  });
+
+  it('refuses a count outside 1..10000 in the database too, creating nothing', async () => {
+    let refused = 0;
+    for (const count of [-1, 10_001]) {
+      await expect(first.pool.query('SELECT named_sequence_next_many($1, $2)', ['fine_count', count])).rejects.toThrow(/invalid count/);
+      refused++;
+    }
+    await expect(new PostgresNamedSequences(first).nextMany('fine_count', 1.5)).rejects.toThrow(RangeError);
+    expect(refused).toBe(2);
+    const { rows } = await first.pool.query(`SELECT relname FROM pg_class WHERE relkind = 'S' AND relname = 'named_seq_fine_count'`);
+    expect(rows).toEqual([]);
+  });
+
   it('refuses a name or a natural key outside its alphabet, creating nothing', async () => {
     const sequences = new PostgresNamedSequences(first);
     let refused = 0;
@@ -66,6 +101,7 @@ describe('named sequences on PostgreSQL', () => {
       ['fine', { field: 'orderNumber', prefix: '%' }],
     ] as const) {
       await expect(sequences.next(name, key)).rejects.toThrow(/invalid/);
+      await expect(sequences.nextMany(name, 3, key)).rejects.toThrow(/invalid/);
       refused++;
     }
     expect(refused).toBe(7);

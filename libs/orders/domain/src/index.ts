@@ -36,7 +36,7 @@ export { versionsVoidedBy } from './revert';
 export { initialState, isPlaced, orderStatuses, refundableAmount } from './state';
 export type { CheckpointKind, Money, OrderChannel, OrderItem, PaymentMethod, ShippingAddress } from './values';
 export { DEFAULT_CHANNEL, checkpointKinds, orderChannels, paymentMethods } from './values';
-export { ORDER_NUMBER_PATTERN, formatOrderNumber, isOrderNumber, nextOrderNumber, orderNumberYear } from './order-number';
+export { ORDER_NUMBER_PATTERN, formatOrderNumber, isOrderNumber, nextOrderNumber, nextOrderNumbers, orderNumberYear } from './order-number';
 export type { OrderUpcaster, StoredEventShape } from './upcasters';
 export { orderUpcasters } from './upcasters';
 export type { DomainErrorKind, DomainErrorOptions, DomainRule } from './errors';

@@ -31,5 +31,32 @@ export function orderNumberSequence(year: number): string {
  */
 export async function nextOrderNumber(sequences: { next(name: string, key: { field: string; prefix: string }): Promise<number> }, placedAt: string): Promise<string> {
   const year = orderNumberYear(placedAt);
-  return formatOrderNumber(year, await sequences.next(orderNumberSequence(year), { field: 'orderNumber', prefix: `OS-${year}-` }));
+  return formatOrderNumber(year, await sequences.next(orderNumberSequence(year), orderNumberKey(year)));
+}
+
+/**
+ * The numbers of many placements (the import's batch), in their order: one draw of the counter
+ * per year, however many placements fall in it; within a year, in the placements' order.
+ */
+export async function nextOrderNumbers(sequences: { nextMany(name: string, count: number, key: { field: string; prefix: string }): Promise<number[]> }, placedAts: readonly string[]): Promise<string[]> {
+  const byYear = new Map<number, number[]>();
+  placedAts.forEach((placedAt, index) => {
+    const year = orderNumberYear(placedAt);
+    const indexes = byYear.get(year) ?? [];
+    indexes.push(index);
+    byYear.set(year, indexes);
+  });
+  const numbers: string[] = new Array<string>(placedAts.length);
+  await Promise.all(
+    [...byYear].map(async ([year, indexes]) => {
+      const drawn = await sequences.nextMany(orderNumberSequence(year), indexes.length, orderNumberKey(year));
+      indexes.forEach((index, position) => (numbers[index] = formatOrderNumber(year, drawn[position])));
+    }),
+  );
+  return numbers;
+}
+
+/** Where a year's numbers live in the events: a restored store's counter continues after them. */
+function orderNumberKey(year: number): { field: string; prefix: string } {
+  return { field: 'orderNumber', prefix: `OS-${year}-` };
 }

@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { PostgresEventStore, PostgresNamedSequences, openEventStoreDatabase, type EventStoreDatabase } from '@ordersource/event-store';
 import { createPersonalDataVault, isSealedValue, personalDataMigrations, type PersonalDataVault } from '@ordersource/personal-data';
 import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
+import canonicalize from 'canonicalize';
 import { importDigestKey } from './digest-key';
+import { parseImportLine } from './import-line';
 import { OrderImporter } from './order-importer';
 import { deliveredOrderLine, ndjson } from './testing/import-lines';
 
@@ -67,6 +69,10 @@ describe('the order import on PostgreSQL', () => {
     expect(isSealedValue(history[6].data.receivedBy)).toBe(true);
     expect(JSON.stringify(history)).not.toContain('Analytical Lane');
     expect((await vault.openEvents(history))[0].data.shippingAddress).toMatchObject({ line1: '12 Analytical Lane' });
+    // The fingerprint is the HMAC of the line's RFC 8785 form, as the `canonicalize` package writes
+    // it (earlier runs' digests): a faster canonical writer must not change it.
+    const fingerprint = createHmac('sha256', importDigestKey(masterKey)).update(`line\n${canonicalize(parseImportLine(JSON.stringify(good)))}`).digest('hex');
+    expect(history[0].metadata.importDigest).toBe(fingerprint);
 
     const again = await importer().run(Readable.from([Buffer.from(file)]), { subject: 'admin' });
     expect(again).toMatchObject({ lines: 7, imported: 0, alreadyImported: 3, rejectedCount: 4 });

@@ -105,6 +105,19 @@ describe('personal data vault on PostgreSQL', () => {
     expect(opened.map((event) => (event.data as { reason: string }).reason)).toEqual(histories.map(({ events }) => events[0].data.reason));
   });
 
+  it('seals two concurrent batches of the same new customers in opposite orders without a deadlock (5 rounds of 2 x 500 customers)', async () => {
+    let rounds = 0;
+    for (let round = 0; round < 5; round++) {
+      const customers = Array.from({ length: 500 }, (_, i) => `crossed-${round}-${i}`);
+      const batch = (ids: string[]) => ids.map((customerId) => ({ customerId, events: [{ type: 'OrderCancelled', data: { orderId: `o-${customerId}`, reason: 'crossed', authorizationVoided: false } }] }));
+      const [forward, backward] = await Promise.all([vault.sealHistories(batch(customers)), vault.sealHistories(batch([...customers].reverse()))]);
+      const keyOf = (sealed: typeof forward) => sealed.map(([event]) => (event.data.reason as unknown as SealedValue).keyId);
+      expect(keyOf(forward)).toEqual(keyOf(backward).reverse());
+      rounds++;
+    }
+    expect(rounds).toBe(5);
+  });
+
   it('gives sixteen concurrent first orders of one customer the same key', async () => {
     const sealed = await Promise.all(
       Array.from({ length: 16 }, (_, i) => vault.sealEventData('customer-race', 'PaymentFailed', { orderId: `order-${i}`, reason: `reason ${i}` })),

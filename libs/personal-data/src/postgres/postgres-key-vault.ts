@@ -111,7 +111,9 @@ export class PostgresKeyVault implements KeyVault {
   /** Existing keys in one query; the missing ones created in one more (2 round trips for a batch). */
   private async lookUpOrCreateKeys(customerIds: readonly string[]): Promise<Map<string, DataKey>> {
     const keys = new Map<string, DataKey>();
-    let missing = [...customerIds];
+    // In one order (sorted): two batches creating keys of shared new customers in crossed orders
+    // wait on each other's rows and deadlock (seen with the import's concurrent batches).
+    let missing = [...customerIds].sort();
     for (let attempt = 0; attempt < keyCreationAttempts && missing.length > 0; attempt++) {
       const existing = await this.dataSource.query<KeyRow[]>(
         'SELECT customer_id, key_id::text AS key_id, wrapped_key FROM customer_keys WHERE customer_id = ANY($1::text[])',

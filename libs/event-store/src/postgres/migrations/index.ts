@@ -3,6 +3,7 @@ import { CreateAppRole1764150000001 } from './create-app-role.migration';
 import { CreateEventTables1764150000002 } from './create-event-tables.migration';
 import { EventRepairs1799130000000 } from './repairs.migration';
 import { NamedSequences1800150000000 } from './sequences.migration';
+import { NamedSequencesMany1800160000000 } from './sequences-many.migration';
 
 export { APP_ROLE } from './create-app-role.migration';
 
@@ -12,4 +13,5 @@ export const eventStoreMigrations: (new () => MigrationInterface)[] = [
   CreateEventTables1764150000002,
   EventRepairs1799130000000,
   NamedSequences1800150000000,
+  NamedSequencesMany1800160000000,
 ];
