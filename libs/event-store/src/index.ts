@@ -9,5 +9,5 @@ export { PostgresCorrelatedStreams } from './postgres/correlated-streams';
 export { PostgresNamedSequences } from './postgres/named-sequences';
 export { NOTIFY_CHANNEL, Notifier } from './postgres/notifier';
 export { canonicalJsonOfValidated, eventHash, headHmac } from './postgres/hashing';
-export { Upcasting } from './postgres/read';
+export { Upcasting, readHorizon } from './postgres/read';
 export * from './export';

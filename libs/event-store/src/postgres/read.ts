@@ -143,6 +143,15 @@ const READ_HORIZON = `WITH snapshot AS (SELECT pg_current_snapshot() AS snapshot
         WHERE NOT EXISTS (SELECT 1 FROM foreign_xids WHERE foreign_xids.xid = running::xid)),
       (SELECT pg_snapshot_xmax(snapshot) FROM snapshot)) AS xid)`;
 
+/**
+ * The read horizon now (READ_HORIZON): every transaction below it that could write this
+ * database's log has finished, so the log below it is final. A rebuild's log bound.
+ */
+export async function readHorizon(pool: Pool): Promise<string> {
+  const { rows } = await pool.query<{ xid: string }>({ name: 'es_read_horizon', text: `${READ_HORIZON} SELECT horizon.xid::text AS xid FROM horizon` });
+  return rows[0].xid;
+}
+
 export async function readAll(pool: Pool, upcasting: Upcasting, options: ReadAllOptions = {}): Promise<ReadAllPage> {
   const limit = options.limit ?? DEFAULT_PAGE;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) {

@@ -6,7 +6,7 @@
  * as far as the live view for every order, so after the swap the live handler only meets
  * duplicates or the next version: readers never see an order step back.
  */
-import type { EventStore, RecordedEvent } from '@ordersource/event-store';
+import { readHorizon, type EventStore, type RecordedEvent } from '@ordersource/event-store';
 import type { Pool } from 'pg';
 import { assertNoGaps, runProjection } from '../projection-runner';
 import type { Projection } from '../projections/projection';
@@ -36,10 +36,15 @@ export async function catchUpChangedOrders(pool: Pool, eventStore: EventStore, p
   return applied;
 }
 
-/** pg_snapshot_xmin now: every transaction below it has finished, so the log below is final. */
+/**
+ * The log's read horizon now (readAll's): below it the log is final. It used to be the
+ * snapshot's xmin, which any write transaction in another database on the server holds back: a
+ * neighbour's long transaction made a rebuild begin with a bound below every event (CI, on the
+ * shared PostgreSQL 15: total 0, and a verify-only run reported every order as a difference).
+ */
 export async function logBoundNow(pool: Pool): Promise<{ bound: string; events: number }> {
-  const { rows } = await pool.query<{ bound: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS bound');
-  return { bound: rows[0].bound, events: await eventsBelow(pool, rows[0].bound) };
+  const bound = await readHorizon(pool);
+  return { bound, events: await eventsBelow(pool, bound) };
 }
 
 /** Events the log holds below a bound: what a reader from the start must deliver to reach it. */
