@@ -1,4 +1,4 @@
-import { ConfigError } from '@ordersource/platform';
+import { ConfigError, portFromEnv, type Env } from '@ordersource/platform';
 
 /**
  * The console's own settings: where it listens and where the three services' public APIs are.
@@ -21,28 +21,18 @@ export interface Upstreams {
   projector: string;
 }
 
-type Env = Record<string, string | undefined>;
-
 export function loadConsoleConfig(env: Env, defaultWebDir: string): ConsoleConfig {
   return {
-    port: port(env, 'CONSOLE_PORT', 3003),
+    port: portFromEnv(env, 'CONSOLE_PORT', 3003),
     host: env.CONSOLE_HOST || '0.0.0.0',
     upstreams: {
-      command: serviceUrl(env, 'CONSOLE_COMMAND_URL', `http://127.0.0.1:${port(env, 'COMMAND_PORT', 3000)}`),
-      query: serviceUrl(env, 'CONSOLE_QUERY_URL', `http://127.0.0.1:${port(env, 'QUERY_PORT', 3001)}`),
-      projector: serviceUrl(env, 'CONSOLE_PROJECTOR_URL', `http://127.0.0.1:${port(env, 'PROJECTOR_PORT', 3002)}`),
+      command: serviceUrl(env, 'CONSOLE_COMMAND_URL', `http://127.0.0.1:${portFromEnv(env, 'COMMAND_PORT', 3000)}`),
+      query: serviceUrl(env, 'CONSOLE_QUERY_URL', `http://127.0.0.1:${portFromEnv(env, 'QUERY_PORT', 3001)}`),
+      projector: serviceUrl(env, 'CONSOLE_PROJECTOR_URL', `http://127.0.0.1:${portFromEnv(env, 'PROJECTOR_PORT', 3002)}`),
     },
     webDir: env.CONSOLE_WEB_DIR || defaultWebDir,
     logLevel: env.LOG_LEVEL ?? 'info',
   };
-}
-
-function port(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new ConfigError(`${name} must be a port number, got "${raw}"`);
-  return value;
 }
 
 /** An origin (optionally with a base path), without a trailing slash: the forwarder appends the request path. */

@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { MemoryReadStore, readModelViews } from '@ordersource/read-models';
+import { MemoryReadStore, readModelViews, type PageQuery } from '@ordersource/read-models';
 import { eventually } from '@ordersource/testing/eventually';
 import type { FastifyRequest } from 'fastify';
 import { HeadWatch } from './head-watch';
 import { ReadAccess } from './read-access';
 
-/** Counts the store's looks: each `loadHeads` is one query on a real store. */
+/** Counts the store's looks and searches: each `loadHeads` or `findPage` is one query on a real store. */
 class CountingStore extends MemoryReadStore {
   readonly looks: string[][] = [];
+  searches = 0;
   override loadHeads(view: string, orderIds: string[]) {
     this.looks.push(orderIds);
     return super.loadHeads(view, orderIds);
+  }
+  // Counted once answered: the read parks in the same turn, so a count the test sees means it is parked.
+  override findPage(query: PageQuery) {
+    return super.findPage(query).then((page) => ((this.searches += 1), page));
   }
 }
 
@@ -131,5 +136,85 @@ describe('parked X-Min-Version reads woken by the views progress', () => {
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(store.looks).toHaveLength(1); // its own first read only
+  });
+});
+
+describe('parked by-number reads (GET /orders/by-number/{n} with X-Min-Version) woken by the views progress', () => {
+  const admin = { role: 'admin' as const, subject: 'adm' };
+  const customerA = { role: 'customer' as const, subject: 'cust-a', customerId: 'cust-a' };
+
+  /** Places orders in the tracking view, numbered, as the projector's batch would. */
+  async function place(store: MemoryReadStore, orders: { orderId: string; orderNumber: string; customerId: string }[]): Promise<void> {
+    await store.applyChanges(
+      VIEW,
+      orders.map((order) => ({ orderId: order.orderId, expectedVersion: 0, version: 1, head: { ...order, version: 1, status: 'PLACED', placedAt: '2026-01-01T00:00:00.000Z' } as never, records: [] })),
+    );
+  }
+  const numbered = (n: number, customerId = 'cust-a') => ({ orderId: randomUUID(), orderNumber: `OS-2026-${String(n).padStart(6, '0')}`, customerId });
+
+  it('costs one look per batch of the view, not a query per parked read, and answers each read once its number is placed', async () => {
+    const { store, watch, access } = await setUp();
+    const orders = Array.from({ length: 20 }, (_, i) => numbered(i + 1));
+    const answers = Promise.all(orders.map((order) => access.documentByNumber(order.orderNumber, waitFor(1), admin)));
+    await eventually('every read searched once', () => store.searches >= orders.length, { everyMs: 0 });
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // The projector is busy with other orders: 5 batches, each looked at once for all 20 reads.
+    for (let batch = 0; batch < 5; batch += 1) {
+      const others = [numbered(1000 + batch)];
+      await place(store, others);
+      watch.progress({ view: VIEW, orderIds: others.map((order) => order.orderId) });
+      await eventually(() => `batch ${batch} looked at`, () => store.looks.length === batch + 1, { everyMs: 0 });
+    }
+    await place(store, orders);
+    watch.progress({ view: VIEW, orderIds: orders.map((order) => order.orderId) });
+    const documents = await answers;
+
+    expect(documents.map((document) => [document.orderId, document.orderNumber])).toEqual(orders.map((order) => [order.orderId, order.orderNumber]));
+    // The old 100 ms poll ran one search per read per tick; here the reads searched once each.
+    expect(store.searches).toBe(orders.length);
+    expect(store.looks.slice(0, 6).map((look) => look.length)).toEqual([1, 1, 1, 1, 1, orders.length]);
+  });
+
+  it("never wakes a customer's read for another customer's order with that number: 503 at X-Wait-Ms, as for an unknown number", async () => {
+    const { store, watch, access } = await setUp();
+    const foreign = numbered(7, 'cust-b');
+    const answer = access.documentByNumber(foreign.orderNumber, waitFor(1, 300), customerA);
+    await eventually('the read searched', () => store.searches >= 1, { everyMs: 0 });
+    await new Promise((resolve) => setImmediate(resolve));
+    await place(store, [foreign]);
+    watch.progress({ view: VIEW, orderIds: [foreign.orderId] });
+
+    await expect(answer).rejects.toMatchObject({ status: 503 });
+    expect(store.looks).toEqual([[foreign.orderId]]);
+    expect(store.searches).toBe(1);
+  });
+
+  it('searches again after a notification that names no orders, a reconnect, or progress heard before parking', async () => {
+    const { store, watch } = await setUp();
+    const where = [{ field: 'orderNumber', op: 'eq' as const, value: 'OS-2026-000001' }];
+    const stale = watch.mark();
+    watch.progress({ view: VIEW, orderIds: [randomUUID()] });
+    expect(await watch.search(VIEW, where, stale, Date.now() + 20_000)).toBe('search-again');
+
+    const unnamed = watch.search(VIEW, where, watch.mark(), Date.now() + 20_000);
+    watch.progress({ view: VIEW });
+    expect(await unnamed).toBe('search-again');
+
+    const reconnected = watch.search(VIEW, where, watch.mark(), Date.now() + 20_000);
+    watch.progress(undefined);
+    expect(await reconnected).toBe('search-again');
+    expect(store.looks).toEqual([]);
+  });
+
+  it('searches again at the slow fallback poll when the notification was lost', async () => {
+    const { store, access } = await setUp(50);
+    const order = numbered(9);
+    const answer = access.documentByNumber(order.orderNumber, waitFor(1), admin);
+    await eventually('the read searched', () => store.searches >= 1, { everyMs: 0 });
+
+    await place(store, [order]); // and no progress is heard
+
+    expect((await answer).orderId).toBe(order.orderId);
   });
 });

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { JsonObject } from '@ordersource/event-store';
-import { OrderHead, ViewReader } from '@ordersource/read-models';
+import { Condition, OrderHead, ViewReader } from '@ordersource/read-models';
 import { Principal, problems, requestContext } from '@ordersource/platform';
 import { FastifyRequest } from 'fastify';
 import { HeadWatch, Look } from './head-watch';
@@ -26,9 +26,6 @@ export function notFound(orderId: string) {
  * at that version, up to `X-Wait-Ms`, else 503) and the customer rule (another customer's
  * order is 404, never 403).
  */
-/** How often `GET /orders/by-number/{n}` with X-Min-Version looks again for a number the view has not seen. */
-const BY_NUMBER_POLL_MS = 100;
-
 @Injectable()
 export class ReadAccess {
   constructor(
@@ -65,34 +62,35 @@ export class ReadAccess {
   /**
    * `GET /orders/by-number/{n}` answers as `GET /orders/{id}`. A customer's lookup only ever
    * searches its own orders, so another customer's number takes exactly the path of an unknown
-   * one (the same query, 404 or, with X-Min-Version, 503 after X-Wait-Ms), and its answer
-   * never names the order id. With X-Min-Version an unseen number is looked for again until
-   * X-Wait-Ms: the number comes back from `POST /orders` before the view has the order.
+   * one (the same conditions, 404 or, with X-Min-Version, 503 after X-Wait-Ms), and its answer
+   * never names the order id. With X-Min-Version an unseen number waits up to X-Wait-Ms, woken
+   * by the view's progress as `head` is: the number comes back from `POST /orders` before the
+   * view has the order.
    */
   async documentByNumber(orderNumber: string, request: FastifyRequest, principal: Principal): Promise<JsonObject> {
     const wait = minVersionOf(request);
     const deadline = Date.now() + (wait?.waitMs ?? 0);
-    for (;;) {
-      const orderId = await this.orderIdOfNumber(orderNumber, principal);
-      if (orderId) return this.document('order-tracking', orderId, request, principal);
-      if (!wait) throw notFound(orderNumber);
-      if (Date.now() >= deadline) throw minVersionNotReached('order-tracking', orderNumber, wait.minVersion);
-      // The number names no order yet, so no progress notification can name it: looked for again.
-      await sleep(Math.min(BY_NUMBER_POLL_MS, Math.max(0, deadline - Date.now())));
+    const where: Condition[] = [
+      { field: 'orderNumber', op: 'eq', value: orderNumber },
+      ...(principal.role === 'customer' ? [{ field: 'customerId', op: 'eq' as const, value: principal.customerId as string }] : []),
+    ];
+    let mark = this.watch.mark();
+    let orderId = await this.orderIdWhere(where);
+    while (!orderId && wait && Date.now() < deadline) {
+      const found = await this.watch.search('order-tracking', where, mark, deadline);
+      if (!found) break;
+      if (found === 'search-again') {
+        mark = this.watch.mark();
+        orderId = await this.orderIdWhere(where);
+      } else orderId = found.orderId;
     }
+    if (orderId) return this.document('order-tracking', orderId, request, principal);
+    if (!wait) throw notFound(orderNumber);
+    throw minVersionNotReached('order-tracking', orderNumber, wait.minVersion);
   }
 
-  private async orderIdOfNumber(orderNumber: string, principal: Principal): Promise<string | undefined> {
-    const page = await this.store.findPage({
-      view: 'order-tracking',
-      where: [
-        { field: 'orderNumber', op: 'eq', value: orderNumber },
-        ...(principal.role === 'customer' ? [{ field: 'customerId', op: 'eq' as const, value: principal.customerId as string }] : []),
-      ],
-      sortBy: 'placedAt',
-      direction: 'desc',
-      limit: 1,
-    });
+  private async orderIdWhere(where: Condition[]): Promise<string | undefined> {
+    const page = await this.store.findPage({ view: 'order-tracking', where, sortBy: 'placedAt', direction: 'desc', limit: 1 });
     return page.items[0]?.orderId as string | undefined;
   }
 

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventStoreDatabase, openEventStoreDatabase } from '@ordersource/event-store';
-import { ReadStore, ViewProgressListener, ViewReader, ViewProgressPublisher, openReadStore, readModelMigrations } from '@ordersource/read-models';
+import { PageQuery, ReadStore, ViewProgressListener, ViewReader, ViewProgressPublisher, openReadStore, readModelMigrations } from '@ordersource/read-models';
 import { eventually } from '@ordersource/testing/eventually';
 import { TestDatabase, createTestDatabase } from '@ordersource/testing/postgres';
 import type { FastifyRequest } from 'fastify';
@@ -24,6 +24,7 @@ describe('X-Min-Version waits woken by LISTEN/NOTIFY', () => {
   let publisher: ViewProgressPublisher;
   let listener: ViewProgressListener;
   const looks: string[][] = [];
+  let searches = 0;
   let heard = 0;
   let access: ReadAccess;
 
@@ -33,7 +34,10 @@ describe('X-Min-Version waits woken by LISTEN/NOTIFY', () => {
     store = await openReadStore('embedded', { pool: database.pool });
     // Counted once answered: a read parks in the same turn as its look answers, so a count seen
     // by the test means that read is parked (counting at the call raced with parking on a slow machine).
-    const counted = { loadHeads: (view: string, orderIds: string[]) => store.loadHeads(view, orderIds).then((heads) => (looks.push(orderIds), heads)) };
+    const counted = {
+      loadHeads: (view: string, orderIds: string[]) => store.loadHeads(view, orderIds).then((heads) => (looks.push(orderIds), heads)),
+      findPage: (query: PageQuery) => store.findPage(query).then((page) => ((searches += 1), page)),
+    };
     const watch = new HeadWatch(counted, NO_FALLBACK);
     access = new ReadAccess(counted as unknown as ViewReader, watch);
     publisher = new ViewProgressPublisher(database.pool, (error) => {
@@ -83,6 +87,25 @@ describe('X-Min-Version waits woken by LISTEN/NOTIFY', () => {
     expect(heads.map((head) => head?.version)).toEqual(ids.map(() => 1));
     // Issue 17: 50 parked reads cost ~3,800 transactions a second; here one look woke all 50.
     expect(looks.length - start - ids.length).toBe(1);
+  }, 60_000);
+
+  it('wakes a by-number read with the look after the batch that placed its order: one search, no polling', async () => {
+    const orderId = randomUUID();
+    const orderNumber = `OS-2026-${String(Date.now() % 1_000_000).padStart(6, '0')}`;
+    const [lookedBefore, searchedBefore] = [looks.length, searches];
+    const answer = access.documentByNumber(orderNumber, request(1), { role: 'admin', subject: 'adm' });
+    await eventually('the read searched', () => searches > searchedBefore);
+
+    // Other orders move first: each batch is one look for the parked search, not a search.
+    for (let batch = 0; batch < 3; batch += 1) await project([randomUUID()], 1);
+    await eventually('the 3 batches were looked at', () => looks.length - lookedBefore >= 3);
+    await store.applyChanges(VIEW, [
+      { orderId, expectedVersion: 0, version: 1, head: { orderId, version: 1, orderNumber, customerId: 'cust-a', placedAt: '2026-01-01T00:00:00.000Z' } as never, records: [] },
+    ]);
+    publisher.published({ view: VIEW, orderIds: [orderId] });
+
+    expect((await answer).orderId).toBe(orderId);
+    expect(searches - searchedBefore).toBe(1);
   }, 60_000);
 
   it('wakes a read only once the view reaches its version', async () => {

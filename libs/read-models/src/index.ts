@@ -33,7 +33,7 @@ export type {
 } from './projections/analytics/figures';
 export * from './store/read-store.port';
 export { InvalidQueryError, ViewGenerationError } from './store/errors';
-export { MAX_PAGE_LIMIT } from './store/query';
+export { documentMatches, MAX_PAGE_LIMIT } from './store/query';
 export { MemoryReadStore } from './store/memory/memory-read-store';
 export { MongoReadStore } from './store/mongo/mongo-read-store';
 export { PostgresReadStore } from './store/postgres/postgres-read-store';

@@ -12,14 +12,13 @@
  * assembled from the canonical payloads without re-serialising, as the one-trip append does),
  * not as a multi-row VALUES list of escaped literals.
  */
-import { randomUUID } from 'node:crypto';
 import type { QueryResult } from 'pg';
 import { DuplicateEventIdError, InvalidAppendError } from '../errors';
 import type { NewEvent } from '../event-store.port';
-import { chain, rowsJsonItems, type AppendContext } from './append';
-import { canonicalJsonOfValidated, headHmac } from './hashing';
+import { chain, prepareEvents, rowsJsonItems, type AppendContext } from './append';
+import { headHmac } from './hashing';
 import { sqlLiteral as lit } from './sql-literal';
-import { assertPayloadSize, assertStreamId, validateEvents } from './validation';
+import { assertStreamId } from './validation';
 
 export interface NewStream {
   streamId: string;
@@ -40,14 +39,7 @@ export async function appendToNewStreams(context: AppendContext, streams: NewStr
     assertStreamId(streamId);
     if (seen.has(streamId)) throw new InvalidAppendError('duplicate_stream', `stream ${streamId} appears twice in one batch`);
     seen.add(streamId);
-    const validated = validateEvents(events, randomUUID);
-    const payloads = validated.map(({ event }, index) => {
-      const data = canonicalJsonOfValidated(event.data);
-      const metadata = canonicalJsonOfValidated(event.metadata);
-      assertPayloadSize(index, data, metadata, context.maxPayloadBytes);
-      return { data, metadata };
-    });
-    return { streamId, validated, payloads };
+    return { streamId, ...prepareEvents(events, context.maxPayloadBytes) };
   });
 
   const client = await context.pool.connect();

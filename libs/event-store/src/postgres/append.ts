@@ -59,13 +59,7 @@ export async function appendToStream(
 ): Promise<AppendResult | DuplicateAppend> {
   assertStreamId(streamId);
   assertExpectedVersion(expected);
-  const validated = validateEvents(events, randomUUID);
-  const payloads = validated.map(({ event }, index) => {
-    const data = canonicalJsonOfValidated(event.data);
-    const metadata = canonicalJsonOfValidated(event.metadata);
-    assertPayloadSize(index, data, metadata, context.maxPayloadBytes);
-    return { data, metadata };
-  });
+  const { validated, payloads } = prepareEvents(events, context.maxPayloadBytes);
   const idempotency = options.idempotency;
   if (idempotency) assertIdempotency(idempotency);
 
@@ -78,6 +72,21 @@ export async function appendToStream(
 }
 
 export type Payload = { data: string; metadata: string };
+
+/**
+ * The events validated, and each one's data and metadata as canonical JSON, made once: the
+ * hash is computed over exactly the text stored. Refuses a payload over the size limit.
+ */
+export function prepareEvents(events: NewEvent[], maxPayloadBytes: number): { validated: ValidatedEvent[]; payloads: Payload[] } {
+  const validated = validateEvents(events, randomUUID);
+  const payloads = validated.map(({ event }, index) => {
+    const data = canonicalJsonOfValidated(event.data);
+    const metadata = canonicalJsonOfValidated(event.metadata);
+    assertPayloadSize(index, data, metadata, maxPayloadBytes);
+    return { data, metadata };
+  });
+  return { validated, payloads };
+}
 
 /** Hashes the events onto `head` at `recordedAt`: the rows to store and the events to return. */
 export function chain(streamId: string, head: { version: number; hash: string | null }, recordedAt: string, validated: ValidatedEvent[], payloads: Payload[]) {

@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
+import { createTestDatabase, openNeighbourWriteTransaction, openWriteTransaction, type TestDatabase } from '@ordersource/testing/postgres';
 import { Client } from 'pg';
 import { eventually } from '@ordersource/testing/eventually';
 import { eventStoreContract } from '../event-store.contract';
@@ -103,32 +103,26 @@ describe('PostgresEventStore', () => {
           if (page.endOfLog) return false;
         }
       };
-      const next = await createTestDatabase('os_event_store_next_door');
-      const nextDoor = new Client({ connectionString: next.url });
-      const ownWriter = new Client({ connectionString: testDatabase.url });
-      await nextDoor.connect();
-      await ownWriter.connect();
+      const nextDoor = await openNeighbourWriteTransaction('os_event_store_next_door');
       try {
         // Three rounds, each with the transaction next door still open and holding an id.
-        await nextDoor.query('BEGIN');
-        await nextDoor.query('SELECT pg_current_xact_id()');
         for (const round of [1, 2, 3]) {
           await placed(`order-next-door-${round}`);
           expect({ round, readable: await logHas(`order-next-door-${round}`) }).toEqual({ round, readable: true });
         }
         // A transaction in this database that holds an id may still append below a later commit:
         // that commit stays hidden until it ends (the gap-safety readAll exists for).
-        await ownWriter.query('BEGIN');
-        await ownWriter.query('SELECT pg_current_xact_id()');
-        await placed('order-behind-own-writer');
-        expect(await logHas('order-behind-own-writer')).toBe(false);
-        await ownWriter.query('COMMIT');
-        expect(await logHas('order-behind-own-writer')).toBe(true);
-        await nextDoor.query('COMMIT');
+        const ownWriter = await openWriteTransaction(testDatabase.url);
+        try {
+          await placed('order-behind-own-writer');
+          expect(await logHas('order-behind-own-writer')).toBe(false);
+          await ownWriter.commit();
+          expect(await logHas('order-behind-own-writer')).toBe(true);
+        } finally {
+          await ownWriter.close();
+        }
       } finally {
-        await ownWriter.end();
-        await nextDoor.end();
-        await next.drop();
+        await nextDoor.close();
       }
     });
 

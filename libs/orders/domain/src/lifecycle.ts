@@ -25,6 +25,16 @@ const delivered = no('order-already-delivered');
 
 type Row = Readonly<Record<OrderStatus, LifecycleCell>>;
 
+/** The commands that act on an unpaid order (authorize, fail, the deadline's cancel) refuse alike from an authorized payment on. */
+const oncePaymentAuthorized = {
+  PAYMENT_AUTHORIZED: no('payment-already-authorized'),
+  PAID: no('payment-already-captured'),
+  SHIPPED: shipped,
+  DELIVERED: delivered,
+  CANCELLED: cancelled,
+  REFUNDED: refunded,
+} satisfies Partial<Row>;
+
 export const orderLifecycle: Readonly<Record<LifecycleCommandType, { beforePlacing: LifecycleCell } & Row>> = {
   PlaceOrder: {
     beforePlacing: to('PLACED'),
@@ -34,23 +44,13 @@ export const orderLifecycle: Readonly<Record<LifecycleCommandType, { beforePlaci
     beforePlacing: notFound,
     PLACED: to('PAYMENT_AUTHORIZED'),
     PAYMENT_FAILED: to('PAYMENT_AUTHORIZED'),
-    PAYMENT_AUTHORIZED: no('payment-already-authorized'),
-    PAID: no('payment-already-captured'),
-    SHIPPED: shipped,
-    DELIVERED: delivered,
-    CANCELLED: cancelled,
-    REFUNDED: refunded,
+    ...oncePaymentAuthorized,
   },
   FailPayment: {
     beforePlacing: notFound,
     PLACED: to('PAYMENT_FAILED'),
     PAYMENT_FAILED: to('PAYMENT_FAILED'),
-    PAYMENT_AUTHORIZED: no('payment-already-authorized'),
-    PAID: no('payment-already-captured'),
-    SHIPPED: shipped,
-    DELIVERED: delivered,
-    CANCELLED: cancelled,
-    REFUNDED: refunded,
+    ...oncePaymentAuthorized,
   },
   CapturePayment: {
     beforePlacing: notFound,
@@ -124,12 +124,7 @@ export const orderLifecycle: Readonly<Record<LifecycleCommandType, { beforePlaci
     beforePlacing: notFound,
     PLACED: to('CANCELLED'),
     PAYMENT_FAILED: to('CANCELLED'),
-    PAYMENT_AUTHORIZED: no('payment-already-authorized'),
-    PAID: no('payment-already-captured'),
-    SHIPPED: shipped,
-    DELIVERED: delivered,
-    CANCELLED: cancelled,
-    REFUNDED: refunded,
+    ...oncePaymentAuthorized,
   },
 };
 

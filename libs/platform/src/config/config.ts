@@ -45,7 +45,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): OrdersourceConfig {
   const profile = env.ORDERSOURCE_PROFILE ?? 'embedded';
@@ -59,9 +59,9 @@ export function loadConfig(env: Env = process.env): OrdersourceConfig {
     kafkaBrokers: (env.KAFKA_BROKERS ?? 'localhost:9092').split(',').map((b) => b.trim()).filter(Boolean),
     mongoUrl: env.MONGO_URL ?? 'mongodb://localhost:27017/ordersource',
     ports: {
-      command: port(env, 'COMMAND_PORT', 3000),
-      query: port(env, 'QUERY_PORT', 3001),
-      projector: port(env, 'PROJECTOR_PORT', 3002),
+      command: portFromEnv(env, 'COMMAND_PORT', 3000),
+      query: portFromEnv(env, 'QUERY_PORT', 3001),
+      projector: portFromEnv(env, 'PROJECTOR_PORT', 3002),
     },
     apiKeys: nonEmpty(env.API_KEYS),
     authDisabled: bool(env, 'AUTH_DISABLED', false),
@@ -89,7 +89,8 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value && value.trim() !== '' ? value.trim() : undefined;
 }
 
-function port(env: Env, name: string, fallback: number): number {
+/** A TCP port from the environment (0: any free one), `fallback` when unset or empty. */
+export function portFromEnv(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

@@ -1,6 +1,5 @@
 import { PostgresEventStore, openEventStoreDatabase, type EventStoreDatabase } from '@ordersource/event-store';
-import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
-import { Client } from 'pg';
+import { createTestDatabase, openNeighbourWriteTransaction, openWriteTransaction, type TestDatabase } from '@ordersource/testing/postgres';
 import { logBoundNow } from './catch-up';
 
 /**
@@ -27,28 +26,22 @@ describe('logBoundNow', () => {
     const store = new PostgresEventStore(database);
     const append = (streamId: string) =>
       store.appendToStream(streamId, 'no_stream', [{ type: 'OrderPlaced', schemaVersion: 1, data: {}, metadata: { correlationId: 'c', causationId: 'c', actor: 'a' }, occurredAt: '2026-01-01T00:00:00.000Z' }]);
-    const next = await createTestDatabase('os_rebuild_bound_next_door');
-    const nextDoor = new Client({ connectionString: next.url });
-    const ownWriter = new Client({ connectionString: testDatabase.url });
-    await nextDoor.connect();
-    await ownWriter.connect();
+    const nextDoor = await openNeighbourWriteTransaction('os_rebuild_bound_next_door');
     try {
-      await nextDoor.query('BEGIN');
-      await nextDoor.query('SELECT pg_current_xact_id()');
       for (let n = 1; n <= 3; n++) await append(`order-next-door-${n}`);
       expect((await logBoundNow(database.pool)).events).toBe(3);
       // A writer of this database that may still append below later commits holds the bound.
-      await ownWriter.query('BEGIN');
-      await ownWriter.query('SELECT pg_current_xact_id()');
-      await append('order-behind-own-writer');
-      expect((await logBoundNow(database.pool)).events).toBe(3);
-      await ownWriter.query('COMMIT');
-      expect((await logBoundNow(database.pool)).events).toBe(4);
-      await nextDoor.query('COMMIT');
+      const ownWriter = await openWriteTransaction(testDatabase.url);
+      try {
+        await append('order-behind-own-writer');
+        expect((await logBoundNow(database.pool)).events).toBe(3);
+        await ownWriter.commit();
+        expect((await logBoundNow(database.pool)).events).toBe(4);
+      } finally {
+        await ownWriter.close();
+      }
     } finally {
-      await ownWriter.end();
-      await nextDoor.end();
-      await next.drop();
+      await nextDoor.close();
     }
   });
 });

@@ -3,7 +3,7 @@
  * fields must be declared (so no caller-supplied name ever reaches a query as syntax), range
  * bounds must have the field's kind, and cursors are opaque base64url of [sortValue, id].
  */
-import type { JsonValue } from '@ordersource/event-store';
+import type { JsonObject, JsonValue } from '@ordersource/event-store';
 import { InvalidQueryError, ViewGenerationError } from './errors';
 import type { CollectionDefinition, CollectionQuery, Condition, FieldKind, PageQuery, ViewDefinition } from './read-store.port';
 
@@ -83,4 +83,29 @@ export function valueAt(document: unknown, path: string): unknown {
 export function checkQueryCollection(views: readonly ViewDefinition[], query: CollectionQuery): { view: ViewDefinition; collection: CollectionDefinition } {
   const view = viewByName(views, query.view);
   return { view, collection: collectionOf(view, query.collection) };
+}
+
+/**
+ * Whether a stored document meets the conditions, as the adapters' queries decide it (the
+ * memory store's filter, and a parked search's look at the orders a batch moved).
+ */
+export function documentMatches(document: JsonObject, where: readonly Condition[] = []): boolean {
+  return where.every((condition) => {
+    const value = valueAt(document, condition.field);
+    switch (condition.op) {
+      case 'eq':
+        return isScalar(condition.value) && value === condition.value;
+      case 'in':
+        return condition.values.some((candidate) => isScalar(candidate) && value === candidate);
+      default:
+        return typeof value === typeof condition.value && compareValues(value as string | number, condition.value, condition.op);
+    }
+  });
+}
+
+function compareValues(value: string | number, bound: string | number, op: 'gt' | 'gte' | 'lt' | 'lte'): boolean {
+  if (op === 'gt') return value > bound;
+  if (op === 'gte') return value >= bound;
+  if (op === 'lt') return value < bound;
+  return value <= bound;
 }

@@ -5,11 +5,10 @@
  */
 import type { JsonObject, JsonValue } from '@ordersource/event-store';
 import { ViewGenerationError } from '../errors';
-import { checkConditions, checkPage, checkQueryCollection, encodeCursor, isScalar, valueAt, viewByName } from '../query';
+import { checkConditions, checkPage, checkQueryCollection, documentMatches, encodeCursor, valueAt, viewByName } from '../query';
 import type {
   ApplyResult,
   CollectionQuery,
-  Condition,
   GenerationOptions,
   OrderChangeSet,
   OrderHead,
@@ -75,7 +74,7 @@ export class MemoryReadStore implements ReadStore {
     const { after } = checkPage(collection, query);
     const sign = query.direction === 'asc' ? 1 : -1;
     const keyed = this.documents(query)
-      .filter(([, document]) => matches(document, query.where))
+      .filter(([, document]) => documentMatches(document, query.where))
       .map(([id, document]) => ({ key: [valueAt(document, query.sortBy) as string | number, id] as const, document }))
       .filter(({ key }) => !after || sign * compareKeys(key, after) > 0)
       .sort((a, b) => sign * compareKeys(a.key, b.key));
@@ -88,7 +87,7 @@ export class MemoryReadStore implements ReadStore {
   async count(query: CollectionQuery): Promise<number> {
     const { collection } = checkQueryCollection(this.views, query);
     checkConditions(collection, query.where);
-    return this.documents(query).filter(([, document]) => matches(document, query.where)).length;
+    return this.documents(query).filter(([, document]) => documentMatches(document, query.where)).length;
   }
 
   async createShadow(view: string): Promise<number> {
@@ -159,27 +158,6 @@ export class MemoryReadStore implements ReadStore {
 
 function emptyGeneration(view: ViewDefinition): Generation {
   return { heads: new Map(), records: new Map(view.records.map((collection) => [collection.name, new Map()])) };
-}
-
-function matches(document: JsonObject, where: readonly Condition[] = []): boolean {
-  return where.every((condition) => {
-    const value = valueAt(document, condition.field);
-    switch (condition.op) {
-      case 'eq':
-        return isScalar(condition.value) && value === condition.value;
-      case 'in':
-        return condition.values.some((candidate) => isScalar(candidate) && value === candidate);
-      default:
-        return typeof value === typeof condition.value && compareValues(value as string | number, condition.value, condition.op);
-    }
-  });
-}
-
-function compareValues(value: string | number, bound: string | number, op: 'gt' | 'gte' | 'lt' | 'lte'): boolean {
-  if (op === 'gt') return value > bound;
-  if (op === 'gte') return value >= bound;
-  if (op === 'lt') return value < bound;
-  return value <= bound;
 }
 
 function compareKeys(a: readonly [string | number, string], b: readonly [string | number, string]): number {
