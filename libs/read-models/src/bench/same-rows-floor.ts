@@ -7,11 +7,12 @@
  * and indexes cost written raw.
  */
 import type { JsonObject } from '@ordersource/event-store';
-import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { Pool } from 'pg';
 import type { OrderChangeSet, ViewGenerationAdmin } from '../store/read-store.port';
 import { physicalName } from '../store/physical-names';
 import { escapeKeys, HEAD_EMPTY, HEAD_VERSION } from '../store/mongo/mongo-documents';
+import type { StoredDocument } from '../store/mongo/mongo-filters';
 import { tableName } from '../store/postgres/ddl';
 
 /** The change sets one applyChanges call got applied. */
@@ -66,17 +67,17 @@ export async function mongoSameRowsFloor(db: Db, store: ViewGenerationAdmin, bat
   const generations = await shadows(store, batches);
   const writes = batches.flatMap(({ view, changes }) => {
     const generation = generations.get(view) as number;
-    const byCollection = new Map<string, AnyBulkWriteOperation<Document>[]>();
+    const byCollection = new Map<string, AnyBulkWriteOperation<StoredDocument>[]>();
     const add = (collection: string, _id: string, fields: JsonObject) => {
       const operations = byCollection.get(collection) ?? [];
-      operations.push({ replaceOne: { filter: { _id }, replacement: { ...fields, _id }, upsert: true } });
+      operations.push({ replaceOne: { filter: { _id }, replacement: { ...fields, _id } as StoredDocument, upsert: true } });
       byCollection.set(collection, operations);
     };
     for (const change of changes) {
       for (const record of change.records) add(record.collection, record.id, escapeKeys(record.document) as JsonObject);
       add(view, change.orderId, { ...(change.head === null ? { [HEAD_EMPTY]: true } : (escapeKeys(change.head) as JsonObject)), [HEAD_VERSION]: change.version });
     }
-    return [...byCollection].map(([collection, operations]) => ({ collection: db.collection(physicalName(collection, generation)), operations }));
+    return [...byCollection].map(([collection, operations]) => ({ collection: db.collection<StoredDocument>(physicalName(collection, generation)), operations }));
   });
   const started = process.hrtime.bigint();
   for (const { collection, operations } of writes) await collection.bulkWrite(operations, { ordered: false });
