@@ -1,3 +1,4 @@
+import type { Db } from 'mongodb';
 import { Client } from 'pg';
 
 /**
@@ -20,4 +21,24 @@ export async function rawInsertFloor(url: string, count: number, batch = 100): P
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The same floor for a MongoDB read store, with the raw `mongodb` driver on the store's own
+ * server: `count` documents of the pg floor's shape, keyed by string `_id`, written in 100-document
+ * unordered insertMany calls into a fresh collection, in documents per second.
+ */
+export async function rawMongoInsertFloor(db: Db, count: number, batch = 100): Promise<number> {
+  const collection = db.collection<{ _id: string; n: number; status: string }>('bench_floor');
+  const started = process.hrtime.bigint();
+  for (let start = 0; start < count; start += batch) {
+    const size = Math.min(batch, count - start);
+    await collection.insertMany(
+      Array.from({ length: size }, (_, index) => ({ _id: `row-${start + index}`, n: start + index, status: 'PLACED' })),
+      { ordered: false },
+    );
+  }
+  const rate = count / (Number(process.hrtime.bigint() - started) / 1e9);
+  await collection.drop();
+  return rate;
 }

@@ -7,18 +7,41 @@
 import type { JsonObject, JsonValue } from '@ordersource/event-store';
 
 export function escapeKeys(value: JsonValue): JsonValue {
-  if (Array.isArray(value)) return value.map(escapeKeys);
+  // Most documents hold no such key: they are written as they are, uncopied (issue 18).
+  return hasKeyToEscape(value) ? escapeAll(value) : value;
+}
+
+function hasKeyToEscape(value: JsonValue): boolean {
+  if (Array.isArray(value)) return value.some(hasKeyToEscape);
+  if (value === null || typeof value !== 'object') return false;
+  for (const key in value) if (key.startsWith('$') || key.startsWith('~') || hasKeyToEscape(value[key])) return true;
+  return false;
+}
+
+function escapeAll(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(escapeAll);
   if (value === null || typeof value !== 'object') return value;
   const escaped: JsonObject = {};
-  for (const [key, inner] of Object.entries(value)) escaped[key.startsWith('$') || key.startsWith('~') ? `~${key}` : key] = escapeKeys(inner);
+  for (const [key, inner] of Object.entries(value)) escaped[key.startsWith('$') || key.startsWith('~') ? `~${key}` : key] = escapeAll(inner);
   return escaped;
 }
 
 export function unescapeKeys(value: JsonValue): JsonValue {
-  if (Array.isArray(value)) return value.map(unescapeKeys);
+  return hasEscapedKey(value) ? unescapeAll(value) : value;
+}
+
+function hasEscapedKey(value: JsonValue): boolean {
+  if (Array.isArray(value)) return value.some(hasEscapedKey);
+  if (value === null || typeof value !== 'object') return false;
+  for (const key in value) if (key.startsWith('~') || hasEscapedKey(value[key])) return true;
+  return false;
+}
+
+function unescapeAll(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(unescapeAll);
   if (value === null || typeof value !== 'object') return value;
   const plain: JsonObject = {};
-  for (const [key, inner] of Object.entries(value)) plain[key.startsWith('~') ? key.slice(1) : key] = unescapeKeys(inner);
+  for (const [key, inner] of Object.entries(value)) plain[key.startsWith('~') ? key.slice(1) : key] = unescapeAll(inner);
   return plain;
 }
 

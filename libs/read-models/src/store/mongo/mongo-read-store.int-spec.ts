@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { startMongoTestServer } from '@ordersource/testing/mongo-server';
 import { readModelViews } from '../../projections';
+import { freshId, isoAt, placeChange } from '../contract/fixtures';
 import { readStoreContract } from '../read-store.contract';
 import { MongoReadStore } from './mongo-read-store';
 
@@ -27,6 +28,25 @@ function mongoSuite(name: string, connect: () => Promise<{ url: string; stop(): 
     });
 
     readStoreContract(() => store);
+
+    it('applies to the generation its batch loaded from, and an apply with no load before it to the one active now', async () => {
+      // Its own database: two instances of the store, the second one swapping the view under the first.
+      const db = client.db(`${database}_swap`);
+      const live = new MongoReadStore(db, readModelViews);
+      const other = new MongoReadStore(db, readModelViews);
+      await live.ensureViews();
+      const [first, second] = [freshId(), freshId()];
+      await live.loadHeads('shipping', [first]);
+      expect(await live.applyChanges('shipping', [placeChange(first, 'c', isoAt(1))])).toEqual({ applied: [first], conflicts: [] });
+      const shadow = await other.createShadow('shipping');
+      await other.swap('shipping', shadow);
+      // No loadHeads since the swap: the apply reads the pointer, it does not reuse the earlier load's.
+      expect(await live.applyChanges('shipping', [placeChange(second, 'c', isoAt(2))])).toEqual({ applied: [second], conflicts: [] });
+      expect(await other.findById({ view: 'shipping', id: second })).toMatchObject({ orderId: second });
+      expect(await other.findById({ view: 'shipping', id: first })).toBeNull();
+      expect(await other.findById({ view: 'shipping', id: first, generation: 1 })).toMatchObject({ orderId: first });
+      await db.dropDatabase();
+    });
 
     it('creates the indexes each query shape needs', async () => {
       const indexes = await client.db(database).collection('order_tracking_g1').listIndexes().toArray();

@@ -4,6 +4,11 @@
  * upserted first (each a pure function of its event, so a rewrite by a losing or crashed
  * applier is harmless), then the head is replaced with the filter {_id, _v: expected} and
  * upsert — a head that moved makes the upsert collide on _id (E11000), which is the conflict.
+ *
+ * One pointer read per batch (issue 18): the runner loads an order's heads, then applies what it
+ * planned from them, and the apply writes to the generation that load read. A swap happens only
+ * while live batches are paused (rebuild/README.md), so it cannot fall between the two; an apply
+ * with no load before it (a caller of the port, not the runner) reads the pointer itself.
  */
 import type { JsonObject } from '@ordersource/event-store';
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db, type Document, type Filter } from 'mongodb';
@@ -30,6 +35,8 @@ const DUPLICATE_KEY = 11000;
 
 export class MongoReadStore implements ReadStore {
   private readonly pointers: MongoViewPointers;
+  /** Per view, the active generation the last loadHeads read, taken by the apply that follows. */
+  private readonly loaded = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -48,7 +55,7 @@ export class MongoReadStore implements ReadStore {
 
   async applyChanges(view: string, changes: readonly OrderChangeSet[], options: GenerationOptions = {}): Promise<ApplyResult> {
     const definition = viewByName(this.views, view);
-    const generation = await this.resolve(view, options.generation);
+    const generation = options.generation ?? this.takeLoaded(view) ?? (await this.resolve(view));
     const byCollection = new Map<string, AnyBulkWriteOperation<StoredDocument>[]>();
     for (const change of changes) {
       for (const record of change.records) {
@@ -94,6 +101,7 @@ export class MongoReadStore implements ReadStore {
 
   async loadHeads(view: string, orderIds: readonly string[], options: GenerationOptions = {}): Promise<Map<string, OrderHead>> {
     const generation = await this.resolve(view, options.generation);
+    if (options.generation === undefined) this.loaded.set(view, generation);
     const stored = await this.collection(view, generation)
       .find({ _id: { $in: [...orderIds] } })
       .toArray();
@@ -183,6 +191,12 @@ export class MongoReadStore implements ReadStore {
   private async resolve(view: string, generation?: number): Promise<number> {
     if (generation !== undefined) return generation;
     return (await this.pointers.read(view)).active;
+  }
+
+  private takeLoaded(view: string): number | undefined {
+    const generation = this.loaded.get(view);
+    this.loaded.delete(view);
+    return generation;
   }
 
   private collection(name: string, generation: number) {

@@ -70,15 +70,31 @@ export function fromWire<T>(value: T): T {
   return value;
 }
 
-/** A copy for BSON serialization: marked numbers as `Double` / `Long` again. */
+/**
+ * For BSON serialization: marked numbers as `Double` / `Long` again, in a copy; the value itself
+ * when nothing in it is marked (most documents), as serializing does not change it (issue 18:
+ * the copy was a large part of a find reply's cost).
+ */
 export function toWire<T>(value: T): T {
+  return hasMark(value) ? withWireNumbers(value) : value;
+}
+
+function hasMark(value: unknown): boolean {
+  if (!isContainer(value)) return false;
+  if (value[MARKS] !== undefined) return true;
+  if (Array.isArray(value)) return value.some(hasMark);
+  for (const key in value) if (hasMark((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
+function withWireNumbers<T>(value: T): T {
   if (!isContainer(value)) return value;
   const marks = value[MARKS];
   const wire = (key: string, item: unknown): unknown => {
     const type = marks ? markOf(value, key) : undefined;
     if (type === 'double') return new Double(item as number);
     if (type === 'long') return typeof item === 'number' ? Long.fromNumber(item) : item;
-    return toWire(item);
+    return withWireNumbers(item);
   };
   if (Array.isArray(value)) return value.map((item, index) => wire(String(index), item)) as T;
   const copy: Document = {};

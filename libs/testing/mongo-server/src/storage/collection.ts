@@ -10,11 +10,11 @@ import { CollectionIndex, defaultIndexName, type IndexSpec } from './unique-inde
  */
 export class Collection {
   readonly uuid = new UUID();
-  private documents: Document[] = [];
   private readonly indexes = new Map<string, CollectionIndex>();
   /**
-   * Documents by `_id` and their insertion order: a filter on `_id` equality or `$in` (what the
-   * read stores mostly send) starts from the matching documents instead of every document.
+   * Documents by `_id`, in natural order (a Map keeps a key's place when its value is replaced,
+   * and `_id` never changes), and their insertion order: a filter on `_id` equality or `$in`
+   * (what the read stores mostly send) starts from the matching documents instead of every one.
    */
   private readonly byId = new Map<string, Document>();
   private readonly order = new Map<Document, number>();
@@ -34,7 +34,7 @@ export class Collection {
 
   /** A snapshot of the documents; callers must not mutate the objects. */
   all(): Document[] {
-    return this.documents.slice();
+    return [...this.byId.values()];
   }
 
   /**
@@ -49,13 +49,12 @@ export class Collection {
   }
 
   get size(): number {
-    return this.documents.length;
+    return this.byId.size;
   }
 
   insert(document: Document): Document {
     const stored = withIdFirst(document);
     for (const index of this.indexes.values()) index.assertNoConflict(stored);
-    this.documents.push(stored);
     for (const index of this.indexes.values()) index.add(stored);
     this.byId.set(idKey(stored._id), stored);
     this.order.set(stored, this.inserted++);
@@ -63,24 +62,22 @@ export class Collection {
   }
 
   replace(current: Document, next: Document): void {
-    const position = this.documents.indexOf(current);
-    if (position < 0) throw new Error('replacing a document that is not stored');
+    const key = idKey(current._id);
+    if (this.byId.get(key) !== current) throw new Error('replacing a document that is not stored');
+    if (idKey(next._id) !== key) throw new Error('replacing a document by one with another _id');
     for (const index of this.indexes.values()) index.assertNoConflict(next, current);
     for (const index of this.indexes.values()) index.remove(current);
     for (const index of this.indexes.values()) index.add(next);
-    this.documents[position] = next;
-    this.byId.delete(idKey(current._id));
-    this.byId.set(idKey(next._id), next);
-    this.order.set(next, this.order.get(current) ?? position);
+    this.byId.set(key, next);
+    this.order.set(next, this.order.get(current) as number);
     this.order.delete(current);
   }
 
   remove(document: Document): void {
-    const position = this.documents.indexOf(document);
-    if (position < 0) return;
-    this.documents.splice(position, 1);
+    const key = idKey(document._id);
+    if (this.byId.get(key) !== document) return;
+    this.byId.delete(key);
     for (const index of this.indexes.values()) index.remove(document);
-    this.byId.delete(idKey(document._id));
     this.order.delete(document);
   }
 
@@ -109,7 +106,7 @@ export class Collection {
       );
     }
     const index = new CollectionIndex(spec, this.namespace);
-    for (const document of this.documents) {
+    for (const document of this.byId.values()) {
       index.assertNoConflict(document);
       index.add(document);
     }
@@ -139,12 +136,14 @@ export class Collection {
   renameTo(database: string, name: string): Collection {
     const moved = new Collection(database, name, this.options);
     for (const spec of this.indexSpecs()) if (spec.name !== '_id_') moved.createIndex(spec);
-    for (const document of this.documents) moved.insert(document);
+    for (const document of this.byId.values()) moved.insert(document);
     return moved;
   }
 }
 
 function idKey(id: unknown): string {
+  // A string _id (every read store's) is keyed as itself; EJSON's form starts with `{`.
+  if (typeof id === 'string') return `s:${id}`;
   return id instanceof ObjectId ? `o:${id.toHexString()}` : `j:${EJSON.stringify({ id }, { relaxed: false })}`;
 }
 

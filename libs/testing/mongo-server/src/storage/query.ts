@@ -29,24 +29,28 @@ export function runQuery(documents: Document[], filter: Document = {}, options: 
 
 /**
  * The common write filter ({_id: x, _v: n}: top-level equality on strings, finite numbers and
- * booleans) matched without compiling a mingo query per statement, which was most of the
- * double's cost per write (issue 18's projection benchmark). Undefined (mingo decides) when the
- * filter is anything else or a document holds an array, object, bigint or BSON value there,
- * where MongoDB's equality is more than ===.
+ * booleans) and the heads' read ({_id: {$in: [strings]}}) matched without compiling a mingo
+ * query per statement, which was most of the double's cost per write (issue 18's projection
+ * benchmark). Undefined (mingo decides) when the filter is anything else or a document holds an
+ * array, object, bigint or BSON value there, where MongoDB's equality is more than ===.
  */
 function plainEqualityMatch(documents: Document[], filter: Document, limit: number | undefined): Document[] | undefined {
   const entries = Object.entries(filter);
   if (entries.length === 0) return undefined;
+  const tests: [string, (stored: unknown) => boolean][] = [];
   for (const [key, value] of entries) {
     if (key.startsWith('$') || key.includes('.')) return undefined;
-    if (!(typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))) return undefined;
+    const strings = stringsIn(value);
+    if (strings) tests.push([key, (stored) => typeof stored === 'string' && strings.has(stored)]);
+    else if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) tests.push([key, (stored) => stored === value]);
+    else return undefined;
   }
   const matched: Document[] = [];
   for (const document of documents) {
     let matches = true;
-    for (const [key, value] of entries) {
+    for (const [key, test] of tests) {
       const stored: unknown = document[key];
-      if (stored === value) continue;
+      if (test(stored)) continue;
       if ((typeof stored === 'object' && stored !== null) || typeof stored === 'bigint') return undefined;
       matches = false;
       break;
@@ -56,6 +60,15 @@ function plainEqualityMatch(documents: Document[], filter: Document, limit: numb
     if (limit && matched.length >= Math.abs(limit)) break;
   }
   return matched;
+}
+
+/** The strings of `{$in: [...]}` when that is all the operand holds and every one is a string. */
+function stringsIn(value: unknown): Set<string> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  const list = (value as Document).$in;
+  if (keys.length !== 1 || keys[0] !== '$in' || !Array.isArray(list) || !list.every((item) => typeof item === 'string')) return undefined;
+  return new Set(list as string[]);
 }
 
 /**

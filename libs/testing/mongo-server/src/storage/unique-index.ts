@@ -75,6 +75,11 @@ export class CollectionIndex {
    * the field collide, as in MongoDB); an array field contributes one key per element (multikey).
    */
   private keysOf(document: Document): string[] {
+    // One field holding one value (every `_id`): its one key, without building combinations.
+    if (this.fields.length === 1 && !this.spec.sparse && !this.partialFilter) {
+      const value = valueAtPath(document, this.fields[0]);
+      if (!Array.isArray(value)) return [valueKey([value ?? null])];
+    }
     const values = this.fields.map((field) => valueAtPath(document, field));
     if (this.spec.sparse && values.every((value) => value === undefined)) return [];
     if (this.partialFilter && !this.partialFilter.test(document)) return [];

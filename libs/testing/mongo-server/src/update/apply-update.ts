@@ -16,7 +16,9 @@ export interface UpdateStatement {
 
 /** The document `current` becomes; `current` itself is left untouched. */
 export function updatedDocument(current: Document, statement: UpdateStatement): Document {
-  const next = transform(cloneDocument(current), statement, false);
+  // A replacement keeps nothing of `current` but its _id, so it needs no copy of it (the copy
+  // was most of a replaceOne's cost here: issue 18's projection benchmark).
+  const next = transform(isReplacement(statement.update) ? current : cloneDocument(current), statement, false);
   if (!sameValue(next._id, current._id)) {
     throw new MongoCommandError(
       'ImmutableField',
@@ -41,6 +43,10 @@ export function upsertedDocument(statement: UpdateStatement): Document {
 
 export function isOperatorUpdate(update: UpdateDocument): boolean {
   return !Array.isArray(update) && Object.keys(update).some((key) => key.startsWith('$'));
+}
+
+function isReplacement(update: UpdateDocument): boolean {
+  return !Array.isArray(update) && !isOperatorUpdate(update);
 }
 
 function transform(document: Document, statement: UpdateStatement, inserting: boolean): Document {
