@@ -10,6 +10,7 @@ import { OrderImporter, importDigestKey } from '@ordersource/order-import';
 import { processMigrations, type PaymentDeadlineProcess } from '@ordersource/processes';
 import { Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, startTracing } from '@ordersource/platform';
 import { CommandServiceModule } from './app.module';
+import { CoalescedSequences } from './orders/coalesced-sequences';
 import { startPaymentDeadlines } from './processes/payment-deadline';
 
 export interface RunningCommandService {
@@ -65,7 +66,8 @@ export async function startCommandService(
       apiKeys,
       tracer: tracing.tracer,
       eventStore,
-      sequences,
+      // Concurrent placements share one draw (issue 18); the import draws its batches itself.
+      sequences: new CoalescedSequences(sequences),
       idempotency: new PostgresIdempotencyStore(database),
       personalData,
       repairs: new PostgresRepairLog(database.pool),
