@@ -10,8 +10,10 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
+import { Agent, request } from 'undici';
 import { createDatabaseOn } from '@ordersource/testing/postgres';
 import { stopProcess, waitUntilReady } from '../start/service-process';
 import { BenchTable } from './bench-table';
@@ -34,7 +36,9 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
     // Warm-up (JIT, pools, prepared statements), not measured.
     await runStep(200, 2, (dispatcher) => placeOrder(`http://127.0.0.1:${port}`, dispatcher));
     const runs: { best: number; steps: StepResult[] }[] = [];
+    const loads: string[] = [];
     for (let run = 0; run < RUNS; run++) {
+      loads.push(loadavg()[0].toFixed(1));
       const steps: StepResult[] = [];
       let best = 0;
       for (const rate of RATES) {
@@ -56,7 +60,7 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
         { name: '  spread over the runs (highest)', unit: 'req/s', value: bests[bests.length - 1], floor, ratio: bests[bests.length - 1] / floor },
         ...runs.flatMap((r, index) =>
           r.steps.map((step) => ({
-            name: `  run ${index + 1} at ${step.rate} req/s: p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, failed ${step.failed}`,
+            name: `  run ${index + 1} at ${step.rate} req/s: p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, failed ${step.failed}, client CPU ${step.clientCpuMs.toFixed(2)} ms/req`,
             unit: 'req/s ok',
             value: step.ok / STEP_SECONDS,
           })),
@@ -64,7 +68,8 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
       ],
       notes: [
         `Raw-pg floor: 16 connections each running BEGIN; INSERT one row; COMMIT in a loop for 3 s. Steps of ${STEP_SECONDS} s; latency from each request's scheduled start; ` +
-          `each run stops at its first step over ${P99_LIMIT_MS} ms p99 or with a failure. Command service: COMMAND_WORKERS=${workers}.`,
+          `each run stops at its first step over ${P99_LIMIT_MS} ms p99 or with a failure. Command service: COMMAND_WORKERS=${workers}. ` +
+          `Load average (1 min) at the start of each run: ${loads.join(', ')} on ${availableParallelism()} cores; the load generator runs in this process.`,
       ],
     };
   } finally {
@@ -82,8 +87,7 @@ function startService(databaseUrl: string, port: number, workers: string): Child
   });
 }
 
-async function placeOrder(base: string, dispatcher: import('undici').Agent): Promise<boolean> {
-  const { request } = await import('undici');
+async function placeOrder(base: string, dispatcher: Agent): Promise<boolean> {
   const response = await request(`${base}/orders`, {
     method: 'POST',
     dispatcher,

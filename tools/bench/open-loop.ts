@@ -12,6 +12,11 @@ export interface StepResult {
   failed: number;
   p50: number;
   p99: number;
+  /**
+   * CPU this generator spent per request (undici, bodies, timers): it shares the machine with the
+   * service, so a step's figure is only fair while this stays small beside the service's own cost.
+   */
+  clientCpuMs: number;
 }
 
 export async function runStep(rate: number, seconds: number, send: (dispatcher: Agent) => Promise<boolean>, connections = 64): Promise<StepResult> {
@@ -20,6 +25,7 @@ export async function runStep(rate: number, seconds: number, send: (dispatcher: 
   const latencies: number[] = [];
   let ok = 0;
   let failed = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -42,8 +48,9 @@ export async function runStep(rate: number, seconds: number, send: (dispatcher: 
   }
   await Promise.all(inFlight);
   await dispatcher.close();
+  const cpu = process.cpuUsage(cpuBefore);
   latencies.sort((a, b) => a - b);
-  return { rate, sent: total, ok, failed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) };
+  return { rate, sent: total, ok, failed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), clientCpuMs: (cpu.user + cpu.system) / 1000 / total };
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -10,6 +10,8 @@ import { OrderImporter, importDigestKey } from '@ordersource/order-import';
 import { processMigrations, type PaymentDeadlineProcess } from '@ordersource/processes';
 import { Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, startTracing } from '@ordersource/platform';
 import { CommandServiceModule } from './app.module';
+import { commandWorkers, poolSizePerWorker } from './cluster';
+import { CoalescedSequences } from './orders/coalesced-sequences';
 import { startPaymentDeadlines } from './processes/payment-deadline';
 
 export interface RunningCommandService {
@@ -33,7 +35,7 @@ export async function startCommandService(
   const chainKey = requireSecret(config.chainKey, 'ORDERSOURCE_CHAIN_KEY');
   if (apiKeys.authDisabled) logger.warn('AUTH_DISABLED=true: every request acts as admin');
 
-  const database = await openEventStoreDatabase({ url: config.databaseUrl, chainKey, extraMigrations: [...personalDataMigrations, ...messagingMigrations, ...processMigrations], poolSize: 20, logger });
+  const database = await openEventStoreDatabase({ url: config.databaseUrl, chainKey, extraMigrations: [...personalDataMigrations, ...messagingMigrations, ...processMigrations], poolSize: poolSizePerWorker(commandWorkers()), logger });
   let vault;
   try {
     // Placing an order seals under the customer's key: reused from memory, dropped by any forget.
@@ -65,7 +67,8 @@ export async function startCommandService(
       apiKeys,
       tracer: tracing.tracer,
       eventStore,
-      sequences,
+      // Concurrent placements share one draw (issue 18); the import draws its batches itself.
+      sequences: new CoalescedSequences(sequences),
       idempotency: new PostgresIdempotencyStore(database),
       personalData,
       repairs: new PostgresRepairLog(database.pool),

@@ -1,4 +1,4 @@
-import { commandWorkers } from './cluster';
+import { commandWorkers, poolSizePerWorker } from './cluster';
 
 describe('COMMAND_WORKERS', () => {
   it('runs one process unless asked for more, and always one without DATABASE_URL (embedded PostgreSQL)', () => {
@@ -12,5 +12,9 @@ describe('COMMAND_WORKERS', () => {
     for (const raw of ['0', '-1', '1.5', 'two', '100000']) {
       expect(() => commandWorkers({ DATABASE_URL: 'postgres://x', COMMAND_WORKERS: raw })).toThrow(/COMMAND_WORKERS must be an integer/);
     }
+  });
+
+  it("shares the service's 20 PostgreSQL connections among its workers, at least 4 each", () => {
+    expect([1, 2, 3, 8].map(poolSizePerWorker)).toEqual([20, 10, 7, 4]);
   });
 });

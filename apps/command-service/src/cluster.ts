@@ -21,6 +21,18 @@ export function commandWorkers(env: NodeJS.ProcessEnv = process.env): number {
   return env.DATABASE_URL ? count : 1;
 }
 
+/** PostgreSQL connections of the whole service; a pool per worker of 20 tied up 40 on 2 workers. */
+const SERVICE_POOL_SIZE = 20;
+
+/**
+ * Each worker's share of the service's connections (at least 4): under load the command path's
+ * backends sat idle in ClientRead (issue 18; the workers' CPU, not PostgreSQL, was the limit),
+ * and on a server shared by several services every idle backend is one another cannot open.
+ */
+export function poolSizePerWorker(workers: number): number {
+  return Math.max(4, Math.ceil(SERVICE_POOL_SIZE / workers));
+}
+
 /** In the primary of a multi-worker start: forks and supervises; resolves never (exits the process). */
 export function runPrimary(workers: number, log: (message: string) => void): void {
   let stopping = false;

@@ -166,7 +166,6 @@ export class CommandEndpoint {
     if (unknown.length > 0) throw problems.invalidRequest(unknown.map((path) => ({ path, message: 'is not a known query parameter' })));
     const edge = requestContext(request);
     const principal = principalOf(request);
-    const requestHash = createHmac('sha256', this.settings.requestHashKey).update(canonicalize(request.body ?? {}) ?? '').digest('hex');
     return {
       principal,
       actor: actorOf(principal),
@@ -174,8 +173,19 @@ export class CommandEndpoint {
       requestId: edge.requestId,
       now: edge.receivedAt.toISOString(),
       expectedVersion: ifMatch(request.headers['if-match']),
-      idempotency: idempotencyKey(request.headers['idempotency-key'], idempotencyScope(request, principal), requestHash),
+      idempotency: this.idempotencyKey(request, principal),
     };
+  }
+
+  /** Only a request with an Idempotency-Key pays for its scope and its body's canonical HMAC (issue 18). */
+  private idempotencyKey(request: FastifyRequest, principal: Principal): IdempotencyKey | undefined {
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return undefined;
+    if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
+      throw problems.invalidRequest([{ path: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }]);
+    }
+    const requestHash = createHmac('sha256', this.settings.requestHashKey).update(canonicalize(request.body ?? {}) ?? '').digest('hex');
+    return { scope: idempotencyScope(request, principal), key: header, requestHash };
   }
 }
 
@@ -195,14 +205,6 @@ function ifMatch(header: string | string[] | undefined): number | undefined {
   const match = typeof header === 'string' ? IF_MATCH.exec(header.trim()) : null;
   if (!match) throw problems.invalidRequest([{ path: 'If-Match', message: 'must be a quoted version number, e.g. "3"' }]);
   return Number(match[1]);
-}
-
-function idempotencyKey(header: string | string[] | undefined, scope: string, requestHash: string): IdempotencyKey | undefined {
-  if (header === undefined) return undefined;
-  if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
-    throw problems.invalidRequest([{ path: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }]);
-  }
-  return { scope, key: header, requestHash };
 }
 
 function sendResult(reply: FastifyReply, route: CommandRoute, result: OrderCommandResult): FastifyReply {
