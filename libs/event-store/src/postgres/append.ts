@@ -9,10 +9,11 @@
  * the stream head -- its first write, so the transaction id is taken while it queues for the
  * stream, as readAll's order needs -- and inserts the events, guarded by the head it expected
  * (version AND hash AND updated_at <= recordedAt, re-checked after any lock wait) and by
- * recordedAt lying within CLOCK_WINDOW of the database's clock. The events travel as one JSON
- * parameter (jsonb_to_recordset), not escaped SQL text. No row back means the head moved (or the
- * clocks disagree): nothing was written and the append takes the locked path below, which also
- * gives the right WrongExpectedVersionError. With idempotency the statement is sent as literals
+ * recordedAt lying within CLOCK_WINDOW of the database's clock. The events travel as parameters,
+ * not escaped SQL text: one event as its fields, several as one JSON parameter
+ * (jsonb_to_recordset). No row back means the head moved (or the clocks disagree): nothing was
+ * written and the append takes the locked path below, which also gives the right
+ * WrongExpectedVersionError. With idempotency the statement is sent as literals
  * after BEGIN with the key's claim, and the result is stored with the COMMIT.
  *
  * Locked (two round trips, three with idempotency), for 'any' without a known head and after a
@@ -127,22 +128,47 @@ export function rowsJsonItems(validated: ValidatedEvent[], payloads: Payload[], 
   return items;
 }
 
-const INSERT_ROWS = `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at, recorded_at, previous_hash, hash)
-  SELECT e.id, $1::text, e.v, e.t, e.s, e.d, e.m, e.o, $5::timestamptz, e.p, e.h
-  FROM jsonb_to_recordset($6::jsonb) AS e(id uuid, v integer, t text, s integer, d jsonb, m jsonb, o timestamptz, p text, h text)
+/** Where the fast path's events come from: $6 onwards, with the expected head after them. */
+type EventSource = { select: string; from: string; next: number };
+
+/** Any number of events: one JSON parameter. */
+const ROWS: EventSource = {
+  select: 'e.id, $1::text, e.v, e.t, e.s, e.d, e.m, e.o, $5::timestamptz, e.p, e.h',
+  from: 'FROM jsonb_to_recordset($6::jsonb) AS e(id uuid, v integer, t text, s integer, d jsonb, m jsonb, o timestamptz, p text, h text)',
+  next: 7,
+};
+
+/**
+ * One event (most appends): its fields as parameters, version and hash being the new head's.
+ * jsonb_to_recordset was a fifth of the statement's execution for a single row (issue 18).
+ */
+const ONE: EventSource = {
+  select: '$6::uuid, $1::text, $2::integer, $7::text, $8::integer, $9::jsonb, $10::jsonb, $11::timestamptz, $5::timestamptz, $12::text, $3::text',
+  from: '',
+  next: 13,
+};
+
+function insertEvents(source: EventSource): string {
+  return `INSERT INTO events (event_id, stream_id, version, type, schema_version, data, metadata, occurred_at, recorded_at, previous_hash, hash)
+  SELECT ${source.select}
+  ${source.from}
   WHERE EXISTS (SELECT 1 FROM head)
   RETURNING version, position`;
+}
 
-/** $1 stream, $2 new version, $3 head hash, $4 head HMAC, $5 recordedAt, $6 rows, $7 expected version, $8 expected head hash. */
-const APPEND_AT_HEAD = `WITH head AS (
+/** $1 stream, $2 new version, $3 head hash, $4 head HMAC, $5 recordedAt, then the events, then the expected version and head hash. */
+function appendAtHeadSql(source: EventSource): string {
+  return `WITH head AS (
     UPDATE streams SET version = $2::integer, head_hash = $3::text, head_hmac = $4::text, updated_at = $5::timestamptz
-    WHERE stream_id = $1::text AND version = $7::integer AND head_hash = $8::text AND updated_at <= $5::timestamptz
+    WHERE stream_id = $1::text AND version = $${source.next}::integer AND head_hash = $${source.next + 1}::text AND updated_at <= $5::timestamptz
       AND $5::timestamptz BETWEEN clock_timestamp() - ${CLOCK_WINDOW} AND clock_timestamp() + ${CLOCK_WINDOW}
     RETURNING 1)
-  ${INSERT_ROWS}`;
+  ${insertEvents(source)}`;
+}
 
-/** A new stream (or one left at version 0): the same with $7/$8 unused. */
-const APPEND_NEW = `WITH head AS (
+/** A new stream (or one left at version 0): the same without an expected head. */
+function appendNewSql(source: EventSource): string {
+  return `WITH head AS (
     INSERT INTO streams AS s (stream_id, version, head_hash, head_hmac, updated_at)
     SELECT $1::text, $2::integer, $3::text, $4::text, $5::timestamptz
     WHERE $5::timestamptz BETWEEN clock_timestamp() - ${CLOCK_WINDOW} AND clock_timestamp() + ${CLOCK_WINDOW}
@@ -150,7 +176,14 @@ const APPEND_NEW = `WITH head AS (
       updated_at = EXCLUDED.updated_at
       WHERE s.version = 0 AND s.updated_at <= EXCLUDED.updated_at
     RETURNING 1)
-  ${INSERT_ROWS}`;
+  ${insertEvents(source)}`;
+}
+
+/** The fast path's named prepared statements: new stream or known head, one event or several. */
+const FAST_STATEMENTS = {
+  new: { rows: { name: 'es_append_new', text: appendNewSql(ROWS) }, one: { name: 'es_append_new_one', text: appendNewSql(ONE) } },
+  atHead: { rows: { name: 'es_append_at_head', text: appendAtHeadSql(ROWS) }, one: { name: 'es_append_at_head_one', text: appendAtHeadSql(ONE) } },
+};
 
 /** The fast path (see the top of this file); undefined when the head was not where expected. */
 async function appendAtHead(
@@ -166,19 +199,27 @@ async function appendAtHead(
   const { recorded, version, headHash } = chain(streamId, head, recordedAt, validated, payloads);
   const hmac = headHmac(context.chainKey, streamId, version, headHash);
   const isNew = head.version === 0;
-  const values: unknown[] = [streamId, version, headHash, hmac, recordedAt, rowsJson(validated, payloads, recorded)];
+  const one = recorded.length === 1;
+  const values: unknown[] = [streamId, version, headHash, hmac, recordedAt];
+  if (one) {
+    const e = recorded[0];
+    values.push(e.eventId, e.type, e.schemaVersion, payloads[0].data, payloads[0].metadata, e.occurredAt, e.previousHash);
+  } else {
+    values.push(rowsJson(validated, payloads, recorded));
+  }
   if (!isNew) values.push(head.version, head.hash);
-  const text = isNew ? APPEND_NEW : APPEND_AT_HEAD;
+  const statement = (isNew ? FAST_STATEMENTS.new : FAST_STATEMENTS.atHead)[one ? 'one' : 'rows'];
 
   try {
     let result: AppendResult | DuplicateAppend | undefined;
     if (!idempotency) {
-      const { rows } = await context.pool.query<{ version: number; position: string }>({ name: isNew ? 'es_append_new' : 'es_append_at_head', text, values });
+      const { rows } = await context.pool.query<{ version: number; position: string }>({ ...statement, values });
       result = rows.length === 0 ? undefined : resultOf(streamId, version, recorded, rows);
     } else {
       result = await inTransaction(context, async (client) => {
-        const inlined = text.replace(/\$(\d+)/g, (_, n: string) => {
+        const inlined = statement.text.replace(/\$(\d+)/g, (_, n: string) => {
           const value = values[Number(n) - 1];
+          if (value === null) return 'NULL'; // a new stream's first previous hash
           return typeof value === 'number' ? String(value) : lit(String(value));
         });
         const results = (await client.query(`BEGIN;\n${inlined};\n${claimIdempotencySql(idempotency)}`)) as unknown as QueryResult[];

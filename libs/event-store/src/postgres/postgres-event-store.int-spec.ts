@@ -90,6 +90,36 @@ describe('PostgresEventStore', () => {
       }
     });
 
+    it('wakes LISTENers at once after a pause and carries the appends within the interval in one NOTIFY', async () => {
+      const listener = new Client({ connectionString: testDatabase.url });
+      await listener.connect();
+      const statements = jest.spyOn(database.pool, 'query');
+      try {
+        const payloads: string[] = [];
+        listener.on('notification', (message) => payloads.push(message.payload ?? ''));
+        await listener.query('LISTEN ordersource_events');
+        // An interval far longer than the test: only notificationsSent() can end its wait.
+        const store = new PostgresEventStore(database, { notifyIntervalMs: 600_000 });
+        const streamId = 'order-coalesced-wake-ups';
+        const heard = () => payloads.filter((p) => p.includes(streamId)).map((p) => (JSON.parse(p) as { version: number }).version);
+        const event = { type: 'OrderPlaced', schemaVersion: 1, data: {}, metadata: { correlationId: 'c', causationId: 'c', actor: 'a' }, occurredAt: '2026-01-01T00:00:00.000Z' };
+        await store.appendToStream(streamId, 'no_stream', [event]);
+        await eventually('the first wake-up arrives without waiting for the interval', async () => (heard().length === 1 ? true : undefined), { timeoutMs: 30_000, everyMs: 0 });
+        await store.appendToStream(streamId, 1, [event]);
+        await store.appendToStream(streamId, 2, [event]);
+        await store.notificationsSent();
+        await eventually('every wake-up arrives once drained', async () => (heard().length === 3 ? true : undefined), { timeoutMs: 30_000, everyMs: 0 });
+        expect(heard()).toEqual([1, 2, 3]);
+        const notifyStatements = statements.mock.calls
+          .map(([text]) => (typeof text === 'string' && text.includes(streamId) ? text.split('pg_notify(').length - 1 : 0))
+          .filter((calls) => calls > 0);
+        expect(notifyStatements).toEqual([1, 2]);
+      } finally {
+        statements.mockRestore();
+        await listener.end();
+      }
+    });
+
     it('reads past a write transaction open in another database on the server, never past one open in its own', async () => {
       // Transaction ids are cluster-wide: the snapshot's xmin is held by a writer in any
       // database. It used to bound readAll, so a long transaction next door (another suite, a

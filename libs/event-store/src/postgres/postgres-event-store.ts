@@ -18,7 +18,7 @@ import { appendToNewStreams, type NewStream, type NewStreamsResult } from './app
 import type { EventStoreDatabase } from './database';
 import { HeadCache } from './heads';
 import { verifyIntegrity } from './integrity';
-import { Notifier } from './notifier';
+import { Notifier, NOTIFY_CHANNEL } from './notifier';
 import { readAll, readStream, streamVersion, Upcasting } from './read';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './validation';
 
@@ -28,9 +28,20 @@ export interface PostgresEventStoreOptions {
   maxPayloadBytes?: number;
   /** Called when waking LISTENers failed (the append itself had committed). */
   onNotifyError?: (error: unknown) => void;
+  /**
+   * Least time between two NOTIFY flushes, in ms (notifier.ts); default 5. A wake-up after a
+   * pause goes at once; under load one waits at most this long, then carries every append since.
+   */
+  notifyIntervalMs?: number;
   /** How many stream heads to remember for one-round-trip appends (append.ts); 0 turns that off. Default 10,000. */
   headCacheSize?: number;
 }
+
+/**
+ * Under the log tail's own re-read after a wake-up (10 ms, messaging's log-tail.ts), so a
+ * listener under load hears of appends about as soon as it would look for them anyway.
+ */
+const DEFAULT_NOTIFY_INTERVAL_MS = 5;
 
 /** The EventStore port on PostgreSQL; the only writer of the events table. */
 export class PostgresEventStore implements EventStore {
@@ -46,7 +57,7 @@ export class PostgresEventStore implements EventStore {
   ) {
     this.pool = database.pool;
     this.upcasting = new Upcasting(options.upcasters);
-    this.notifier = new Notifier(this.pool, options.onNotifyError);
+    this.notifier = new Notifier(this.pool, options.onNotifyError, NOTIFY_CHANNEL, options.notifyIntervalMs ?? DEFAULT_NOTIFY_INTERVAL_MS);
     this.heads = new HeadCache(options.headCacheSize ?? 10_000);
     this.appendContext = {
       heads: this.heads,
