@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { InvalidEventError } from '../errors';
-import { validateEvents } from './validation';
+import { isIsoMillis, validateEvents } from './validation';
 
 const event = (data: unknown, metadata: object = {}) => ({
   type: 'OrderPlaced',
@@ -40,5 +41,30 @@ describe('event validation', () => {
 
   it('accepts plain JSON of every kind', () => {
     expect(() => validateEvents([event({ s: 'é😀', n: -1.5, b: false, z: null, a: [[], {}], o: { p: { q: 'r' } } })], newId)).not.toThrow();
+  });
+});
+
+describe('an ISO 8601 UTC instant with milliseconds', () => {
+  /** The definition: a string Date reads and prints back unchanged (years 1900-9999). */
+  const roundTrips = (text: string) => /^(19|[2-9]\d)\d\d-/.test(text) && !Number.isNaN(Date.parse(text)) && new Date(text).toISOString() === text;
+  const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+
+  it('is exactly what Date reads and prints back, on 5,000 candidates with out-of-range fields', () => {
+    const candidate = fc
+      .tuple(fc.integer({ min: 1800, max: 9999 }), two(14), two(32), two(25), two(61), two(61), fc.integer({ min: 0, max: 999 }))
+      .map(([y, mo, d, h, mi, s, ms]) => `${y}-${mo}-${d}T${h}:${mi}:${s}.${String(ms).padStart(3, '0')}Z`);
+    fc.assert(
+      fc.property(candidate, (text) => {
+        expect(isIsoMillis(text)).toBe(roundTrips(text));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('takes leap days only in leap years, and refuses other shapes', () => {
+    for (const text of ['2024-02-29T00:00:00.000Z', '2000-02-29T23:59:59.999Z', '1900-02-28T12:00:00.000Z']) expect(isIsoMillis(text)).toBe(true);
+    for (const text of ['2026-02-29T00:00:00.000Z', '1900-02-29T00:00:00.000Z', '2026-04-31T00:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00.000+00:00', '1899-12-31T23:59:59.999Z', 42]) {
+      expect(isIsoMillis(text)).toBe(false);
+    }
   });
 });
