@@ -69,11 +69,25 @@ export function canonicalJsonOfValidated(value: unknown): string {
       let text = '{';
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i];
-        text += `${i === 0 ? '' : ','}${PLAIN_STRING.test(key) ? `"${key}"` : JSON.stringify(key)}:${canonicalJsonOfValidated(object[key])}`;
+        text += `${i === 0 ? '' : ','}${quotedKey(key)}:${canonicalJsonOfValidated(object[key])}`;
       }
       return `${text}}`;
     }
   }
+}
+
+/**
+ * Keys come from a few shapes and repeat in every event: a lookup is a fraction of the test below
+ * (bounded, so a stream of distinct keys cannot grow it without end).
+ */
+const quotedKeys = new Map<string, string>();
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = PLAIN_STRING.test(key) ? `"${key}"` : JSON.stringify(key);
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 /** Strings JSON.stringify prints as they are between quotes: no quote, backslash, control or surrogate. */

@@ -40,7 +40,12 @@ const stepFields: Record<ImportCommand, [Record<string, unknown>, string[]]> = {
 };
 export const importCommands = Object.keys(stepFields) as ImportCommand[];
 
-const validateOrder = bodyValidator<Omit<ImportLine, 'steps'> & { steps: { command: ImportCommand }[] }>(
+/**
+ * One schema for the whole line, each step checked against its command's fields through the
+ * discriminator (only the matching branch runs): the line is trimmed and validated in one pass,
+ * where a validator per step copied and checked every step (and its `at`) a second time.
+ */
+const validateLine = bodyValidator<ImportLine>(
   objectOf(
     {
       ...placeOrderProperties,
@@ -48,19 +53,21 @@ const validateOrder = bodyValidator<Omit<ImportLine, 'steps'> & { steps: { comma
       steps: {
         type: 'array',
         maxItems: MAX_STEPS,
-        items: { type: 'object', required: ['command', 'at'], properties: { command: { enum: importCommands }, at: instant } },
+        items: {
+          type: 'object',
+          required: ['command'],
+          properties: { command: { enum: importCommands } },
+          discriminator: { propertyName: 'command' },
+          oneOf: importCommands.map((command) => {
+            const [fields, required] = stepFields[command];
+            return objectOf({ command: { const: command }, at: instant, ...fields }, ['command', 'at', ...required]);
+          }),
+        },
       },
     },
     [...placeOrderRequired, 'placedAt', 'steps'],
   ),
 );
-
-const validateStep = Object.fromEntries(
-  importCommands.map((command) => {
-    const [fields, required] = stepFields[command];
-    return [command, bodyValidator<ImportStep>(objectOf({ command: { const: command }, at: instant, ...fields }, ['command', 'at', ...required]))];
-  }),
-) as Record<ImportCommand, (input: unknown) => ImportStep>;
 
 /** Why a line was not imported: the rule (the end of a problem `type`) and what broke it. */
 export class LineRejection extends Error {
@@ -82,25 +89,11 @@ export function parseImportLine(text: string): ImportLine {
     throw new LineRejection('malformed-json', `The line is not JSON: ${(error as Error).message}`);
   }
   try {
-    const order = validateOrder(json);
-    const steps = order.steps.map((step, index) => {
-      try {
-        return validateStep[step.command](step);
-      } catch (error) {
-        throw prefixed(error, `steps[${index}]`);
-      }
-    });
-    return { ...order, steps };
+    return validateLine(json);
   } catch (error) {
     if (error instanceof ProblemError) throw new LineRejection(error.rule, describe(error.errors ?? []) || error.detail);
     throw error;
   }
-}
-
-function prefixed(error: unknown, prefix: string): unknown {
-  if (!(error instanceof ProblemError)) return error;
-  const errors = (error.errors ?? []).map((field) => ({ ...field, path: field.path ? `${prefix}.${field.path}` : prefix }));
-  return new ProblemError(error.status, error.rule, error.title, error.detail, errors);
 }
 
 function describe(errors: FieldError[]): string {

@@ -62,6 +62,17 @@ describe('an imported order history', () => {
     expect(rejectionOf(() => parseImportLine(JSON.stringify({ ...line, steps: [{ command: 'teleport', at: line.placedAt }] }))).rule).toBe('invalid-request');
     expect(rejectionOf(() => parseImportLine('{"customerId": '))).toMatchObject({ rule: 'malformed-json' });
   });
+
+  it("checks each step against its own command's fields only, naming the step by its index", () => {
+    const line = deliveredOrderLine();
+    const [authorize, capture] = line.steps;
+    const steps = [authorize, { ...capture, amount: 5 }, { command: 'cancel', at: 'yesterday' }];
+    expect(rejectionOf(() => parseImportLine(JSON.stringify({ ...line, steps })))).toEqual({
+      rule: 'invalid-request',
+      detail: 'steps[1].amount: is not a known field; steps[2].reason: is required; steps[2].at: must match format "date-time"',
+    });
+    expect(rejectionOf(() => parseImportLine(JSON.stringify({ ...line, steps: [{ command: 'teleport', at: line.placedAt }] }))).detail).toContain('steps[0].command: must be equal to one of the allowed values');
+  });
 });
 
 describe('NDJSON lines', () => {

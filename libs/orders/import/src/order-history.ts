@@ -25,10 +25,14 @@ export function decideHistory(line: ImportLine, context: HistoryContext): OrderE
   const events: OrderEvent[] = [];
   let state: OrderState = initialState;
   let previousAt = '';
-  const commands: { at: string; command: OrderCommand; where: string }[] = [
+  let previousTime = Number.NEGATIVE_INFINITY;
+  // Each time is parsed once; `where` is spelled only for a rejection.
+  const placedTime = Date.parse(line.placedAt);
+  const commands: { at: string; time: number; step: number; command: OrderCommand }[] = [
     {
       at: line.placedAt,
-      where: 'placedAt',
+      time: placedTime,
+      step: -1,
       command: {
         type: 'PlaceOrder',
         data: {
@@ -39,23 +43,26 @@ export function decideHistory(line: ImportLine, context: HistoryContext): OrderE
           channel: line.channel ?? DEFAULT_CHANNEL,
           orderNumber: context.orderNumber,
         },
-        metadata: metadataAt(line.placedAt, context),
+        metadata: metadataAt(placedTime, context),
       },
     },
-    ...line.steps.map((step, index) => ({ at: step.at, where: `steps[${index}]`, command: toCommand(step, metadataAt(step.at, context)) })),
+    ...line.steps.map((step, index) => {
+      const time = Date.parse(step.at);
+      return { at: step.at, time, step: index, command: toCommand(step, metadataAt(time, context)) };
+    }),
   ];
-  for (const { at, where, command } of commands) {
-    const time = Date.parse(at);
-    if (time > latest) throw new LineRejection('occurred-at-in-future', `${where}: ${at} lies after the time of the import.`);
-    if (previousAt && time < Date.parse(previousAt)) {
-      throw new LineRejection('step-out-of-order', `${where}: ${at} lies before the step before it (${previousAt}); steps are listed in the order they happened.`);
+  for (const { at, time, step, command } of commands) {
+    if (time > latest) throw new LineRejection('occurred-at-in-future', `${whereOf(step)}: ${at} lies after the time of the import.`);
+    if (time < previousTime) {
+      throw new LineRejection('step-out-of-order', `${whereOf(step)}: ${at} lies before the step before it (${previousAt}); steps are listed in the order they happened.`);
     }
     previousAt = at;
+    previousTime = time;
     let decided: OrderEvent[];
     try {
       decided = decide(command, state);
     } catch (error) {
-      if (error instanceof DomainError) throw new LineRejection(error.rule, `${where} (${command.type}): ${error.message}`);
+      if (error instanceof DomainError) throw new LineRejection(error.rule, `${whereOf(step)} (${command.type}): ${error.message}`);
       throw error;
     }
     state = decided.reduce(evolve, state);
@@ -64,8 +71,12 @@ export function decideHistory(line: ImportLine, context: HistoryContext): OrderE
   return events;
 }
 
-function metadataAt(at: string, context: HistoryContext) {
-  return { now: new Date(at).toISOString(), actor: context.actor, orderId: context.orderId, correlationId: context.correlationId, causationId: context.importId };
+function whereOf(step: number): string {
+  return step < 0 ? 'placedAt' : `steps[${step}]`;
+}
+
+function metadataAt(time: number, context: HistoryContext) {
+  return { now: new Date(time).toISOString(), actor: context.actor, orderId: context.orderId, correlationId: context.correlationId, causationId: context.importId };
 }
 
 function toCommand(step: ImportStep, metadata: ReturnType<typeof metadataAt>): OrderCommand {

@@ -1,7 +1,8 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { nextOrderNumbers, type OrderEvent } from '@ordersource/domain';
-import { canonicalJsonOfValidated, type EventStore, type JsonObject, type NamedSequences, type NewEvent, type NewStream, type NewStreamsResult } from '@ordersource/event-store';
+import { type EventStore, type JsonObject, type NamedSequences, type NewEvent, type NewStream, type NewStreamsResult } from '@ordersource/event-store';
 import { LineRejection, parseImportLine, type ImportLine } from './import-line';
+import { lineDigest } from './line-digest';
 import { ndjsonLines } from './ndjson-lines';
 import { decideHistory } from './order-history';
 
@@ -204,15 +205,13 @@ export class OrderImporter {
   /** Parses one line (synchronous); write() decides it once its order number is drawn. */
   private prepare(number: number, text: string): PreparedOrder | Outcome {
     let line: ImportLine;
-    let orderId: string;
     try {
       line = parseImportLine(text);
-      orderId = line.orderId ?? this.derivedOrderId(line);
     } catch (error) {
       if (error instanceof LineRejection) return { kind: 'rejected', rule: error.rule, detail: error.detail };
       throw error;
     }
-    const digest = this.digest('line', { ...line, orderId });
+    const { orderId, digest } = lineDigest(line, this.options.digestKey);
     return { line: number, orderId, streamId: orderStream(orderId), customerId: line.customerId, digest, source: line };
   }
 
@@ -250,23 +249,5 @@ export class OrderImporter {
       if (first?.metadata.importDigest === order.digest) record(order.line, { kind: 'already-imported' });
       else record(order.line, { kind: 'rejected', rule: 'order-already-exists', detail: `Order ${order.orderId} already exists with another history.` });
     }
-  }
-
-  /** A UUID (RFC 9562 version 8: custom) from the line's content, the same on every run. */
-  private derivedOrderId(line: ImportLine): string {
-    const hex = this.digest('order-id', line).slice(0, 32).split('');
-    hex[12] = '8';
-    hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-    const id = hex.join('');
-    return `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`;
-  }
-
-  /**
-   * HMAC over RFC 8785 canonical JSON. The lines are plain JSON (JSON.parse, then the schema), for
-   * which canonicalJsonOfValidated equals the `canonicalize` package's output (hashing.spec.ts) at
-   * about half its cost: it was the import's largest single JS cost; digests of earlier runs hold.
-   */
-  private digest(purpose: string, value: object): string {
-    return createHmac('sha256', this.options.digestKey).update(`${purpose}\n${canonicalJsonOfValidated(value)}`).digest('hex');
   }
 }

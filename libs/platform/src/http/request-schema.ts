@@ -9,7 +9,8 @@ import { FieldError, problems } from './problem';
  * query, compiled once by ajv. Strings are trimmed first (API.md limits are on trimmed
  * length); unknown fields are errors, never silently dropped.
  */
-const bodies = new Ajv({ allErrors: true, strict: true, useDefaults: false });
+// `discriminator`: a list of tagged shapes (the import's steps) checks each item against its own shape only.
+const bodies = new Ajv({ allErrors: true, strict: true, useDefaults: false, discriminator: true });
 const queries = new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true });
 addFormats(bodies);
 addFormats(queries);
