@@ -165,7 +165,7 @@ describe('PostgresEventStore', () => {
         await owner.connect();
         const { rows } = await owner.query('SELECT name FROM migrations ORDER BY id');
         await owner.end();
-        expect(rows.map((row: { name: string }) => row.name)).toEqual(['CreateAppRole1764150000001', 'CreateEventTables1764150000002', 'EventRepairs1799130000000', 'NamedSequences1800150000000', 'NamedSequencesMany1800160000000']);
+        expect(rows.map((row: { name: string }) => row.name)).toEqual(['CreateAppRole1764150000001', 'CreateEventTables1764150000002', 'EventRepairs1799130000000', 'NamedSequences1800150000000', 'NamedSequencesMany1800160000000', 'NamedSequencesFirstUse1800170000000']);
       } finally {
         await fresh.drop();
       }
