@@ -8,14 +8,22 @@ import { randomUUID } from 'node:crypto';
 import { startKafkaForTests, type KafkaForTests } from '@ordersource/testing/kafka-broker';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { EventMessage } from '@ordersource/contracts';
+import { orderPlaced } from '../testing/order-events';
 import { DeadLetterTopic } from './dead-letter-topic';
 import { ensureTopic } from './topics';
 
-/** Only its order and version matter to the dead-letter topic. */
-const event = (orderId: string): EventMessage => {
-  const at = new Date().toISOString();
-  return { eventId: randomUUID(), streamId: `order-${orderId}`, orderId, version: 1, position: '1', type: 'OrderPlaced', schemaVersion: 1, data: { orderId }, metadata: { correlationId: 'c', causationId: 'c', actor: 'test' }, occurredAt: at, recordedAt: at, hash: 'h', previousHash: null };
-};
+/** An order's first event as the relay would publish it; the dead-letter topic keys by order and version. */
+const event = (orderId: string): EventMessage => ({
+  ...orderPlaced(orderId),
+  eventId: randomUUID(),
+  streamId: `order-${orderId}`,
+  orderId,
+  version: 1,
+  position: '1',
+  recordedAt: new Date().toISOString(),
+  hash: randomUUID(),
+  previousHash: null,
+});
 
 describe('the dead-letter topic of a Kafka subscription', () => {
   let broker: KafkaForTests;
