@@ -2,6 +2,11 @@
  * Parked events of a Kafka subscription, kept in the dead-letter topic: `parked` records, and
  * `released` records written by a successful replay. The topic is the durable truth; this
  * instance folds it into memory when it (re)joins its group, then updates both as it parks.
+ *
+ * One read of the topic at a time, shared by every caller: two reads racing (the first batch
+ * after a join and a listParked() call) each built their own map, and the one that finished last
+ * replaced the map a park had just been applied to, so the parked event was lost from memory
+ * until the next rejoin (heartbeats.int-spec on real Kafka 4.4 under load).
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
@@ -13,7 +18,7 @@ type DeadLetterRecord =
   | { kind: 'released'; subscription: string; orderId: string; throughVersion: number };
 
 export class DeadLetterTopic implements ParkingStore {
-  private byOrder: Map<string, ParkedEvent[]> | undefined;
+  private loading: Promise<Map<string, ParkedEvent[]>> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -24,7 +29,7 @@ export class DeadLetterTopic implements ParkingStore {
 
   /** After a rebalance another member may have parked or released: read the topic again. */
   forget(): void {
-    this.byOrder = undefined;
+    this.loading = undefined;
   }
 
   async blockedOrders(): Promise<ReadonlySet<string>> {
@@ -41,7 +46,9 @@ export class DeadLetterTopic implements ParkingStore {
       parked: { subscription: this.subscription, orderId: e.event.orderId, version: e.event.version, event: e.event, error: e.error, attempts: e.attempts, waiting: e.waiting, parkedAt: new Date().toISOString() },
     }));
     await this.send(records);
-    for (const record of records) if (record.kind === 'parked') apply(state, record);
+    // Into the map current after the send: a forget() meanwhile started a read that may predate it.
+    const current = await this.state();
+    for (const record of records) apply(current, record);
   }
 
   async list(): Promise<ParkedEvent[]> {
@@ -67,9 +74,16 @@ export class DeadLetterTopic implements ParkingStore {
     });
   }
 
-  private async state(): Promise<Map<string, ParkedEvent[]>> {
-    if (!this.byOrder) this.byOrder = await this.readTopic();
-    return this.byOrder;
+  private state(): Promise<Map<string, ParkedEvent[]>> {
+    if (!this.loading) {
+      const loading = this.readTopic();
+      this.loading = loading;
+      // A failed read is not kept: the next caller reads again.
+      loading.catch(() => {
+        if (this.loading === loading) this.loading = undefined;
+      });
+    }
+    return this.loading;
   }
 
   /** Reads the whole topic up to its current end with a throw-away group (kafkajs has no bare fetch). */
