@@ -36,7 +36,11 @@ describe('console server', () => {
   });
 
   afterAll(async () => {
+    // Every test is done, so nothing is in flight: drop the keep-alive sockets rather than let
+    // close() wait on one (CI once saw this hook pass 60 s in close(); cause not found).
+    running?.app.server.closeAllConnections();
     await running?.close();
+    upstream?.server.closeAllConnections();
     await upstream?.close();
     rmSync(webDir, { recursive: true, force: true });
   });
