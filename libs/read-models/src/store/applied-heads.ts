@@ -10,8 +10,12 @@
  */
 import type { OrderChangeSet, OrderHead } from './read-store.port';
 
-/** Heads kept per view and generation, oldest written first out. */
-const DEFAULT_LIMIT = 20_000;
+/**
+ * Heads kept per view and generation, the oldest written first out: the orders a live log
+ * interleaves at once, and a bound on memory (a head is 0.5-1 KB of JSON, a few KB in memory).
+ * Beyond it a planning load simply reads, as it did before.
+ */
+const DEFAULT_LIMIT = 5_000;
 
 export class AppliedHeads {
   private readonly heads = new Map<string, Map<string, OrderHead>>();
