@@ -63,7 +63,8 @@ export async function runProjection(projection: Projection, store: ViewWriter, e
     if (attempt > (options.maxRetries ?? 5)) {
       throw new ProjectionContentionError(`${projection.name}: orders ${[...pending.keys()].join(', ')} kept moving under concurrent appliers`);
     }
-    const heads = await store.loadHeads(projection.name, [...pending.keys()], options);
+    // What this process applied last is reused; the apply's guard refuses it if another writer moved on.
+    const heads = await store.loadHeads(projection.name, [...pending.keys()], { generation: options.generation, reuseApplied: true });
     const changeSets: OrderChangeSet[] = [];
     for (const [orderId, orderEvents] of pending) {
       const planned = planOrder(projection, orderId, orderEvents, heads.get(orderId), earlier.get(orderId) ?? []);

@@ -5,14 +5,17 @@
  * so each scopes its documents by fresh ids; the shadow tests keep to the shipping view.
  */
 import { guardContract } from './contract/guard.contract';
+import { planningContract } from './contract/planning.contract';
 import { queryContract } from './contract/query.contract';
 import { shadowContract } from './contract/shadow.contract';
 import type { ReadStoreSubject } from './contract/fixtures';
 
 export type { ReadStoreSubject } from './contract/fixtures';
 
-export function readStoreContract(store: ReadStoreSubject): void {
+/** `twin`: a second instance of the adapter over the same data (default: the same instance). */
+export function readStoreContract(store: ReadStoreSubject, twin: ReadStoreSubject = store): void {
   describe('version guard', () => guardContract(store));
+  describe('planning heads', () => planningContract(store, twin));
   describe('queries', () => queryContract(store));
   describe('shadow generations', () => shadowContract(store));
 }

@@ -106,6 +106,16 @@ export interface GenerationOptions {
   generation?: number;
 }
 
+/** How a writer asks for the heads it will plan a guarded apply from. */
+export interface PlanningHeadsOptions extends GenerationOptions {
+  /**
+   * The store may answer heads this instance applied itself without reading them (issue 18,
+   * ./applied-heads.ts): the version guard of the apply that follows refuses any another writer
+   * moved since, and the runner re-plans those from a fresh read. Readers never pass it.
+   */
+  reuseApplied?: boolean;
+}
+
 export interface ViewGenerations {
   active: number;
   /** The generation a swap replaced, kept for rollback; null when none. */
@@ -137,7 +147,7 @@ export interface ViewWriter {
   /** Applies each order's change set atomically, only where the head is at its expected version. */
   applyChanges(view: string, changes: readonly OrderChangeSet[], options?: GenerationOptions): Promise<ApplyResult>;
   /** The heads the guard compares against. */
-  loadHeads(view: string, orderIds: readonly string[], options?: GenerationOptions): Promise<Map<string, OrderHead>>;
+  loadHeads(view: string, orderIds: readonly string[], options?: PlanningHeadsOptions): Promise<Map<string, OrderHead>>;
 }
 
 /** What a rebuild and its status need: the generations of a view. */
@@ -160,4 +170,6 @@ export interface ReadStoreLifecycle {
   close(): Promise<void>;
 }
 
-export interface ReadStore extends ViewReader, ViewWriter, ViewGenerationAdmin, ReadStoreLifecycle {}
+export interface ReadStore extends ViewReader, ViewWriter, ViewGenerationAdmin, ReadStoreLifecycle {
+  loadHeads(view: string, orderIds: readonly string[], options?: PlanningHeadsOptions): Promise<Map<string, OrderHead>>;
+}

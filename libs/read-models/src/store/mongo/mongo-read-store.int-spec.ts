@@ -10,6 +10,7 @@ function mongoSuite(name: string, connect: () => Promise<{ url: string; stop(): 
   describe(name, () => {
     let client: MongoClient;
     let store: MongoReadStore;
+    let twin: MongoReadStore;
     let server: { url: string; stop(): Promise<void> };
     // A fresh database per run, so a real server's earlier data never leaks in.
     const database = `os_read_models_${randomBytes(4).toString('hex')}`;
@@ -19,6 +20,7 @@ function mongoSuite(name: string, connect: () => Promise<{ url: string; stop(): 
       client = await new MongoClient(server.url).connect();
       store = new MongoReadStore(client.db(database), readModelViews);
       await store.ensureViews();
+      twin = new MongoReadStore(client.db(database), readModelViews);
     });
 
     afterAll(async () => {
@@ -27,7 +29,10 @@ function mongoSuite(name: string, connect: () => Promise<{ url: string; stop(): 
       await server?.stop();
     });
 
-    readStoreContract(() => store);
+    readStoreContract(
+      () => store,
+      () => twin,
+    );
 
     it('applies to the generation its batch loaded from, and an apply with no load before it to the one active now', async () => {
       // Its own database: two instances of the store, the second one swapping the view under the first.

@@ -9,6 +9,10 @@
  * planned from them, and the apply writes to the generation that load read. A swap happens only
  * while live batches are paused (rebuild/README.md), so it cannot fall between the two; an apply
  * with no load before it (a caller of the port, not the runner) reads the pointer itself.
+ * A planning load still reads the pointer, but answers the heads this instance applied itself
+ * in that generation without reading them (AppliedHeads, issue 18). The head's filter is the
+ * guard that makes this safe; an expected version above 0 must not create a head, so such an
+ * upsert that inserted (the head was gone: a wiped store) is taken back and answered a conflict.
  */
 import type { JsonObject } from '@ordersource/event-store';
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db, type Document, type Filter } from 'mongodb';
@@ -23,10 +27,12 @@ import type {
   OrderHead,
   Page,
   PageQuery,
+  PlanningHeadsOptions,
   ReadStore,
   ViewDefinition,
   ViewGenerations,
 } from '../read-store.port';
+import { AppliedHeads } from '../applied-heads';
 import { escapeKeys, fromStored, HEAD_EMPTY, HEAD_VERSION } from './mongo-documents';
 import { conditionsFilter, keysetFilter, type StoredDocument } from './mongo-filters';
 import { MongoViewPointers } from './mongo-view-pointers';
@@ -37,6 +43,7 @@ export class MongoReadStore implements ReadStore {
   private readonly pointers: MongoViewPointers;
   /** Per view, the active generation the last loadHeads read, taken by the apply that follows. */
   private readonly loaded = new Map<string, number>();
+  private readonly applied = new AppliedHeads();
 
   constructor(
     private readonly db: Db,
@@ -72,40 +79,65 @@ export class MongoReadStore implements ReadStore {
         byCollection.set(ref.collection, operations);
       }
     }
-    for (const [collection, operations] of byCollection) {
+    for (const collection of byCollection.keys()) {
       if (!definition.records.some((candidate) => candidate.name === collection)) throw new ViewGenerationError(`view ${view} has no collection ${collection}`);
-      await this.collection(collection, generation).bulkWrite(operations, { ordered: false });
     }
+    try {
+      const conflicted = await this.writeChanges(view, generation, changes, byCollection);
+      const result: ApplyResult = { applied: [], conflicts: [] };
+      changes.forEach((change, index) => (conflicted.has(index) ? result.conflicts : result.applied).push(change.orderId));
+      this.applied.record(view, generation, changes, new Set(result.applied));
+      return result;
+    } catch (error) {
+      this.applied.forgetView(view);
+      throw error;
+    }
+  }
+
+  /** Records first, then the heads under the guard; the indexes of the refused change sets. */
+  private async writeChanges(view: string, generation: number, changes: readonly OrderChangeSet[], byCollection: Map<string, AnyBulkWriteOperation<StoredDocument>[]>): Promise<Set<number>> {
+    for (const [collection, operations] of byCollection) await this.collection(collection, generation).bulkWrite(operations, { ordered: false });
     const heads: AnyBulkWriteOperation<StoredDocument>[] = changes.map((change) => {
       const fields = change.head === null ? { [HEAD_EMPTY]: true } : (escapeKeys(change.head) as JsonObject);
       const replacement = { ...fields, _id: change.orderId, [HEAD_VERSION]: change.version } as StoredDocument;
       return { replaceOne: { filter: { _id: change.orderId, [HEAD_VERSION]: change.expectedVersion }, replacement, upsert: true } };
     });
     const conflicted = new Set<number>();
-    if (heads.length > 0) {
-      try {
-        await this.collection(view, generation).bulkWrite(heads, { ordered: false });
-      } catch (error) {
-        if (!(error instanceof MongoBulkWriteError)) throw error;
-        const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-        for (const writeError of writeErrors) {
-          if (writeError.code !== DUPLICATE_KEY) throw error;
-          conflicted.add(writeError.index);
-        }
+    if (heads.length === 0) return conflicted;
+    const headCollection = this.collection(view, generation);
+    let upserted: Record<number, unknown>;
+    try {
+      upserted = (await headCollection.bulkWrite(heads, { ordered: false })).upsertedIds;
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      for (const writeError of writeErrors) {
+        if (writeError.code !== DUPLICATE_KEY) throw error;
+        conflicted.add(writeError.index);
       }
+      upserted = error.result.upsertedIds;
     }
-    const result: ApplyResult = { applied: [], conflicts: [] };
-    changes.forEach((change, index) => (conflicted.has(index) ? result.conflicts : result.applied).push(change.orderId));
-    return result;
+    // Created where a head was expected: planned from a head the store no longer has. Taken back
+    // (unless another writer moved it on meanwhile) and refused, so the runner re-reads it.
+    for (const index of Object.keys(upserted).map(Number)) {
+      const change = changes[index];
+      if (change.expectedVersion === 0) continue;
+      await headCollection.deleteOne({ _id: change.orderId, [HEAD_VERSION]: change.version });
+      conflicted.add(index);
+    }
+    return conflicted;
   }
 
-  async loadHeads(view: string, orderIds: readonly string[], options: GenerationOptions = {}): Promise<Map<string, OrderHead>> {
+  async loadHeads(view: string, orderIds: readonly string[], options: PlanningHeadsOptions = {}): Promise<Map<string, OrderHead>> {
     const generation = await this.resolve(view, options.generation);
     if (options.generation === undefined) this.loaded.set(view, generation);
+    const { known, unknown } = options.reuseApplied ? this.applied.lookUp(view, generation, orderIds) : { known: new Map<string, OrderHead>(), unknown: orderIds };
+    if (unknown.length === 0) return known;
     const stored = await this.collection(view, generation)
-      .find({ _id: { $in: [...orderIds] } })
+      .find({ _id: { $in: [...unknown] } })
       .toArray();
-    return new Map(stored.map((document) => [document._id, { version: document[HEAD_VERSION] as number, document: document[HEAD_EMPTY] ? null : fromStored(document) }]));
+    for (const document of stored) known.set(document._id, { version: document[HEAD_VERSION] as number, document: document[HEAD_EMPTY] ? null : fromStored(document) });
+    return known;
   }
 
   async findById(query: CollectionQuery & { id: string }): Promise<JsonObject | null> {
@@ -153,11 +185,13 @@ export class MongoReadStore implements ReadStore {
 
   async swap(view: string, generation: number): Promise<ViewGenerations> {
     viewByName(this.views, view);
+    this.applied.forgetView(view);
     return this.pointers.swap(view, generation);
   }
 
   async rollback(view: string): Promise<ViewGenerations> {
     viewByName(this.views, view);
+    this.applied.forgetView(view);
     return this.pointers.rollback(view);
   }
 

@@ -11,12 +11,14 @@ describe('PostgresReadStore', () => {
   let testDatabase: TestDatabase;
   let database: EventStoreDatabase;
   let store: PostgresReadStore;
+  let twin: PostgresReadStore;
 
   beforeAll(async () => {
     testDatabase = await createTestDatabase('os_read_models');
     database = await openEventStoreDatabase({ url: testDatabase.url, chainKey: 'read-models-suite-chain-key-0123', extraMigrations: readModelMigrations, poolSize: 12 });
     store = new PostgresReadStore(database.pool, readModelViews);
     await store.ensureViews();
+    twin = new PostgresReadStore(database.pool, readModelViews);
   });
 
   afterAll(async () => {
@@ -24,7 +26,10 @@ describe('PostgresReadStore', () => {
     await testDatabase?.drop();
   });
 
-  readStoreContract(() => store);
+  readStoreContract(
+    () => store,
+    () => twin,
+  );
 
   describe('on PostgreSQL', () => {
     it('serves keyset pages from the expression indexes', async () => {

@@ -9,6 +9,9 @@
  * the pointer row is re-read in the same statement that uses it (loadHeads, applyChanges), so a
  * generation that moved is noticed there, never trusted (the apply then writes nothing and
  * answers every order as a conflict, for the runner to re-plan from the new generation).
+ * A planning load answers the heads this instance applied itself without a read (AppliedHeads,
+ * issue 18); the guard makes that safe: an expected version above 0 only moves a head that
+ * exists at that version (never inserts one), and a refused order's entry is forgotten.
  */
 import type { JsonObject } from '@ordersource/event-store';
 import type { Pool, PoolClient } from 'pg';
@@ -22,10 +25,12 @@ import type {
   OrderHead,
   Page,
   PageQuery,
+  PlanningHeadsOptions,
   ReadStore,
   ViewDefinition,
   ViewGenerations,
 } from '../read-store.port';
+import { AppliedHeads } from '../applied-heads';
 import { generationDdl, pointersDdl, POINTERS_TABLE, tableName } from './ddl';
 import { conditionsSql, sortCast, sortExpression, sortParameter } from './sql-expressions';
 
@@ -38,6 +43,7 @@ interface PointerRow {
 export class PostgresReadStore implements ReadStore {
   /** Per view, the active generation last read from its pointer row (the apply path's hint). */
   private readonly active = new Map<string, number>();
+  private readonly applied = new AppliedHeads();
 
   constructor(
     private readonly pool: Pool,
@@ -106,7 +112,7 @@ export class PostgresReadStore implements ReadStore {
          INSERT INTO ${tableName(view, generation)} AS head (id, version, prev_version, doc)
          SELECT id, version, prev_version, NULLIF(doc, 'null'::jsonb)
          FROM jsonb_to_recordset($2::jsonb) AS r(id text, version integer, prev_version integer, doc jsonb)
-         WHERE EXISTS (SELECT 1 FROM pointer)
+         WHERE EXISTS (SELECT 1 FROM pointer) AND (r.prev_version = 0 OR EXISTS (SELECT 1 FROM ${tableName(view, generation)} WHERE id = r.id))
          ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, prev_version = EXCLUDED.prev_version, doc = EXCLUDED.doc
          WHERE head.version = EXCLUDED.prev_version
          RETURNING id)${records.join('')}${deletes.join('')}
@@ -115,6 +121,7 @@ export class PostgresReadStore implements ReadStore {
     const rows = await this.pool.query<{ pointer: number; applied: string[] }>(text, parameters).then(
       (result) => result.rows,
       (error: unknown) => {
+        this.applied.forgetView(view);
         if (explicit === undefined && isUndefinedTable(error)) return [{ pointer: 0, applied: [] }];
         throw error;
       },
@@ -123,26 +130,36 @@ export class PostgresReadStore implements ReadStore {
       if (explicit !== undefined) throw new ViewGenerationError(`view ${view} is not set up (ensureViews)`);
       // Swapped since the heads were loaded: nothing written; re-planned from the new generation.
       this.active.delete(view);
+      this.applied.forgetView(view);
       return { applied: [], conflicts: changes.map((change) => change.orderId) };
     }
     const applied = new Set(rows[0].applied);
+    this.applied.record(view, generation, changes, applied);
     const result: ApplyResult = { applied: [], conflicts: [] };
     for (const change of changes) (applied.has(change.orderId) ? result.applied : result.conflicts).push(change.orderId);
     return result;
   }
 
-  async loadHeads(view: string, orderIds: readonly string[], options: GenerationOptions = {}): Promise<Map<string, OrderHead>> {
+  async loadHeads(view: string, orderIds: readonly string[], options: PlanningHeadsOptions = {}): Promise<Map<string, OrderHead>> {
     viewByName(this.views, view);
-    if (options.generation !== undefined) return this.selectHeads(view, orderIds, options.generation);
+    if (options.generation !== undefined) {
+      if (!options.reuseApplied) return this.selectHeads(view, orderIds, options.generation);
+      const { known, unknown } = this.applied.lookUp(view, options.generation, orderIds);
+      if (unknown.length > 0) for (const [orderId, head] of await this.selectHeads(view, unknown, options.generation)) known.set(orderId, head);
+      return known;
+    }
     for (let attempt = 1; ; attempt++) {
       const generation = await this.activeGeneration(view);
+      // The remembered generation is trusted here as the apply's hint only: its statement re-checks it.
+      const { known, unknown } = options.reuseApplied ? this.applied.lookUp(view, generation, orderIds) : { known: new Map<string, OrderHead>(), unknown: orderIds };
+      if (unknown.length === 0) return known;
       // The pointer row read beside the heads: a generation swapped since it was remembered shows here.
       const rows = await this.pool
         .query<{ active: number; id: string | null; version: number; doc: JsonObject | null }>(
           `SELECT p.active, h.id, h.version, h.doc FROM ${POINTERS_TABLE} p
            LEFT JOIN ${tableName(view, generation)} h ON h.id = ANY($2::text[])
            WHERE p.view = $1`,
-          [view, orderIds],
+          [view, unknown],
         )
         .then(
           (result) => result.rows,
@@ -153,9 +170,11 @@ export class PostgresReadStore implements ReadStore {
           },
         );
       if (rows.length > 0 && rows[0].active === generation) {
-        return new Map(rows.filter((row) => row.id !== null).map((row) => [row.id as string, { version: row.version, document: row.doc }]));
+        for (const row of rows) if (row.id !== null) known.set(row.id, { version: row.version, document: row.doc });
+        return known;
       }
       this.active.delete(view);
+      this.applied.forgetView(view);
       if (rows.length === 0) throw new ViewGenerationError(`view ${view} is not set up (ensureViews)`);
       if (attempt >= 5) throw new ViewGenerationError(`view ${view}: the active generation kept moving (or its table is missing) while its heads were read`);
     }
@@ -239,6 +258,7 @@ export class PostgresReadStore implements ReadStore {
     );
     if (rowCount === 0) throw new ViewGenerationError(`${view}: generation ${generation} does not exist or is already active`);
     this.active.delete(view);
+    this.applied.forgetView(view);
     return this.generations(view);
   }
 
@@ -247,6 +267,7 @@ export class PostgresReadStore implements ReadStore {
     const { rowCount } = await this.pool.query(`UPDATE ${POINTERS_TABLE} SET previous = active, active = previous WHERE view = $1 AND previous IS NOT NULL`, [view]);
     if (rowCount === 0) throw new ViewGenerationError(`${view} has no previous generation to roll back to`);
     this.active.delete(view);
+    this.applied.forgetView(view);
     return this.generations(view);
   }
 
