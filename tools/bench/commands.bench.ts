@@ -83,7 +83,8 @@ function startService(databaseUrl: string, port: number, workers: string): Child
   return spawn(process.execPath, ['-r', '@swc-node/register', 'apps/command-service/src/main.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DATABASE_URL: databaseUrl, COMMAND_PORT: String(port), COMMAND_WORKERS: workers, API_KEYS: 'bench.k=operator', ORDERSOURCE_MASTER_KEY: key, ORDERSOURCE_CHAIN_KEY: key, LOG_LEVEL: 'warn' },
+    // DATABASE_POOL_MIN as compose deploys it: each worker's share of the pool open from the start.
+    env: { ...process.env, DATABASE_URL: databaseUrl, COMMAND_PORT: String(port), COMMAND_WORKERS: workers, DATABASE_POOL_MIN: process.env.DATABASE_POOL_MIN ?? '20', API_KEYS: 'bench.k=operator', ORDERSOURCE_MASTER_KEY: key, ORDERSOURCE_CHAIN_KEY: key, LOG_LEVEL: 'warn' },
   });
 }
 
