@@ -52,7 +52,7 @@ describe('X-Wait-Ms', () => {
     await project(store, 'order-tracking', { customerId: 'cust-a', status: 'PLACED', placedAt: '2026-01-01T00:00:00.000Z' });
     const staff = { role: 'admin' as const, subject: 'adm' };
     for (const principal of [staff, customer]) {
-      for (const headers of [{ 'x-wait-ms': value }, { 'x-wait-ms': value, 'x-min-version': '1' }]) {
+      for (const headers of [{ 'x-wait-ms': value }, { 'x-wait-ms': value, 'x-min-version': '1' }] as Record<string, string>[]) {
         await expect(access.document('order-tracking', orderId, request(headers), principal)).rejects.toMatchObject({ status: 400 } satisfies Partial<ProblemError>);
       }
     }
