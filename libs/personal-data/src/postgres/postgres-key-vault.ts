@@ -127,7 +127,9 @@ export class PostgresKeyVault implements KeyVault {
       // inserts (the RETURNING half gives those) nor a key another transaction committed after
       // the snapshot, which ON CONFLICT does see and skips: that customer stays missing and the
       // next round, under a new snapshot, reads it. Two first orders of one customer race that
-      // way; a forget between the rounds deletes the key: then a new one is created.
+      // way; a forget between the rounds deletes the key: then a new one is created. A forget
+      // committing while this statement waits on its delete lets ON CONFLICT create a new key
+      // while the snapshot still shows the old one: the created key is the one answered.
       const rows = await this.dataSource.query<KeyRow[]>(
         `WITH created AS (
            INSERT INTO customer_keys (customer_id, key_id, wrapped_key)
@@ -136,7 +138,8 @@ export class PostgresKeyVault implements KeyVault {
            RETURNING customer_id, key_id::text AS key_id, wrapped_key)
          SELECT customer_id, key_id, wrapped_key FROM created
          UNION ALL
-         SELECT customer_id, key_id::text, wrapped_key FROM customer_keys WHERE customer_id = ANY($1::text[])`,
+         SELECT customer_id, key_id::text, wrapped_key FROM customer_keys
+         WHERE customer_id = ANY($1::text[]) AND customer_id NOT IN (SELECT customer_id FROM created)`,
         [created.map((row) => row.customerId), created.map((row) => row.keyId), created.map((row) => row.wrapped)],
       );
       for (const row of rows) keys.set(row.customer_id, { keyId: row.key_id, key: this.unwrap(row) });
