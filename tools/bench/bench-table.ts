@@ -4,7 +4,8 @@ export type { BenchRow, BenchTable } from '@ordersource/platform';
 
 export function markdownTable(table: BenchTable): string {
   const lines = [
-    `| measurement | value | raw-pg floor | ratio |`,
+    // "floor": raw pg for the store rows, each read store's own raw write for the projection rows (the row names say which).
+    `| measurement | value | floor | ratio |`,
     `|---|---:|---:|---:|`,
     ...table.rows.map(
       (row) =>

@@ -19,8 +19,16 @@ export interface StepResult {
   clientCpuMs: number;
 }
 
-export async function runStep(rate: number, seconds: number, send: (dispatcher: Agent) => Promise<boolean>, connections = 64): Promise<StepResult> {
-  const dispatcher = new Agent({ connections, pipelining: 1, keepAliveTimeout: 10_000 });
+/**
+ * The client's connections (at most `connections`, opened as concurrency needs them, kept alive):
+ * shared by the steps of a climb, as a gateway in front of the service keeps its connections, so
+ * that no step pays for new TCP connections (through node:cluster's primary) its predecessor had.
+ */
+export function loadClient(connections = 64): Agent {
+  return new Agent({ connections, pipelining: 1, keepAliveTimeout: 60_000 });
+}
+
+export async function runStep(rate: number, seconds: number, send: (dispatcher: Agent) => Promise<boolean>, dispatcher: Agent): Promise<StepResult> {
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
   let ok = 0;
@@ -47,7 +55,6 @@ export async function runStep(rate: number, seconds: number, send: (dispatcher: 
     );
   }
   await Promise.all(inFlight);
-  await dispatcher.close();
   const cpu = process.cpuUsage(cpuBefore);
   latencies.sort((a, b) => a - b);
   return { rate, sent: total, ok, failed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), clientCpuMs: (cpu.user + cpu.system) / 1000 / total };

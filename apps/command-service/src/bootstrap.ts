@@ -35,7 +35,7 @@ export async function startCommandService(
   const chainKey = requireSecret(config.chainKey, 'ORDERSOURCE_CHAIN_KEY');
   if (apiKeys.authDisabled) logger.warn('AUTH_DISABLED=true: every request acts as admin');
 
-  const database = await openEventStoreDatabase({ url: config.databaseUrl, chainKey, extraMigrations: [...personalDataMigrations, ...messagingMigrations, ...processMigrations], poolSize: poolSizePerWorker(commandWorkers()), logger });
+  const database = await openEventStoreDatabase({ url: config.databaseUrl, chainKey, extraMigrations: [...personalDataMigrations, ...messagingMigrations, ...processMigrations], poolSize: poolSizePerWorker(commandWorkers()), minConnections: config.databasePoolMin, logger });
   let vault;
   try {
     // Placing an order seals under the customer's key: reused from memory, dropped by any forget.

@@ -36,6 +36,7 @@ export async function startProjectorService(config: OrdersourceConfig & { databa
     chainKey,
     extraMigrations: [...personalDataMigrations, ...messagingMigrations, ...readModelMigrations, ...projectionStatusMigrations, ...rebuildMigrations],
     poolSize: 10,
+    minConnections: config.databasePoolMin,
     logger,
   });
   const closers = new Closers(logger);

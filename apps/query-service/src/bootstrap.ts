@@ -37,6 +37,7 @@ export async function startQueryService(
     chainKey,
     extraMigrations: [...personalDataMigrations, ...readModelMigrations, ...projectionStatusMigrations, ...monitoringMigrations],
     poolSize: 20,
+    minConnections: config.databasePoolMin,
     logger,
   });
   const closers = new Closers(logger);

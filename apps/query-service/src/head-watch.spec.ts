@@ -190,6 +190,34 @@ describe('parked by-number reads (GET /orders/by-number/{n} with X-Min-Version) 
     expect(store.searches).toBe(1);
   });
 
+  it('spends one X-Wait-Ms on the search and the version wait together: a number found late still answers 503 at its deadline', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const { store, watch, access } = await setUp();
+      const order = numbered(11);
+      let outcome: unknown;
+      // Version 2 is asked; the order arrives at version 1 after 300 of the 400 ms.
+      const answer = access.documentByNumber(order.orderNumber, waitFor(2, 400), admin).then(
+        () => (outcome = 'answered'),
+        (error: { status?: number }) => (outcome = error.status),
+      );
+      await eventually('the read searched', () => store.searches >= 1, { everyMs: 0 });
+      await jest.advanceTimersByTimeAsync(300);
+      await place(store, [order]);
+      watch.progress({ view: VIEW, orderIds: [order.orderId] });
+      await jest.advanceTimersByTimeAsync(99);
+      expect(outcome).toBeUndefined();
+      // At the request's 400 ms, not 300 + another 400 (it waited twice before).
+      await jest.advanceTimersByTimeAsync(2);
+      expect(outcome).toBe(503);
+      await answer;
+    } finally {
+      // Whatever is still parked settles before real timers come back.
+      await jest.advanceTimersByTimeAsync(1000);
+      jest.useRealTimers();
+    }
+  });
+
   it('searches again after a notification that names no orders, a reconnect, or progress heard before parking', async () => {
     const { store, watch } = await setUp();
     const where = [{ field: 'orderNumber', op: 'eq' as const, value: 'OS-2026-000001' }];

@@ -43,3 +43,19 @@ describe('customer access across independently projected views', () => {
     await expect(access.document('payments', orderId, request({ 'x-wait-ms': '50' }), customer)).rejects.toMatchObject({ status: 404 });
   });
 });
+
+describe('X-Wait-Ms', () => {
+  it.each(['abc', '-1', '9999999'])('answers 400 for %j on any read, staff or customer, with or without X-Min-Version', async (value) => {
+    const store = new MemoryReadStore(readModelViews);
+    await store.ensureViews();
+    const access = new ReadAccess(store, new HeadWatch(store, 5));
+    await project(store, 'order-tracking', { customerId: 'cust-a', status: 'PLACED', placedAt: '2026-01-01T00:00:00.000Z' });
+    const staff = { role: 'admin' as const, subject: 'adm' };
+    for (const principal of [staff, customer]) {
+      for (const headers of [{ 'x-wait-ms': value }, { 'x-wait-ms': value, 'x-min-version': '1' }] as Record<string, string>[]) {
+        await expect(access.document('order-tracking', orderId, request(headers), principal)).rejects.toMatchObject({ status: 400 } satisfies Partial<ProblemError>);
+      }
+    }
+    expect((await access.document('order-tracking', orderId, request(), staff)).orderId).toBe(orderId);
+  });
+});

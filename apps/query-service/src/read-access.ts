@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { JsonObject } from '@ordersource/event-store';
 import { Condition, OrderHead, ViewReader } from '@ordersource/read-models';
-import { Principal, problems, requestContext } from '@ordersource/platform';
+import { Principal, problems } from '@ordersource/platform';
 import { FastifyRequest } from 'fastify';
 import { HeadWatch, Look } from './head-watch';
 import { HEAD_WATCH, VIEW_READER } from './ports';
@@ -39,9 +39,9 @@ export class ReadAccess {
     return { head: (await this.store.loadHeads(view, [orderId])).get(orderId), mark };
   }
 
-  async head(view: string, orderId: string, request: FastifyRequest): Promise<OrderHead | undefined> {
+  /** `deadline`: when the request's X-Wait-Ms runs out (a caller that already waited passes its own). */
+  async head(view: string, orderId: string, request: FastifyRequest, deadline = Date.now() + waitMsOf(request)): Promise<OrderHead | undefined> {
     const wait = minVersionOf(request);
-    const deadline = Date.now() + (wait?.waitMs ?? 0);
     let look = await this.lookNow(view, orderId);
     for (;;) {
       if (!wait || (look.head && look.head.version >= wait.minVersion)) return look.head;
@@ -52,10 +52,10 @@ export class ReadAccess {
   }
 
   /** The view's document for the order, checked against the caller; 404 when unseen or not theirs. */
-  async document(view: string, orderId: string, request: FastifyRequest, principal: Principal): Promise<JsonObject> {
-    const document = (await this.head(view, orderId, request))?.document;
+  async document(view: string, orderId: string, request: FastifyRequest, principal: Principal, deadline = Date.now() + waitMsOf(request)): Promise<JsonObject> {
+    const document = (await this.head(view, orderId, request, deadline))?.document;
     if (!document) throw notFound(orderId);
-    await this.assertVisible(view, orderId, principal, request, view === 'order-tracking' ? document : undefined);
+    await this.assertVisible(view, orderId, principal, request, view === 'order-tracking' ? document : undefined, deadline);
     return document;
   }
 
@@ -65,11 +65,11 @@ export class ReadAccess {
    * one (the same conditions, 404 or, with X-Min-Version, 503 after X-Wait-Ms), and its answer
    * never names the order id. With X-Min-Version an unseen number waits up to X-Wait-Ms, woken
    * by the view's progress as `head` is: the number comes back from `POST /orders` before the
-   * view has the order.
+   * view has the order. The search and the version wait share the one X-Wait-Ms.
    */
   async documentByNumber(orderNumber: string, request: FastifyRequest, principal: Principal): Promise<JsonObject> {
     const wait = minVersionOf(request);
-    const deadline = Date.now() + (wait?.waitMs ?? 0);
+    const deadline = Date.now() + waitMsOf(request);
     const where: Condition[] = [
       { field: 'orderNumber', op: 'eq', value: orderNumber },
       ...(principal.role === 'customer' ? [{ field: 'customerId', op: 'eq' as const, value: principal.customerId as string }] : []),
@@ -84,7 +84,7 @@ export class ReadAccess {
         orderId = await this.orderIdWhere(where);
       } else orderId = found.orderId;
     }
-    if (orderId) return this.document('order-tracking', orderId, request, principal);
+    if (orderId) return this.document('order-tracking', orderId, request, principal, deadline);
     if (!wait) throw notFound(orderNumber);
     throw minVersionNotReached('order-tracking', orderNumber, wait.minVersion);
   }
@@ -100,10 +100,9 @@ export class ReadAccess {
    * so the tracking view may not have it yet; it is waited for (as X-Min-Version waits, up to
    * X-Wait-Ms) rather than taken as "not yours".
    */
-  async assertVisible(view: string, orderId: string, principal: Principal, request: FastifyRequest, tracking?: JsonObject): Promise<void> {
+  async assertVisible(view: string, orderId: string, principal: Principal, request: FastifyRequest, tracking?: JsonObject, deadline = Date.now() + waitMsOf(request)): Promise<void> {
     if (principal.role !== 'customer') return;
     let owner = tracking?.customerId;
-    const deadline = Date.now() + waitMsOf(request);
     if (owner === undefined) {
       let look: Look | undefined = await this.lookNow('order-tracking', orderId);
       owner = look.head?.document?.customerId;
@@ -118,7 +117,7 @@ export class ReadAccess {
       // with X-Min-Version, an unknown id waits out X-Wait-Ms and answers 503, so this does too.
       const wait = minVersionOf(request);
       if (wait) {
-        await sleep(Math.max(0, receivedAt(request) + wait.waitMs - Date.now()));
+        await sleep(Math.max(0, deadline - Date.now()));
         throw minVersionNotReached(view, orderId, wait.minVersion);
       }
       throw notFound(orderId);
@@ -128,14 +127,6 @@ export class ReadAccess {
 
 function minVersionNotReached(view: string, orderId: string, minVersion: number) {
   return problems.unavailable('min-version-not-reached', `The ${view} view has not reached version ${minVersion} of order ${orderId} yet.`, 1);
-}
-
-function receivedAt(request: FastifyRequest): number {
-  try {
-    return requestContext(request).receivedAt.getTime();
-  } catch {
-    return Date.now();
-  }
 }
 
 function minVersionOf(request: FastifyRequest): { minVersion: number; waitMs: number } | undefined {

@@ -13,6 +13,9 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { EventToPark, ParkingStore } from '../parking/parking-store';
 import type { ParkedEvent } from '../subscription.port';
 
+/** A read of the topic that has not reached its end by then fails (and the next caller reads again). */
+const DEFAULT_READ_TIMEOUT_MS = 60_000;
+
 type DeadLetterRecord =
   | { kind: 'parked'; subscription: string; parked: ParkedEvent }
   | { kind: 'released'; subscription: string; orderId: string; throughVersion: number };
@@ -25,6 +28,7 @@ export class DeadLetterTopic implements ParkingStore {
     private readonly producer: Producer,
     private readonly topic: string,
     private readonly subscription: string,
+    private readonly readTimeoutMs = DEFAULT_READ_TIMEOUT_MS,
   ) {}
 
   /** After a rebalance another member may have parked or released: read the topic again. */
@@ -86,7 +90,12 @@ export class DeadLetterTopic implements ParkingStore {
     return this.loading;
   }
 
-  /** Reads the whole topic up to its current end with a throw-away group (kafkajs has no bare fetch). */
+  /**
+   * Reads the whole topic up to its current end with a throw-away group (kafkajs has no bare
+   * fetch). `run()` settles once the consumer starts, so a consumer that crashes later (e.g. a
+   * JoinGroup the broker refuses) or never reaches the end would leave every batch waiting on
+   * this read: a crash kafkajs does not restart fails the read, and so does `readTimeoutMs`.
+   */
   private async readTopic(): Promise<Map<string, ParkedEvent[]>> {
     const state = new Map<string, ParkedEvent[]>();
     const admin = this.kafka.admin();
@@ -99,6 +108,18 @@ export class DeadLetterTopic implements ParkingStore {
     try {
       await consumer.subscribe({ topic: this.topic, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`reading dead-letter topic ${this.topic} did not reach its end within ${this.readTimeoutMs} ms`)),
+          this.readTimeoutMs,
+        );
+        const done = (error?: Error) => {
+          clearTimeout(timer);
+          if (error) reject(error);
+          else resolve();
+        };
+        consumer.on(consumer.events.CRASH, ({ payload }) => {
+          if (!payload.restart) done(new Error(`reading dead-letter topic ${this.topic} failed: ${payload.error.message}`, { cause: payload.error }));
+        });
         consumer
           .run({
             autoCommit: false,
@@ -106,10 +127,10 @@ export class DeadLetterTopic implements ParkingStore {
               const record = JSON.parse(message.value?.toString() ?? 'null') as DeadLetterRecord | null;
               if (record && record.subscription === this.subscription) apply(state, record);
               if (Number(message.offset) + 1 >= (pending.get(partition) ?? 0)) pending.delete(partition);
-              if (pending.size === 0) resolve();
+              if (pending.size === 0) done();
             },
           })
-          .catch(reject);
+          .catch(done);
       });
     } finally {
       await consumer.disconnect();

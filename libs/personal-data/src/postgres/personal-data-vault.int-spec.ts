@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { orderEventTypes } from '@ordersource/domain';
 // Test support in a test file: the root depConstraints do not yet exempt *.int-spec.ts.
+import { eventually } from '@ordersource/testing/eventually';
 import { createTestDatabase } from '@ordersource/testing/postgres';
+import { Client } from 'pg';
 import { createPersonalDataVault } from '../create-personal-data-vault';
 import { ERASED, type SealedValue } from '../envelope';
 import type { PersonalDataVault } from '../personal-data-vault';
@@ -81,7 +83,7 @@ describe('personal data vault on PostgreSQL', () => {
     }
   });
 
-  it('seals a batch of histories (50 orders of 30 customers, 20 of them new) with one key lookup and one insert', async () => {
+  it('seals a batch of histories (50 orders of 30 customers, 20 of them new) with one statement for their keys', async () => {
     await vault.sealEventData('batch-old-0', 'PaymentFailed', { orderId: 'o', reason: 'warm' });
     const customers = Array.from({ length: 30 }, (_, i) => (i < 10 ? `batch-old-${i}` : `batch-new-${i}`));
     for (const customer of customers.slice(1, 10)) await vault.sealEventData(customer, 'PaymentFailed', { orderId: 'o', reason: 'warm' });
@@ -93,8 +95,8 @@ describe('personal data vault on PostgreSQL', () => {
     let sealed;
     try {
       sealed = await vault.sealHistories(histories);
-      // SELECT of the 30 customers' keys, then one INSERT of the 20 new ones.
-      expect(query).toHaveBeenCalledTimes(2);
+      // One statement: the 20 new customers' keys inserted, the other 10 read.
+      expect(query).toHaveBeenCalledTimes(1);
     } finally {
       query.mockRestore();
     }
@@ -127,6 +129,32 @@ describe('personal data vault on PostgreSQL', () => {
     expect(n).toBe(1);
     const opened = await vault.openEvents(sealed.map((data) => ({ type: 'PaymentFailed', data })));
     expect(opened.map((e) => e.data.reason)).toEqual(sealed.map((_, i) => `reason ${i}`));
+  });
+
+  it('seals with the new key when a forget commits while the lookup waits on its delete (never the forgotten key)', async () => {
+    const old = (await vault.sealEventData('customer-forget-race', 'PaymentFailed', { orderId: 'o1', reason: 'before' })).reason.keyId;
+    // A forget's delete, held open in another session: the next lookup's insert waits on it.
+    const forgetting = new Client({ connectionString: database.db.url });
+    await forgetting.connect();
+    try {
+      await forgetting.query('BEGIN');
+      await forgetting.query("DELETE FROM customer_keys WHERE customer_id = 'customer-forget-race'");
+      const sealing = vault.sealEventData('customer-forget-race', 'PaymentFailed', { orderId: 'o2', reason: 'after' });
+      await eventually('the lookup to wait on the delete', async () => {
+        const { rows } = await forgetting.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO customer_keys%'",
+        );
+        return rows[0].n === 1;
+      });
+      await forgetting.query('COMMIT');
+      const sealed = await sealing;
+      const [{ key_id }] = await database.dataSource.query("SELECT key_id::text AS key_id FROM customer_keys WHERE customer_id = 'customer-forget-race'");
+      expect(sealed.reason.keyId).not.toBe(old);
+      expect(sealed.reason.keyId).toBe(key_id);
+      expect((await vault.openEvents([{ type: 'PaymentFailed', data: sealed }]))[0].data.reason).toBe('after');
+    } finally {
+      await forgetting.end();
+    }
   });
 
   it('forgets idempotently, and gives a later order of the same customer a new key', async () => {

@@ -108,34 +108,41 @@ export class PostgresKeyVault implements KeyVault {
     return keys;
   }
 
-  /** Existing keys in one query; the missing ones created in one more (2 round trips for a batch). */
+  /**
+   * Existing keys read and the missing ones created in one statement (one round trip, one commit
+   * only when a key was created; issue 18: the command path's second round trip per new
+   * customer). A key is wrapped for every asked customer, used only where none exists.
+   */
   private async lookUpOrCreateKeys(customerIds: readonly string[]): Promise<Map<string, DataKey>> {
     const keys = new Map<string, DataKey>();
     // In one order (sorted): two batches creating keys of shared new customers in crossed orders
     // wait on each other's rows and deadlock (seen with the import's concurrent batches).
     let missing = [...customerIds].sort();
     for (let attempt = 0; attempt < keyCreationAttempts && missing.length > 0; attempt++) {
-      const existing = await this.dataSource.query<KeyRow[]>(
-        'SELECT customer_id, key_id::text AS key_id, wrapped_key FROM customer_keys WHERE customer_id = ANY($1::text[])',
-        [missing],
-      );
-      for (const row of existing) keys.set(row.customer_id, { keyId: row.key_id, key: this.unwrap(row) });
-      missing = missing.filter((customerId) => !keys.has(customerId));
-      if (missing.length === 0) break;
       const created = missing.map((customerId) => {
         const keyId = randomUUID();
         return { customerId, keyId, wrapped: packBox(gcmEncrypt(this.masterKey, randomBytes(keyLength), wrapAad(customerId, keyId))) };
       });
-      // Two first orders of one customer race here: one insert wins; the loser reads the winner
-      // on the next round. A forget between the rounds deletes it: then a new key is created.
-      const inserted = await this.dataSource.query<KeyRow[]>(
-        `INSERT INTO customer_keys (customer_id, key_id, wrapped_key)
-         SELECT * FROM unnest($1::text[], $2::uuid[], $3::bytea[])
-         ON CONFLICT (customer_id) DO NOTHING
-         RETURNING customer_id, key_id::text AS key_id, wrapped_key`,
+      // The SELECT half reads the statement's snapshot, so it sees neither this statement's
+      // inserts (the RETURNING half gives those) nor a key another transaction committed after
+      // the snapshot, which ON CONFLICT does see and skips: that customer stays missing and the
+      // next round, under a new snapshot, reads it. Two first orders of one customer race that
+      // way; a forget between the rounds deletes the key: then a new one is created. A forget
+      // committing while this statement waits on its delete lets ON CONFLICT create a new key
+      // while the snapshot still shows the old one: the created key is the one answered.
+      const rows = await this.dataSource.query<KeyRow[]>(
+        `WITH created AS (
+           INSERT INTO customer_keys (customer_id, key_id, wrapped_key)
+           SELECT * FROM unnest($1::text[], $2::uuid[], $3::bytea[])
+           ON CONFLICT (customer_id) DO NOTHING
+           RETURNING customer_id, key_id::text AS key_id, wrapped_key)
+         SELECT customer_id, key_id, wrapped_key FROM created
+         UNION ALL
+         SELECT customer_id, key_id::text, wrapped_key FROM customer_keys
+         WHERE customer_id = ANY($1::text[]) AND customer_id NOT IN (SELECT customer_id FROM created)`,
         [created.map((row) => row.customerId), created.map((row) => row.keyId), created.map((row) => row.wrapped)],
       );
-      for (const row of inserted) keys.set(row.customer_id, { keyId: row.key_id, key: this.unwrap(row) });
+      for (const row of rows) keys.set(row.customer_id, { keyId: row.key_id, key: this.unwrap(row) });
       missing = missing.filter((customerId) => !keys.has(customerId));
     }
     if (missing.length > 0) throw new Error(`no data key for customer ${missing[0]}: it was forgotten during each of ${keyCreationAttempts} attempts to create one`);

@@ -55,7 +55,7 @@ async function queriesDuring<T>(source: DataSource, work: () => Promise<T>): Pro
 describe('sealing-key cache', () => {
   it('seals a customer’s later orders without a database round trip, under the same key', async () => {
     const first = await queriesDuring(database.dataSource, () => keyIdSealedBy(here, 'cust-warm'));
-    // select, insert, select: the customer's first order creates the key.
+    // The customer's first order creates the key (one statement).
     expect(first.queries).toBeGreaterThan(0);
     const later = await queriesDuring(database.dataSource, async () => Promise.all(Array.from({ length: 20 }, (_, i) => keyIdSealedBy(here, 'cust-warm', `reason ${i}`))));
     expect(later.queries).toBe(0);

@@ -6,7 +6,7 @@ export interface BenchRow {
   name: string;
   unit: string;
   value: number;
-  /** What raw pg achieves doing the cheapest equivalent work, when the row has one. */
+  /** What the raw client (pg, or the read store's own driver) achieves doing the cheapest equivalent work, when the row has one. */
   floor?: number;
   ratio?: number;
 }

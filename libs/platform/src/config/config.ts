@@ -32,6 +32,13 @@ export interface OrdersourceConfig {
    * against a runaway client, to be lowered per deployment.
    */
   rateLimit: { max: number; windowMs: number };
+  /**
+   * DATABASE_POOL_MIN: PostgreSQL connections each service process opens at start and keeps
+   * (at most its pool size; default 0: opened on demand). Set it to the pool size where tail
+   * latency matters: a burst that grows the pool waits for each new backend's start and first
+   * plans (issue 18). Connections above it close after 60 s idle.
+   */
+  databasePoolMin: number;
   /** ORDER_PAYMENT_TIMEOUT_SECONDS: unset, unpaid orders are never cancelled by a deadline. */
   paymentTimeoutSeconds?: number;
   /** The standard OTEL_* variables: tracing is off unless an OTLP endpoint is set. */
@@ -72,6 +79,7 @@ export function loadConfig(env: Env = process.env): OrdersourceConfig {
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     requestTimeoutMs: positiveInt(env, 'REQUEST_TIMEOUT_MS', 30_000),
     rateLimit: { max: nonNegativeInt(env, 'RATE_LIMIT_MAX', 100_000), windowMs: positiveInt(env, 'RATE_LIMIT_WINDOW_MS', 10_000) },
+    databasePoolMin: nonNegativeInt(env, 'DATABASE_POOL_MIN', 0),
     paymentTimeoutSeconds: env.ORDER_PAYMENT_TIMEOUT_SECONDS ? positiveInt(env, 'ORDER_PAYMENT_TIMEOUT_SECONDS', 0) : undefined,
     tracing: tracingSettings(env),
   };
