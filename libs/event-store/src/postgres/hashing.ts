@@ -65,7 +65,7 @@ export function canonicalJsonOfValidated(value: unknown): string {
         return `${text}]`;
       }
       const object = value as Record<string, unknown>;
-      const keys = Object.keys(object).sort();
+      const keys = sortedKeys(object);
       let text = '{';
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i];
@@ -74,6 +74,27 @@ export function canonicalJsonOfValidated(value: unknown): string {
       return `${text}}`;
     }
   }
+}
+
+/**
+ * Object.keys(object).sort(), sorted in place by insertion for the few keys an event's objects
+ * have: Array.prototype.sort allocates its working state on every call, and on an import that was
+ * a sixth of all the bytes allocated (issue 12). `<` compares by UTF-16 code units, as the
+ * default sort and RFC 8785 do.
+ */
+function sortedKeys(object: Record<string, unknown>): string[] {
+  const keys = Object.keys(object);
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > key) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /**
