@@ -91,15 +91,30 @@ export function prepareEvents(events: NewEvent[], maxPayloadBytes: number): { va
 
 /** Hashes the events onto `head` at `recordedAt`: the rows to store and the events to return. */
 export function chain(streamId: string, head: { version: number; hash: string | null }, recordedAt: string, validated: ValidatedEvent[], payloads: Payload[]) {
-  const recorded: RecordedEvent[] = [];
+  const recorded: RecordedEvent[] = new Array(validated.length);
   let previousHash = head.hash;
-  validated.forEach(({ event, eventId }, index) => {
-    const version = head.version + index + 1;
-    const fields = { streamId, version, type: event.type, schemaVersion: event.schemaVersion, occurredAt: event.occurredAt, recordedAt, previousHash };
-    const hash = eventHashFromCanonical({ eventId, ...fields }, payloads[index].data, payloads[index].metadata);
-    recorded.push({ eventId, ...fields, data: event.data, metadata: event.metadata, position: '', hash });
-    previousHash = hash;
-  });
+  for (let index = 0; index < validated.length; index++) {
+    const { event, eventId } = validated[index];
+    // The recorded event is the hashed fields object itself, its hash set once known: the
+    // spread copies per event this replaced were a tenth of an import's chain cost (issue 12).
+    const e: RecordedEvent = {
+      eventId,
+      streamId,
+      version: head.version + index + 1,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      occurredAt: event.occurredAt,
+      recordedAt,
+      previousHash,
+      data: event.data,
+      metadata: event.metadata,
+      position: '',
+      hash: '',
+    };
+    e.hash = eventHashFromCanonical(e, payloads[index].data, payloads[index].metadata);
+    recorded[index] = e;
+    previousHash = e.hash;
+  }
   return { recorded, version: head.version + validated.length, headHash: previousHash as string };
 }
 
