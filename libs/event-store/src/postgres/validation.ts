@@ -21,6 +21,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Years 1900-9999 only: the stored timestamptz(3) must print back to exactly this text.
 const ISO_MILLIS = /^(19|[2-9]\d)\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const MAX_SCHEMA_VERSION = 1_000_000;
+// eslint-disable-next-line no-control-regex -- NUL is what jsonb refuses
+const NUL_OR_SURROGATE = /[\u0000\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function assertStreamId(streamId: unknown): asserts streamId is string {
@@ -79,11 +81,13 @@ export function assertPayloadSize(index: number, dataJson: string, metadataJson:
  */
 export function isIsoMillis(value: unknown): value is string {
   if (typeof value !== 'string' || !ISO_MILLIS.test(value)) return false;
-  const year = Number(value.slice(0, 4));
-  const month = Number(value.slice(5, 7));
-  const day = Number(value.slice(8, 10));
+  // The digits read by their character codes: a slice per field allocated six strings per event.
+  const digit = (at: number) => value.charCodeAt(at) - 48;
+  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const month = digit(5) * 10 + digit(6);
+  const day = digit(8) * 10 + digit(9);
   if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return false;
-  return Number(value.slice(11, 13)) <= 23 && Number(value.slice(14, 16)) <= 59 && Number(value.slice(17, 19)) <= 59;
+  return digit(11) * 10 + digit(12) <= 23 && digit(14) * 10 + digit(15) <= 59 && digit(17) * 10 + digit(18) <= 59;
 }
 
 function daysIn(year: number, month: number): number {
@@ -140,5 +144,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isStorableString(text: string): boolean {
+  // Nearly every string has neither a NUL nor any surrogate: one scan says so.
+  if (!NUL_OR_SURROGATE.test(text)) return true;
   return !text.includes('\u0000') && !LONE_SURROGATE.test(text);
 }
