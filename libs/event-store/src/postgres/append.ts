@@ -30,10 +30,10 @@ import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { DuplicateEventIdError, IdempotencyKeyReusedError, InvalidAppendError, WrongExpectedVersionError } from '../errors';
 import type { AppendOptions, AppendResult, DuplicateAppend, ExpectedVersion, IdempotentResult, NewEvent, RecordedEvent } from '../event-store.port';
-import { canonicalJsonOfValidated, eventHashFromCanonical, headHmac } from './hashing';
+import { eventHashFromCanonical, headHmac } from './hashing';
 import { type HeadCache, type KnownHead } from './heads';
 import { sqlLiteral as lit } from './sql-literal';
-import { assertExpectedVersion, assertPayloadSize, assertStreamId, validateEvents, type ValidatedEvent } from './validation';
+import { assertExpectedVersion, assertPayloadSize, assertStreamId, validateAndCanonicalise, type ValidatedEvent } from './validation';
 
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -79,13 +79,9 @@ export type Payload = { data: string; metadata: string };
  * hash is computed over exactly the text stored. Refuses a payload over the size limit.
  */
 export function prepareEvents(events: NewEvent[], maxPayloadBytes: number): { validated: ValidatedEvent[]; payloads: Payload[] } {
-  const validated = validateEvents(events, randomUUID);
-  const payloads = validated.map(({ event }, index) => {
-    const data = canonicalJsonOfValidated(event.data);
-    const metadata = canonicalJsonOfValidated(event.metadata);
-    assertPayloadSize(index, data, metadata, maxPayloadBytes);
-    return { data, metadata };
-  });
+  const payloads: Payload[] = [];
+  const validated = validateAndCanonicalise(events, randomUUID, payloads);
+  for (let index = 0; index < payloads.length; index++) assertPayloadSize(index, payloads[index].data, payloads[index].metadata, maxPayloadBytes);
   return { validated, payloads };
 }
 

@@ -82,7 +82,7 @@ export function canonicalJsonOfValidated(value: unknown): string {
  * a sixth of all the bytes allocated (issue 12). `<` compares by UTF-16 code units, as the
  * default sort and RFC 8785 do.
  */
-function sortedKeys(object: Record<string, unknown>): string[] {
+export function sortedKeys(object: Record<string, unknown>): string[] {
   const keys = Object.keys(object);
   if (keys.length > 16) return keys.sort();
   for (let i = 1; i < keys.length; i++) {
@@ -102,7 +102,7 @@ function sortedKeys(object: Record<string, unknown>): string[] {
  * (bounded, so a stream of distinct keys cannot grow it without end).
  */
 const quotedKeys = new Map<string, string>();
-function quotedKey(key: string): string {
+export function quotedKey(key: string): string {
   let quoted = quotedKeys.get(key);
   if (quoted === undefined) {
     quoted = PLAIN_STRING.test(key) ? `"${key}"` : JSON.stringify(key);
@@ -113,7 +113,7 @@ function quotedKey(key: string): string {
 
 /** Strings JSON.stringify prints as they are between quotes: no quote, backslash, control or surrogate. */
 // eslint-disable-next-line no-control-regex -- the control characters are exactly what JSON escapes
-const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+export const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 export function canonicalJson(value: JsonObject): string {
   const text = canonicalize(value);
