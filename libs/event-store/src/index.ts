@@ -10,4 +10,5 @@ export { PostgresNamedSequences } from './postgres/named-sequences';
 export { NOTIFY_CHANNEL, Notifier } from './postgres/notifier';
 export { canonicalJsonOfValidated, eventHash, headHmac } from './postgres/hashing';
 export { Upcasting, readHorizon } from './postgres/read';
+export { isIsoMillis } from './postgres/validation';
 export * from './export';

@@ -30,10 +30,10 @@ import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { DuplicateEventIdError, IdempotencyKeyReusedError, InvalidAppendError, WrongExpectedVersionError } from '../errors';
 import type { AppendOptions, AppendResult, DuplicateAppend, ExpectedVersion, IdempotentResult, NewEvent, RecordedEvent } from '../event-store.port';
-import { canonicalJsonOfValidated, eventHashFromCanonical, headHmac } from './hashing';
+import { eventHashFromCanonical, headHmac } from './hashing';
 import { type HeadCache, type KnownHead } from './heads';
 import { sqlLiteral as lit } from './sql-literal';
-import { assertExpectedVersion, assertPayloadSize, assertStreamId, validateEvents, type ValidatedEvent } from './validation';
+import { assertExpectedVersion, assertPayloadSize, assertStreamId, validateAndCanonicalise, type ValidatedEvent } from './validation';
 
 const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -79,27 +79,38 @@ export type Payload = { data: string; metadata: string };
  * hash is computed over exactly the text stored. Refuses a payload over the size limit.
  */
 export function prepareEvents(events: NewEvent[], maxPayloadBytes: number): { validated: ValidatedEvent[]; payloads: Payload[] } {
-  const validated = validateEvents(events, randomUUID);
-  const payloads = validated.map(({ event }, index) => {
-    const data = canonicalJsonOfValidated(event.data);
-    const metadata = canonicalJsonOfValidated(event.metadata);
-    assertPayloadSize(index, data, metadata, maxPayloadBytes);
-    return { data, metadata };
-  });
+  const payloads: Payload[] = [];
+  const validated = validateAndCanonicalise(events, randomUUID, payloads);
+  for (let index = 0; index < payloads.length; index++) assertPayloadSize(index, payloads[index].data, payloads[index].metadata, maxPayloadBytes);
   return { validated, payloads };
 }
 
 /** Hashes the events onto `head` at `recordedAt`: the rows to store and the events to return. */
 export function chain(streamId: string, head: { version: number; hash: string | null }, recordedAt: string, validated: ValidatedEvent[], payloads: Payload[]) {
-  const recorded: RecordedEvent[] = [];
+  const recorded: RecordedEvent[] = new Array(validated.length);
   let previousHash = head.hash;
-  validated.forEach(({ event, eventId }, index) => {
-    const version = head.version + index + 1;
-    const fields = { streamId, version, type: event.type, schemaVersion: event.schemaVersion, occurredAt: event.occurredAt, recordedAt, previousHash };
-    const hash = eventHashFromCanonical({ eventId, ...fields }, payloads[index].data, payloads[index].metadata);
-    recorded.push({ eventId, ...fields, data: event.data, metadata: event.metadata, position: '', hash });
-    previousHash = hash;
-  });
+  for (let index = 0; index < validated.length; index++) {
+    const { event, eventId } = validated[index];
+    // The recorded event is the hashed fields object itself, its hash set once known: the
+    // spread copies per event this replaced were a tenth of an import's chain cost (issue 12).
+    const e: RecordedEvent = {
+      eventId,
+      streamId,
+      version: head.version + index + 1,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      occurredAt: event.occurredAt,
+      recordedAt,
+      previousHash,
+      data: event.data,
+      metadata: event.metadata,
+      position: '',
+      hash: '',
+    };
+    e.hash = eventHashFromCanonical(e, payloads[index].data, payloads[index].metadata);
+    recorded[index] = e;
+    previousHash = e.hash;
+  }
   return { recorded, version: head.version + validated.length, headHash: previousHash as string };
 }
 

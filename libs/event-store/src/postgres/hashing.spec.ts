@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import fc from 'fast-check';
 import { eventHash, eventHashFromCanonical, canonicalJson, canonicalJsonOfValidated, headHmac, type HashedFields } from './hashing';
 
 const fields: HashedFields = {
@@ -44,6 +45,18 @@ describe('event hashing', () => {
       { nested: { deeper: { deepest: ['é', 'ü', '中文', '\u007f'] } } },
     ];
     for (const sample of samples) expect(canonicalJsonOfValidated(sample)).toBe(canonicalize(sample));
+  });
+
+  it('sorts objects of any width as the canonicalize package does (small ones by insertion, wide ones by Array.sort)', () => {
+    const wide = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${(i * 7919) % 40}`, i]));
+    expect(canonicalJsonOfValidated(wide)).toBe(canonicalize(wide));
+    const key = fc.string({ unit: 'binary', maxLength: 4 }).filter((text) => !/[\ud800-\udfff]/.test(text));
+    const value = fc.jsonValue({ maxDepth: 3 });
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { maxKeys: 24 }), (object) => {
+        expect(canonicalJsonOfValidated(object)).toBe(canonicalize(object));
+      }),
+    );
   });
 
   it('keys the head HMAC over the canonical form of the head', () => {

@@ -65,7 +65,7 @@ export function canonicalJsonOfValidated(value: unknown): string {
         return `${text}]`;
       }
       const object = value as Record<string, unknown>;
-      const keys = Object.keys(object).sort();
+      const keys = sortedKeys(object);
       let text = '{';
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i];
@@ -77,11 +77,32 @@ export function canonicalJsonOfValidated(value: unknown): string {
 }
 
 /**
+ * Object.keys(object).sort(), sorted in place by insertion for the few keys an event's objects
+ * have: Array.prototype.sort allocates its working state on every call, and on an import that was
+ * a sixth of all the bytes allocated (issue 12). `<` compares by UTF-16 code units, as the
+ * default sort and RFC 8785 do.
+ */
+export function sortedKeys(object: Record<string, unknown>): string[] {
+  const keys = Object.keys(object);
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > key) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
+/**
  * Keys come from a few shapes and repeat in every event: a lookup is a fraction of the test below
  * (bounded, so a stream of distinct keys cannot grow it without end).
  */
 const quotedKeys = new Map<string, string>();
-function quotedKey(key: string): string {
+export function quotedKey(key: string): string {
   let quoted = quotedKeys.get(key);
   if (quoted === undefined) {
     quoted = PLAIN_STRING.test(key) ? `"${key}"` : JSON.stringify(key);
@@ -92,7 +113,7 @@ function quotedKey(key: string): string {
 
 /** Strings JSON.stringify prints as they are between quotes: no quote, backslash, control or surrogate. */
 // eslint-disable-next-line no-control-regex -- the control characters are exactly what JSON escapes
-const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+export const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 export function canonicalJson(value: JsonObject): string {
   const text = canonicalize(value);

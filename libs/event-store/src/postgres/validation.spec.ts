@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { InvalidEventError } from '../errors';
-import { isIsoMillis, validateEvents } from './validation';
+import canonicalize from 'canonicalize';
+import { isIsoMillis, validateAndCanonicalise, validateEvents } from './validation';
 
 const event = (data: unknown, metadata: object = {}) => ({
   type: 'OrderPlaced',
@@ -13,14 +14,19 @@ const event = (data: unknown, metadata: object = {}) => ({
 let ids = 0;
 const newId = () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`;
 
+/** The fault validateEvents names; validateAndCanonicalise (one walk for check and text) must name the same. */
 function faultOf(data: unknown, metadata?: object): string {
-  try {
-    validateEvents([event({ ok: 1 }), event(data, metadata)], newId);
-  } catch (error) {
-    if (error instanceof InvalidEventError) return error.message;
-    throw error;
-  }
-  throw new Error('expected an InvalidEventError');
+  const faults = [(events: unknown[]) => validateEvents(events, newId), (events: unknown[]) => validateAndCanonicalise(events, newId, [])].map((check) => {
+    try {
+      check([event({ ok: 1 }), event(data, metadata)]);
+    } catch (error) {
+      if (error instanceof InvalidEventError) return error.message;
+      throw error;
+    }
+    throw new Error('expected an InvalidEventError');
+  });
+  expect(faults[1]).toBe(faults[0]);
+  return faults[0];
 }
 
 describe('event validation', () => {
@@ -38,6 +44,30 @@ describe('event validation', () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < 101; i++) deep = [deep];
     expect(faultOf({ deep })).toMatch(/^event 1: data\.deep(\[0\]){100} is nested too deep$/);
+  });
+
+  it('canonicalises what it accepts exactly as the canonicalize package, and refuses what validateEvents refuses', () => {
+    const odd = fc.constantFrom<unknown>('\u0000', '\uD800', 'a\uDC00b', 'é😀', 'quote"back\\slash', Number.NaN, Number.POSITIVE_INFINITY, undefined, new Date(0), -0, 1e21);
+    const value = fc.jsonValue({ maxDepth: 3 });
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 3 }), fc.oneof(value, odd), { maxKeys: 6 }), (data) => {
+        let expected: string | undefined;
+        try {
+          validateEvents([event(data)], newId);
+        } catch (error) {
+          expected = (error as Error).message;
+        }
+        const texts: { data: string; metadata: string }[] = [];
+        let actual: string | undefined;
+        try {
+          validateAndCanonicalise([event(data)], newId, texts);
+        } catch (error) {
+          actual = (error as Error).message;
+        }
+        expect(actual).toBe(expected);
+        if (expected === undefined) expect(texts[0].data).toBe(canonicalize(data));
+      }),
+    );
   });
 
   it('accepts plain JSON of every kind', () => {

@@ -1,4 +1,5 @@
 import { DEFAULT_CHANNEL, DomainError, decide, evolve, initialState, maxFutureSkewMs, type OrderCommand, type OrderEvent, type OrderState } from '@ordersource/domain';
+import { isIsoMillis } from '@ordersource/event-store';
 import type { ImportLine, ImportStep } from './import-line';
 import { LineRejection } from './import-line';
 
@@ -43,12 +44,12 @@ export function decideHistory(line: ImportLine, context: HistoryContext): OrderE
           channel: line.channel ?? DEFAULT_CHANNEL,
           orderNumber: context.orderNumber,
         },
-        metadata: metadataAt(placedTime, context),
+        metadata: metadataAt(line.placedAt, placedTime, context),
       },
     },
     ...line.steps.map((step, index) => {
       const time = Date.parse(step.at);
-      return { at: step.at, time, step: index, command: toCommand(step, metadataAt(time, context)) };
+      return { at: step.at, time, step: index, command: toCommand(step, metadataAt(step.at, time, context)) };
     }),
   ];
   for (const { at, time, step, command } of commands) {
@@ -75,8 +76,9 @@ function whereOf(step: number): string {
   return step < 0 ? 'placedAt' : `steps[${step}]`;
 }
 
-function metadataAt(time: number, context: HistoryContext) {
-  return { now: new Date(time).toISOString(), actor: context.actor, orderId: context.orderId, correlationId: context.correlationId, causationId: context.importId };
+/** A time already in toISOString() form (isIsoMillis: exactly those Date prints back) is used as it is. */
+function metadataAt(at: string, time: number, context: HistoryContext) {
+  return { now: isIsoMillis(at) ? at : new Date(time).toISOString(), actor: context.actor, orderId: context.orderId, correlationId: context.correlationId, causationId: context.importId };
 }
 
 function toCommand(step: ImportStep, metadata: ReturnType<typeof metadataAt>): OrderCommand {
