@@ -72,6 +72,11 @@ describe('request schemas', () => {
     expect(padded.pad).toBe(' x ');
     expect(trimmed.items).toBe(padded.items);
     expect(errorsOf(() => body(JSON.parse('{"__proto__":{"name":"abc"},"name":"abc","items":[]}')))).toEqual([{ path: '__proto__', message: 'is not a known field' }]);
+    // The same when the object is copied (a string before and after it trimmed).
+    expect(errorsOf(() => body(JSON.parse('{"name":" abc ","__proto__":{"name":"abc"},"items":[]}')))).toEqual([{ path: '__proto__', message: 'is not a known field' }]);
+    const copied = loose(JSON.parse('{"pad":" x ","__proto__":{"inherited":1}}'));
+    expect(Object.getPrototypeOf(copied)).toBe(Object.prototype);
+    expect(Object.keys(copied)).toEqual(['pad', '__proto__']);
   });
 
   it('takes a UTC millisecond timestamp by its fast path exactly when the full RFC 3339 check does', () => {

@@ -84,6 +84,12 @@ export function queryValidator<T>(schema: JSONSchemaType<T> | Schema): Validator
  * changes a value). An import's lines are nearly always trimmed already, and copying each one
  * was a tenth of what an import allocated (issue 12).
  */
+/** As an own property even for `__proto__` (JSON.parse makes it one; `out[key] =` would set the prototype). */
+function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
 function trimStrings(value: unknown): unknown {
   if (typeof value === 'string') return value.trim();
   if (Array.isArray(value)) {
@@ -103,9 +109,9 @@ function trimStrings(value: unknown): unknown {
       const inner = trimStrings(object[keys[i]]);
       if (inner !== object[keys[i]] && out === undefined) {
         out = {};
-        for (let j = 0; j < i; j++) out[keys[j]] = object[keys[j]];
+        for (let j = 0; j < i; j++) setOwn(out, keys[j], object[keys[j]]);
       }
-      if (out) out[keys[i]] = inner;
+      if (out) setOwn(out, keys[i], inner);
     }
     return out ?? value;
   }
