@@ -163,6 +163,9 @@ describe('graceful shutdown', () => {
     await own.pg.query('SELECT version FROM streams WHERE stream_id = $1 FOR UPDATE', [orderStreamId(orderId)]);
     const inFlight = own.post(commandPaths.cancel(orderId), commandBodies.cancel());
     await eventually('the append waits for the lock', async () => {
+      // Inside a transaction pg_stat_activity's list of backends is the one read first: a backend
+      // the service opened since (its pool grows under a loaded CI) would never show. Read afresh.
+      await own.pg.query('SELECT pg_stat_clear_snapshot()');
       const waiting = await own.pg.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'", [own.db.name]);
       return waiting.rowCount === 1;
     }, { timeoutMs: 10_000, everyMs: 0 });

@@ -141,6 +141,8 @@ describe('personal data vault on PostgreSQL', () => {
       await forgetting.query("DELETE FROM customer_keys WHERE customer_id = 'customer-forget-race'");
       const sealing = vault.sealEventData('customer-forget-race', 'PaymentFailed', { orderId: 'o2', reason: 'after' });
       await eventually('the lookup to wait on the delete', async () => {
+        // In this transaction pg_stat_activity keeps the backends it listed first: read afresh.
+        await forgetting.query('SELECT pg_stat_clear_snapshot()');
         const { rows } = await forgetting.query<{ n: number }>(
           "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO customer_keys%'",
         );
