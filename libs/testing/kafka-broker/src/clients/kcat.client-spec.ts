@@ -18,6 +18,11 @@ function kcat(args: string[], input?: string): Promise<string> {
     const child = execFile('kcat', args, { encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) =>
       error ? reject(new Error(`kcat ${args.join(' ')} failed: ${error.message} ${stderr}`)) : resolve(stdout),
     );
+    // A kcat that needs no input (-V, -L, -C) may exit before this write lands: the pipe then
+    // reports EPIPE. Its exit status, above, is the verdict, so that error is not one.
+    child.stdin?.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin?.end(input ?? '');
   });
 }
