@@ -18,6 +18,8 @@ import { BenchTable } from './bench-table';
 
 const DAYS = 28;
 const FLOOR_BATCH = 100;
+/** A fixed end, so every run imports the same history (its volume follows the weekdays and hours the window covers). */
+const HISTORY_END = new Date('2026-11-30T00:00:00Z');
 
 export async function benchImport(serverUrl: string, target: string): Promise<BenchTable> {
   const database = await createDatabaseOn(serverUrl, 'os_bench_import');
@@ -26,7 +28,7 @@ export async function benchImport(serverUrl: string, target: string): Promise<Be
     const masterKey = randomBytes(32);
     const vault = await createPersonalDataVault({ dataSource: eventDatabase.dataSource, masterKey });
     const store = new PostgresEventStore(eventDatabase);
-    const text = [...generateHistory({ seed: 8, days: DAYS, end: new Date() })].map((line) => JSON.stringify(line)).join('\n');
+    const text = [...generateHistory({ seed: 8, days: DAYS, end: HISTORY_END })].map((line) => JSON.stringify(line)).join('\n');
     const started = process.hrtime.bigint();
     const summary = await new OrderImporter({ store, sealer: vault, sequences: new PostgresNamedSequences(eventDatabase), digestKey: importDigestKey(masterKey) }).run(Readable.from([Buffer.from(text)]), { subject: 'bench' });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

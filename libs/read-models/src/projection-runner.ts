@@ -110,18 +110,21 @@ function planOrder(projection: Projection, orderId: string, events: readonly Rec
   let document: JsonObject | null = head?.document ?? null;
   const records = new Map<string, RecordDocument>();
   const deletes = new Map<string, { collection: string; id: string }>();
-  // What a revert in this batch folds again: the events before it (read for it) and this batch's.
-  const seen: RecordedEvent[] = [...earlier, ...events].map((event) => currentShape.apply(event));
+  // Each event upcast once; what a revert folds again (the events before it, read for it, and
+  // this batch's) only when the batch holds one: reverts are rare.
+  const current = events.map((event) => currentShape.apply(event));
+  let seen: RecordedEvent[] | undefined;
   let gap: ProjectionGapError | undefined;
-  for (const event of events) {
+  for (const event of current) {
     if (event.version <= version) continue;
     if (event.version !== version + 1) {
       gap = new ProjectionGapError(projection.name, orderId, version + 1, event.version);
       break;
     }
-    const step = projection.evolve(document, currentShape.apply(event));
+    const step = projection.evolve(document, event);
     const revert = revertOf(event);
     if (revert) {
+      seen ??= [...earlier.map((past) => currentShape.apply(past)), ...current];
       const atTarget = foldWithReverts(
         seen.filter((candidate) => candidate.version <= revert.toVersion),
         (past: JsonObject | null, pastEvent: RecordedEvent) => projection.evolve(past, pastEvent).head,
