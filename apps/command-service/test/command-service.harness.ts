@@ -3,6 +3,7 @@ import { OrdersourceConfig, loadConfig } from '@ordersource/platform';
 // This file is test support itself (the e2e suites' harness), not application code.
 import { TestDatabase, createTestDatabase } from '@ordersource/testing/postgres';
 import { Client } from 'pg';
+import { jsonRequest, type HttpAnswer, type RequestOptions } from '@ordersource/testing/raw-http';
 import { RunningCommandService, startCommandService } from '../src/bootstrap';
 import { orderStreamId } from '@ordersource/domain';
 
@@ -20,21 +21,7 @@ export const keys = {
 } as const;
 export const API_KEYS = 'adm.k1=admin,ops.k2=operator,cust-a-key=customer:cust-a,cust-b-key=customer:cust-b,adm-cust-key=customer:adm';
 
-export interface HttpAnswer {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
-
-export interface RequestOptions {
-  /** API key to send as Bearer; `null` sends no Authorization header. Default: admin. */
-  key?: string | null;
-  headers?: Record<string, string>;
-  /** Send this exact text instead of JSON-encoding the body. */
-  raw?: string;
-}
+export type { HttpAnswer, RequestOptions };
 
 export interface CommandServiceHarness {
   url: string;
@@ -84,25 +71,8 @@ export async function startHarness(overrides: Partial<OrdersourceConfig> = {}): 
   await pg.connect();
   const url = service.url;
 
-  const request = async (method: string, path: string, body: unknown, options: RequestOptions = {}): Promise<HttpAnswer> => {
-    const headers: Record<string, string> = {};
-    const key = options.key === undefined ? keys.admin : options.key;
-    if (key !== null) headers.authorization = `Bearer ${key}`;
-    let payload: string | undefined;
-    if (options.raw !== undefined) payload = options.raw;
-    else if (body !== undefined) payload = JSON.stringify(body);
-    if (payload !== undefined) headers['content-type'] = 'application/json';
-    Object.assign(headers, options.headers);
-    const response = await fetch(`${url}${path}`, { method, headers, body: payload });
-    const text = await response.text();
-    let parsed: unknown = undefined;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, headers: response.headers, text, body: parsed };
-  };
+  const request = (method: string, path: string, body: unknown, options: RequestOptions = {}): Promise<HttpAnswer> =>
+    jsonRequest(url, method, path, body, { ...options, defaultKey: keys.admin });
   const count = async (sql: string) => Number((await pg.query<{ n: string }>(sql)).rows[0].n);
 
   return {

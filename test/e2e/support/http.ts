@@ -1,20 +1,9 @@
+import { jsonRequest, type HttpAnswer, type RequestOptions } from '@ordersource/testing/raw-http';
 import { keys } from './keys';
 
-/** HTTP over Node's fetch, as an outside client would talk to the services. */
-export interface HttpAnswer {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
+export type { HttpAnswer, RequestOptions };
 
-export interface RequestOptions {
-  /** API key sent as Bearer; `null` sends none. Default: admin. */
-  key?: string | null;
-  headers?: Record<string, string>;
-}
-
+/** HTTP over Node's fetch, as an outside client would talk to the services; the admin key unless told. */
 export interface HttpClient {
   /** Mutable: a restarted service listens on another port. */
   baseUrl: string;
@@ -31,22 +20,8 @@ export function httpClient(baseUrl: string): HttpClient {
   return client;
 }
 
-async function request(baseUrl: string, method: string, path: string, body: unknown, options: RequestOptions = {}): Promise<HttpAnswer> {
-  const headers: Record<string, string> = {};
-  const key = options.key === undefined ? keys.admin : options.key;
-  if (key !== null) headers.authorization = `Bearer ${key}`;
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  if (payload !== undefined) headers['content-type'] = 'application/json';
-  Object.assign(headers, options.headers);
-  const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body: parsed };
+function request(baseUrl: string, method: string, path: string, body: unknown, options: RequestOptions = {}): Promise<HttpAnswer> {
+  return jsonRequest(baseUrl, method, path, body, { ...options, defaultKey: keys.admin });
 }
 
 /** Fails loudly unless the answer has the status expected; returns the body. */

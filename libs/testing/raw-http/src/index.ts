@@ -1,3 +1,4 @@
+export { jsonRequest, type HttpAnswer, type RequestOptions } from './json-client';
 import { connect } from 'node:net';
 
 export interface RawAnswer {
