@@ -13,7 +13,7 @@ import {
   PayloadTooLargeError,
 } from '../errors';
 import type { ExpectedVersion, NewEvent } from '../event-store.port';
-import { PLAIN_STRING, canonicalJsonOfValidated, quotedKey, sortedKeys } from './hashing';
+import { PLAIN_STRING, canonicalJsonOfValidated, quotedKey, sortedKeys } from './canonical-json';
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 const STREAM_ID = /^[A-Za-z0-9._:-]{1,200}$/;
