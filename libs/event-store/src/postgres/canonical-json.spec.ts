@@ -1,6 +1,6 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
-import { canonicalJsonOfValidated } from './canonical-json';
+import { MAX_JSON_DEPTH, canonicalJsonIfStorable, canonicalJsonOfValidated } from './canonical-json';
 
 describe('canonical JSON', () => {
   it('serialises validated JSON exactly as the canonicalize package does', () => {
@@ -23,5 +23,40 @@ describe('canonical JSON', () => {
         expect(canonicalJsonOfValidated(object)).toBe(canonicalize(object));
       }),
     );
+  });
+
+  it('builds the same text whether it checks the value or trusts it, wherever the value is storable JSON', () => {
+    // Quotes, escapes, controls, line separators, astral pairs: every path of the string printer.
+    const unit = fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), fc.constantFrom('"', '\\', '\n', '\u0001', '\u001f', '\u007f', '\u2028', '€', '𝄞', '😀'));
+    const value = fc.jsonValue({ maxDepth: 4, stringUnit: unit });
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit, maxLength: 4 }), value, { maxKeys: 20 }), (object) => {
+        const checked = canonicalJsonIfStorable(object);
+        expect(checked).toBe(canonicalJsonOfValidated(object));
+        expect(checked).toBe(canonicalize(object));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('declines, when it checks, what jsonb would not store as it is or what is not plain JSON, at any depth', () => {
+    // A leaf `depth` levels below the top object.
+    const leafAt = (depth: number) => {
+      let value: unknown = 'leaf';
+      for (let i = 1; i < depth; i++) value = [value];
+      return { deep: value };
+    };
+    const refused: unknown[] = ['nul\u0000', 'lone\uD800', Number.NaN, Number.POSITIVE_INFINITY, undefined, new Date(0), new Map(), () => 1, 1n];
+    for (const bad of refused) {
+      expect(canonicalJsonIfStorable({ a: [{ b: bad }] })).toBeUndefined();
+      expect(canonicalJsonIfStorable([bad])).toBeUndefined();
+    }
+    expect(canonicalJsonIfStorable({ ['k\uDC00']: 1 })).toBeUndefined();
+    expect(canonicalJsonIfStorable(leafAt(MAX_JSON_DEPTH))).toBe(canonicalJsonOfValidated(leafAt(MAX_JSON_DEPTH)));
+    expect(canonicalJsonIfStorable(leafAt(MAX_JSON_DEPTH + 1))).toBeUndefined();
+  });
+
+  it('throws, when it trusts the value, on what has no JSON text at all rather than printing it', () => {
+    for (const bad of [undefined, () => 1, Symbol('s'), 1n]) expect(() => canonicalJsonOfValidated({ a: [bad] })).toThrow(TypeError);
   });
 });
