@@ -7,6 +7,13 @@
  * refused as a conflict, its entry forgotten, and the runner re-plans it from a fresh read.
  * Versions only grow within a generation and a generation number is never reused, so an entry
  * is at worst behind the store, never ahead of it. Readers (the query side) never see entries.
+ *
+ * An entry is the applied change set's own head object, handed out by a planning load as it
+ * is, uncopied. Nothing writes to it: the only caller that reuses heads, runProjection, passes
+ * them to a projection's evolve and to revertedHead, which build new documents ({ ...head }) and
+ * leave the given one as it was (projection.ts: a pure fold), and the stores only serialise a
+ * change set's head. A planner that changed a head in place would change a remembered head
+ * under its version, so such a planner needs a copy made here first.
  */
 import type { OrderChangeSet, OrderHead } from './read-store.port';
 
