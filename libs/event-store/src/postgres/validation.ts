@@ -13,7 +13,7 @@ import {
   PayloadTooLargeError,
 } from '../errors';
 import type { ExpectedVersion, NewEvent } from '../event-store.port';
-import { PLAIN_STRING, canonicalJsonOfValidated, quotedKey, sortedKeys } from './hashing';
+import { MAX_JSON_DEPTH, canonicalJsonIfStorable, canonicalJsonOfValidated, isPlainObject, isStorableString } from './canonical-json';
 
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 const STREAM_ID = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -22,9 +22,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Years 1900-9999 only: the stored timestamptz(3) must print back to exactly this text.
 const ISO_MILLIS = /^(19|[2-9]\d)\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const MAX_SCHEMA_VERSION = 1_000_000;
-// eslint-disable-next-line no-control-regex -- NUL is what jsonb refuses
-const NUL_OR_SURROGATE = /[\u0000\uD800-\uDFFF]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function assertStreamId(streamId: unknown): asserts streamId is string {
   if (typeof streamId !== 'string' || !STREAM_ID.test(streamId)) throw new InvalidStreamIdError(streamId);
@@ -45,10 +42,10 @@ export function validateEvents(events: unknown, newId: () => string): ValidatedE
 }
 
 /**
- * validateEvents, and each event's data and metadata as canonical JSON (canonicalJsonOfValidated)
- * in `texts`. A payload is walked once for both where it is plain (canonicalIfStorable); only one
- * the single walk declines is checked by the full walk below, which names the fault, and then
- * canonicalised. The separate check walk was a twentieth of an import's client CPU (issue 12).
+ * validateEvents, and each event's data and metadata as canonical JSON in `texts`. A payload is
+ * walked once for both where it is plain (canonicalJsonIfStorable); only one that walk declines
+ * is checked by the full walk below, which names the fault, and then canonicalised. The separate
+ * check walk was a twentieth of an import's client CPU (issue 12).
  */
 export function validateAndCanonicalise(events: unknown, newId: () => string, texts: { data: string; metadata: string }[]): ValidatedEvent[] {
   return validate(events, newId, texts);
@@ -116,54 +113,10 @@ function daysIn(year: number, month: number): number {
 }
 
 function checkedCanonical(value: unknown, index: number, field: string): string {
-  const text = isPlainObject(value) ? canonicalIfStorable(value, 0) : undefined;
+  const text = isPlainObject(value) ? canonicalJsonIfStorable(value) : undefined;
   if (text !== undefined) return text;
   assertJsonObject(value, index, field);
   return canonicalJsonOfValidated(value);
-}
-
-/**
- * canonicalJsonOfValidated of a value that passes jsonFault, or undefined where the value steps
- * outside the rules below (or is merely unusual), so that the full check decides. Every rule is
- * jsonFault's or stricter: the depth limit, storable strings and keys, finite numbers, plain
- * objects; anything else is declined.
- */
-function canonicalIfStorable(value: unknown, depth: number): string | undefined {
-  if (depth > 100) return undefined;
-  switch (typeof value) {
-    case 'string':
-      if (PLAIN_STRING.test(value)) return `"${value}"`;
-      return isStorableString(value) ? JSON.stringify(value) : undefined;
-    case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : undefined;
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object': {
-      if (value === null) return 'null';
-      if (Array.isArray(value)) {
-        let text = '[';
-        for (let i = 0; i < value.length; i++) {
-          const item = canonicalIfStorable(value[i], depth + 1);
-          if (item === undefined) return undefined;
-          text += (i === 0 ? '' : ',') + item;
-        }
-        return `${text}]`;
-      }
-      if (!isPlainObject(value)) return undefined;
-      const keys = sortedKeys(value);
-      let text = '{';
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i];
-        if (!isStorableString(key)) return undefined;
-        const item = canonicalIfStorable(value[key], depth + 1);
-        if (item === undefined) return undefined;
-        text += `${i === 0 ? '' : ','}${quotedKey(key)}:${item}`;
-      }
-      return `${text}}`;
-    }
-    default:
-      return undefined;
-  }
 }
 
 function assertJsonObject(value: unknown, index: number, field: string): void {
@@ -178,7 +131,7 @@ function assertJsonObject(value: unknown, index: number, field: string): void {
  * this check's cost on an import's batch.
  */
 function jsonFault(value: unknown, depth: number): { path: string; problem: string } | undefined {
-  if (depth > 100) return { path: '', problem: 'is nested too deep' };
+  if (depth > MAX_JSON_DEPTH) return { path: '', problem: 'is nested too deep' };
   switch (typeof value) {
     case 'string':
       return isStorableString(value) ? undefined : { path: '', problem: 'has a NUL character or an unpaired surrogate' };
@@ -206,16 +159,4 @@ function jsonFault(value: unknown, depth: number): { path: string; problem: stri
     default:
       return { path: '', problem: `is ${typeof value}, not JSON` };
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function isStorableString(text: string): boolean {
-  // Nearly every string has neither a NUL nor any surrogate: one scan says so.
-  if (!NUL_OR_SURROGATE.test(text)) return true;
-  return !text.includes('\u0000') && !LONE_SURROGATE.test(text);
 }

@@ -15,7 +15,7 @@ export interface LineDigest {
  * confirm a guessed one; the key must stay the same across runs for re-runs to be idempotent.
  *
  * The lines are plain JSON (JSON.parse, then the schema), for which canonicalJsonOfValidated equals
- * the `canonicalize` package's output (hashing.spec.ts); digests of earlier runs hold
+ * the `canonicalize` package's output (canonical-json.spec.ts); digests of earlier runs hold
  * (line-digest.spec.ts). A line without an id is canonicalised once, as the members before and
  * after `orderId` in key order, and both texts are joined from them: canonicalising the line
  * twice was the import's largest single JS cost.

@@ -7,6 +7,13 @@
  * refused as a conflict, its entry forgotten, and the runner re-plans it from a fresh read.
  * Versions only grow within a generation and a generation number is never reused, so an entry
  * is at worst behind the store, never ahead of it. Readers (the query side) never see entries.
+ *
+ * An entry is the applied change set's own head object, handed out by a planning load as it
+ * is, uncopied. Nothing writes to it: the only caller that reuses heads, runProjection, passes
+ * them to a projection's evolve and to revertedHead, which build new documents ({ ...head }) and
+ * leave the given one as it was (projection.ts: a pure fold), and the stores only serialise a
+ * change set's head. A planner that changed a head in place would change a remembered head
+ * under its version, so such a planner needs a copy made here first.
  */
 import type { OrderChangeSet, OrderHead } from './read-store.port';
 
@@ -22,8 +29,30 @@ export class AppliedHeads {
 
   constructor(private readonly limit = DEFAULT_LIMIT) {}
 
+  /**
+   * A planning load's heads in `generation`, the one merge both adapters share: with
+   * `reuseApplied`, the remembered ones, and only the rest from `loadMissing`; without, all of
+   * them from it. `loadMissing` is not called when nothing is missing. It may answer undefined
+   * (it could not read `generation`: the PostgreSQL store's generation moved), and then so does
+   * this, for the caller to retry.
+   */
+  async planningHeads<Loaded extends Map<string, OrderHead> | undefined>(
+    view: string,
+    generation: number,
+    orderIds: readonly string[],
+    reuseApplied: boolean | undefined,
+    loadMissing: (orderIds: readonly string[]) => Promise<Loaded>,
+  ): Promise<Map<string, OrderHead> | Loaded> {
+    const { known, unknown } = reuseApplied ? this.lookUp(view, generation, orderIds) : { known: new Map<string, OrderHead>(), unknown: orderIds };
+    if (unknown.length === 0) return known;
+    const loaded = await loadMissing(unknown);
+    if (loaded === undefined || known.size === 0) return loaded;
+    for (const [orderId, head] of loaded) known.set(orderId, head);
+    return known;
+  }
+
   /** The remembered heads among `orderIds`, and the ids the store must be asked for. */
-  lookUp(view: string, generation: number, orderIds: readonly string[]): { known: Map<string, OrderHead>; unknown: string[] } {
+  private lookUp(view: string, generation: number, orderIds: readonly string[]): { known: Map<string, OrderHead>; unknown: string[] } {
     const heads = this.heads.get(key(view, generation));
     const known = new Map<string, OrderHead>();
     const unknown: string[] = [];

@@ -131,13 +131,14 @@ export class MongoReadStore implements ReadStore {
   async loadHeads(view: string, orderIds: readonly string[], options: PlanningHeadsOptions = {}): Promise<Map<string, OrderHead>> {
     const generation = await this.resolve(view, options.generation);
     if (options.generation === undefined) this.loaded.set(view, generation);
-    const { known, unknown } = options.reuseApplied ? this.applied.lookUp(view, generation, orderIds) : { known: new Map<string, OrderHead>(), unknown: orderIds };
-    if (unknown.length === 0) return known;
+    return this.applied.planningHeads(view, generation, orderIds, options.reuseApplied, (missing) => this.findHeads(view, generation, missing));
+  }
+
+  private async findHeads(view: string, generation: number, orderIds: readonly string[]): Promise<Map<string, OrderHead>> {
     const stored = await this.collection(view, generation)
-      .find({ _id: { $in: [...unknown] } })
+      .find({ _id: { $in: [...orderIds] } })
       .toArray();
-    for (const document of stored) known.set(document._id, { version: document[HEAD_VERSION] as number, document: document[HEAD_EMPTY] ? null : fromStored(document) });
-    return known;
+    return new Map(stored.map((document) => [document._id, { version: document[HEAD_VERSION] as number, document: document[HEAD_EMPTY] ? null : fromStored(document) }]));
   }
 
   async findById(query: CollectionQuery & { id: string }): Promise<JsonObject | null> {

@@ -142,40 +142,15 @@ export class PostgresReadStore implements ReadStore {
 
   async loadHeads(view: string, orderIds: readonly string[], options: PlanningHeadsOptions = {}): Promise<Map<string, OrderHead>> {
     viewByName(this.views, view);
-    if (options.generation !== undefined) {
-      if (!options.reuseApplied) return this.selectHeads(view, orderIds, options.generation);
-      const { known, unknown } = this.applied.lookUp(view, options.generation, orderIds);
-      if (unknown.length > 0) for (const [orderId, head] of await this.selectHeads(view, unknown, options.generation)) known.set(orderId, head);
-      return known;
-    }
+    const explicit = options.generation;
+    if (explicit !== undefined) return this.applied.planningHeads(view, explicit, orderIds, options.reuseApplied, (missing) => this.selectHeads(view, missing, explicit));
     for (let attempt = 1; ; attempt++) {
       const generation = await this.activeGeneration(view);
       // The remembered generation is trusted here as the apply's hint only: its statement re-checks it.
-      const { known, unknown } = options.reuseApplied ? this.applied.lookUp(view, generation, orderIds) : { known: new Map<string, OrderHead>(), unknown: orderIds };
-      if (unknown.length === 0) return known;
-      // The pointer row read beside the heads: a generation swapped since it was remembered shows here.
-      const rows = await this.pool
-        .query<{ active: number; id: string | null; version: number; doc: JsonObject | null }>(
-          `SELECT p.active, h.id, h.version, h.doc FROM ${POINTERS_TABLE} p
-           LEFT JOIN ${tableName(view, generation)} h ON h.id = ANY($2::text[])
-           WHERE p.view = $1`,
-          [view, unknown],
-        )
-        .then(
-          (result) => result.rows,
-          (error: unknown) => {
-            // Dropped since it was remembered: read the pointer again.
-            if (isUndefinedTable(error)) return [{ active: -1, id: null, version: 0, doc: null }];
-            throw error;
-          },
-        );
-      if (rows.length > 0 && rows[0].active === generation) {
-        for (const row of rows) if (row.id !== null) known.set(row.id, { version: row.version, document: row.doc });
-        return known;
-      }
+      const heads = await this.applied.planningHeads(view, generation, orderIds, options.reuseApplied, (missing) => this.selectActiveHeads(view, missing, generation));
+      if (heads) return heads;
       this.active.delete(view);
       this.applied.forgetView(view);
-      if (rows.length === 0) throw new ViewGenerationError(`view ${view} is not set up (ensureViews)`);
       if (attempt >= 5) throw new ViewGenerationError(`view ${view}: the active generation kept moving (or its table is missing) while its heads were read`);
     }
   }
@@ -186,6 +161,31 @@ export class PostgresReadStore implements ReadStore {
       [orderIds],
     );
     return new Map(rows.map((row) => [row.id, { version: row.version, document: row.doc }]));
+  }
+
+  /** selectHeads in the generation believed active; undefined if it is no longer (swapped, or dropped). */
+  private async selectActiveHeads(view: string, orderIds: readonly string[], generation: number): Promise<Map<string, OrderHead> | undefined> {
+    // The pointer row read beside the heads: a generation swapped since it was remembered shows here.
+    const rows = await this.pool
+      .query<{ active: number; id: string | null; version: number; doc: JsonObject | null }>(
+        `SELECT p.active, h.id, h.version, h.doc FROM ${POINTERS_TABLE} p
+         LEFT JOIN ${tableName(view, generation)} h ON h.id = ANY($2::text[])
+         WHERE p.view = $1`,
+        [view, orderIds],
+      )
+      .then(
+        (result) => result.rows,
+        (error: unknown) => {
+          // Dropped since it was remembered: read the pointer again.
+          if (isUndefinedTable(error)) return [{ active: -1, id: null, version: 0, doc: null }];
+          throw error;
+        },
+      );
+    // No pointer row at all: the next attempt's read of it throws that the view is not set up.
+    if (rows.length === 0 || rows[0].active !== generation) return undefined;
+    const heads = new Map<string, OrderHead>();
+    for (const row of rows) if (row.id !== null) heads.set(row.id, { version: row.version, document: row.doc });
+    return heads;
   }
 
   /** The active generation last seen; every statement that relies on it re-checks the pointer row. */
