@@ -4,7 +4,8 @@ import { assertNoGaps, ProjectionGapError, runProjection } from './projection-ru
 import { MemoryReadStore } from './store/memory/memory-read-store';
 import { AUDIT_EVENTS } from './projections/audit/audit.projection';
 import { PAYMENT_RECORDS } from './projections/payments/payments.projection';
-import { deliveredOrderHistory, orderUuid } from './testing/order-history';
+import { deliveredOrderHistory, orderEvent, orderUuid, SEALED } from './testing/order-history';
+import type { GenerationOptions, OrderHead } from './store/read-store.port';
 
 const orders = [1, 2, 3].map(orderUuid);
 const histories = orders.map((orderId, index) => deliveredOrderHistory(orderId, index * 7));
@@ -20,6 +21,26 @@ function interleave(seed: number, lists: RecordedEvent[][]): RecordedEvent[] {
     result.push(open[state % open.length].shift() as RecordedEvent);
   }
   return result;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/**
+ * Hands out every head frozen: the read stores' AppliedHeads cache gives the runner the very
+ * document it applied last, uncopied, so a projection that wrote to its input would corrupt it.
+ */
+class FreezingStore extends MemoryReadStore {
+  override async loadHeads(view: string, orderIds: readonly string[], options: GenerationOptions = {}): Promise<Map<string, OrderHead>> {
+    const heads = await super.loadHeads(view, orderIds, options);
+    for (const head of heads.values()) deepFreeze(head);
+    return heads;
+  }
 }
 
 /** Everything a view holds, in a stable order, for comparing two stores. */
@@ -54,6 +75,20 @@ describe('projection runner', () => {
         expect(await snapshot(store, name)).toEqual(expected);
       }
     });
+  });
+
+  it('never writes to the head it is given: every view, event by event, with a revert (heads are shared with the store cache)', async () => {
+    const orderId = orderUuid(9);
+    const delivered = deliveredOrderHistory(orderId).slice(0, 9);
+    const revert = orderEvent(orderId, 10, 'OrderReverted', { toVersion: 4, voidedVersions: [5, 6, 7, 8, 9], reason: SEALED('reason') });
+    const history = [...delivered, revert];
+    const log = { readStream: async (_stream: string, options: { fromVersion?: number; toVersion?: number } = {}) => history.filter((event) => event.version >= (options.fromVersion ?? 1) && event.version <= (options.toVersion ?? Infinity)) };
+    for (const projection of Object.values(projections)) {
+      const store = new FreezingStore(readModelViews);
+      // A write to a frozen head throws (these modules are strict), failing the run.
+      for (const event of history) await runProjection(projection, store, [deepFreeze(event)], { history: log });
+      expect({ view: projection.name, version: (await store.loadHeads(projection.name, [orderId])).get(orderId)?.version }).toEqual({ view: projection.name, version: 10 });
+    }
   });
 
   it('reports a gap with the expected and delivered versions, and applies nothing past it', async () => {
