@@ -2,6 +2,7 @@ import { projections, readModelViews } from '../../projections';
 import { PAYMENT_RECORDS } from '../../projections/payments/payments.projection';
 import { runProjection } from '../../projection-runner';
 import { deliveredOrderHistory } from '../../testing/order-history';
+import { ViewGenerationError } from '../errors';
 import { MemoryReadStore } from '../memory/memory-read-store';
 import { freshId, isoAt, trackingHead, type ReadStoreSubject } from './fixtures';
 
@@ -12,6 +13,14 @@ import { freshId, isoAt, trackingHead, type ReadStoreSubject } from './fixtures'
  * per-instance state, the same one).
  */
 export function planningContract(store: ReadStoreSubject, twin: ReadStoreSubject): void {
+  it('refuses a view it does not define, for loading heads and for applying, and writes nothing', async () => {
+    const orderId = freshId();
+    await expect(store().loadHeads('no-such-view', [orderId])).rejects.toThrow(ViewGenerationError);
+    const change = { orderId, expectedVersion: 0, version: 1, head: trackingHead(orderId, 'c', isoAt(1), { version: 1 }), records: [] };
+    await expect(store().applyChanges('no-such-view', [change])).rejects.toThrow(ViewGenerationError);
+    expect(await store().loadHeads('order-tracking', [orderId])).toEqual(new Map());
+  });
+
   it('refuses a change set that expects a head the view does not have, and creates none', async () => {
     const orderId = freshId();
     const change = { orderId, expectedVersion: 3, version: 4, head: trackingHead(orderId, 'c', isoAt(1), { version: 4 }), records: [] };

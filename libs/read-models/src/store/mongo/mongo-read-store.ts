@@ -129,6 +129,8 @@ export class MongoReadStore implements ReadStore {
   }
 
   async loadHeads(view: string, orderIds: readonly string[], options: PlanningHeadsOptions = {}): Promise<Map<string, OrderHead>> {
+    // An unknown view is refused as every other call refuses it, not read as an empty collection.
+    viewByName(this.views, view);
     const generation = await this.resolve(view, options.generation);
     if (options.generation === undefined) this.loaded.set(view, generation);
     return this.applied.planningHeads(view, generation, orderIds, options.reuseApplied, (missing) => this.findHeads(view, generation, missing));

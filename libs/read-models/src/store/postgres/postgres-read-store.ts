@@ -129,8 +129,7 @@ export class PostgresReadStore implements ReadStore {
     if (rows[0].pointer === 0) {
       if (explicit !== undefined) throw new ViewGenerationError(`view ${view} is not set up (ensureViews)`);
       // Swapped since the heads were loaded: nothing written; re-planned from the new generation.
-      this.active.delete(view);
-      this.applied.forgetView(view);
+      this.forgetGeneration(view);
       return { applied: [], conflicts: changes.map((change) => change.orderId) };
     }
     const applied = new Set(rows[0].applied);
@@ -149,10 +148,15 @@ export class PostgresReadStore implements ReadStore {
       // The remembered generation is trusted here as the apply's hint only: its statement re-checks it.
       const heads = await this.applied.planningHeads(view, generation, orderIds, options.reuseApplied, (missing) => this.selectActiveHeads(view, missing, generation));
       if (heads) return heads;
-      this.active.delete(view);
-      this.applied.forgetView(view);
+      this.forgetGeneration(view);
       if (attempt >= 5) throw new ViewGenerationError(`view ${view}: the active generation kept moving (or its table is missing) while its heads were read`);
     }
+  }
+
+  /** The view's active generation moved (or may have): what this instance remembers of it goes. */
+  private forgetGeneration(view: string): void {
+    this.active.delete(view);
+    this.applied.forgetView(view);
   }
 
   private async selectHeads(view: string, orderIds: readonly string[], generation: number): Promise<Map<string, OrderHead>> {
@@ -257,8 +261,7 @@ export class PostgresReadStore implements ReadStore {
       [view, generation],
     );
     if (rowCount === 0) throw new ViewGenerationError(`${view}: generation ${generation} does not exist or is already active`);
-    this.active.delete(view);
-    this.applied.forgetView(view);
+    this.forgetGeneration(view);
     return this.generations(view);
   }
 
@@ -266,8 +269,7 @@ export class PostgresReadStore implements ReadStore {
     viewByName(this.views, view);
     const { rowCount } = await this.pool.query(`UPDATE ${POINTERS_TABLE} SET previous = active, active = previous WHERE view = $1 AND previous IS NOT NULL`, [view]);
     if (rowCount === 0) throw new ViewGenerationError(`${view} has no previous generation to roll back to`);
-    this.active.delete(view);
-    this.applied.forgetView(view);
+    this.forgetGeneration(view);
     return this.generations(view);
   }
 
