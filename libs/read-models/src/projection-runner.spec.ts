@@ -4,7 +4,7 @@ import { assertNoGaps, ProjectionGapError, runProjection } from './projection-ru
 import { MemoryReadStore } from './store/memory/memory-read-store';
 import { AUDIT_EVENTS } from './projections/audit/audit.projection';
 import { PAYMENT_RECORDS } from './projections/payments/payments.projection';
-import { deliveredOrderHistory, orderEvent, orderUuid, SEALED } from './testing/order-history';
+import { deliveredOrderHistory, orderUuid, revertedOrderHistory } from './testing/order-history';
 import type { GenerationOptions, OrderHead } from './store/read-store.port';
 
 const orders = [1, 2, 3].map(orderUuid);
@@ -79,10 +79,7 @@ describe('projection runner', () => {
 
   it('never writes to the head it is given: every view, event by event, with a revert (heads are shared with the store cache)', async () => {
     const orderId = orderUuid(9);
-    const delivered = deliveredOrderHistory(orderId).slice(0, 9);
-    const revert = orderEvent(orderId, 10, 'OrderReverted', { toVersion: 4, voidedVersions: [5, 6, 7, 8, 9], reason: SEALED('reason') });
-    const history = [...delivered, revert];
-    const log = { readStream: async (_stream: string, options: { fromVersion?: number; toVersion?: number } = {}) => history.filter((event) => event.version >= (options.fromVersion ?? 1) && event.version <= (options.toVersion ?? Infinity)) };
+    const { history, log } = revertedOrderHistory(orderId);
     for (const projection of Object.values(projections)) {
       const store = new FreezingStore(readModelViews);
       // A write to a frozen head throws (these modules are strict), failing the run.

@@ -64,3 +64,24 @@ export function deliveredOrderHistory(orderId: string, base = 0, customerId = 'c
     e(10, 'PaymentRefunded', { amount: 500, reason: SEALED('reason'), full: false }, 11000),
   ];
 }
+
+/**
+ * deliveredOrderHistory without the refund, then reverted to version 4 (dispatched): versions
+ * 5-9 (the scans and the delivery) voided. `log` answers readStream over it, as the event store
+ * would for a runner that needs the events before a revert.
+ */
+export function revertedOrderHistory(orderId: string): {
+  delivered: RecordedEvent[];
+  revert: RecordedEvent;
+  history: RecordedEvent[];
+  log: { readStream(streamId: string, options?: { fromVersion?: number; toVersion?: number }): Promise<RecordedEvent[]> };
+} {
+  const delivered = deliveredOrderHistory(orderId).slice(0, 9);
+  const revert = orderEvent(orderId, 10, 'OrderReverted', { toVersion: 4, voidedVersions: [5, 6, 7, 8, 9], reason: SEALED('reason') });
+  const history = [...delivered, revert];
+  const log = {
+    readStream: async (_streamId: string, options: { fromVersion?: number; toVersion?: number } = {}) =>
+      history.filter((event) => event.version >= (options.fromVersion ?? 1) && event.version <= (options.toVersion ?? Infinity)),
+  };
+  return { delivered, revert, history, log };
+}

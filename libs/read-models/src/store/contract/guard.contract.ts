@@ -2,8 +2,7 @@ import { projections, readModelViews } from '../../projections';
 import { AUDIT_EVENTS } from '../../projections/audit/audit.projection';
 import { PAYMENT_RECORDS } from '../../projections/payments/payments.projection';
 import { runProjection } from '../../projection-runner';
-import { deliveredOrderHistory, orderEvent, SEALED } from '../../testing/order-history';
-import type { RecordedEvent } from '@ordersource/event-store';
+import { deliveredOrderHistory, orderEvent, revertedOrderHistory, SEALED } from '../../testing/order-history';
 import { MemoryReadStore } from '../memory/memory-read-store';
 import { freshId, isoAt, placeChange, trackingHead, type ReadStoreSubject } from './fixtures';
 
@@ -25,10 +24,7 @@ export function guardContract(store: ReadStoreSubject): void {
   it('gives every view after a revert its head at the target, in one batch or event by event (issue 13)', async () => {
     const orderId = freshId();
     // Delivered without the refund (money never voided): revert to 4 (dispatched) voids the scans and the delivery.
-    const delivered = deliveredOrderHistory(orderId).slice(0, 9);
-    const revert = orderEvent(orderId, 10, 'OrderReverted', { toVersion: 4, voidedVersions: [5, 6, 7, 8, 9], reason: SEALED('reason') });
-    const history = [...delivered, revert];
-    const log = { readStream: async (_stream: string, options: { fromVersion?: number; toVersion?: number } = {}) => history.filter((event) => event.version >= (options.fromVersion ?? 1) && event.version <= (options.toVersion ?? Infinity)) };
+    const { delivered, revert, history, log } = revertedOrderHistory(orderId);
     for (const projection of Object.values(projections)) {
       const reference = new MemoryReadStore(readModelViews);
       await reference.ensureViews();
@@ -40,7 +36,7 @@ export function guardContract(store: ReadStoreSubject): void {
       expect({ view: projection.name, head: (await store().loadHeads(projection.name, [orderId])).get(orderId) }).toEqual({ view: projection.name, head: { version: 10, document: expected } });
       const oneBatch = new MemoryReadStore(readModelViews);
       await oneBatch.ensureViews();
-      await runProjection(projection, oneBatch, history as RecordedEvent[]);
+      await runProjection(projection, oneBatch, history);
       expect((await oneBatch.loadHeads(projection.name, [orderId])).get(orderId)?.document ?? null).toEqual(expected);
     }
   });
