@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { PostgresEventStore, PostgresNamedSequences, openEventStoreDatabase } from '@ordersource/event-store';
+import { median } from '@ordersource/event-store/bench';
 import { OrderImporter, importDigestKey } from '@ordersource/order-import';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
 import { createDatabaseOn } from '@ordersource/testing/postgres';
@@ -84,11 +85,6 @@ async function genericFloor(serverUrl: string): Promise<number> {
   } finally {
     await database.drop();
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** The import's own rows, re-inserted with nothing but pg: what PostgreSQL needs for the same data. */

@@ -17,6 +17,7 @@ import { median, type PeerRequest } from './peers.workloads';
 import { APPEND_WORKLOADS, ordersourceSide, RAW_EVENTS_DDL, rawSide, WRITERS, type StoreSide } from './store-sides';
 
 export { benchPeers } from './peers.bench';
+export { median } from './peers.workloads';
 
 const PAGE = 10_000;
 const ROUNDS = 5;
