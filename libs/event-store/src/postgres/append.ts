@@ -30,6 +30,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { DuplicateEventIdError, IdempotencyKeyReusedError, InvalidAppendError, WrongExpectedVersionError } from '../errors';
 import type { AppendOptions, AppendResult, DuplicateAppend, ExpectedVersion, IdempotentResult, NewEvent, RecordedEvent } from '../event-store.port';
+import type { AppendBatcher } from './append-batch';
 import { eventHashFromCanonical, headHmac } from './hashing';
 import { type HeadCache, type KnownHead } from './heads';
 import { sqlLiteral as lit } from './sql-literal';
@@ -44,6 +45,8 @@ export interface AppendContext {
   notify: (payload: string) => void;
   /** Stream heads this process last saw; the fast path's starting point. */
   heads: HeadCache;
+  /** Sends the fast path's appends, several at once as one transaction under load (append-batch.ts). */
+  batcher: AppendBatcher;
 }
 
 /** How far recordedAt (this host's clock) may lie from the database's clock on the fast path. */
@@ -224,7 +227,17 @@ async function appendAtHead(
   try {
     let result: AppendResult | DuplicateAppend | undefined;
     if (!idempotency) {
-      const { rows } = await context.pool.query<{ version: number; position: string }>({ ...statement, values });
+      const rows = await context.batcher.append({
+        streamId,
+        single: { ...statement, values },
+        eventCount: recorded.length,
+        forBatch: () => ({
+          head:
+            `{"sid":${JSON.stringify(streamId)},"nv":${version},"hh":"${headHash}","hm":"${hmac}","ra":"${recordedAt}",` +
+            `"ev":${head.version},"eh":${head.hash === null ? 'null' : `"${head.hash}"`}}`,
+          events: rowsJsonItems(validated, payloads, recorded, true),
+        }),
+      });
       result = rows.length === 0 ? undefined : resultOf(streamId, version, recorded, rows);
     } else {
       result = await inTransaction(context, async (client) => {

@@ -14,6 +14,7 @@ import type {
   Upcaster,
 } from '../event-store.port';
 import { appendToStream, type AppendContext } from './append';
+import { AppendBatcher } from './append-batch';
 import { appendToNewStreams, type NewStream, type NewStreamsResult } from './append-new-streams';
 import type { EventStoreDatabase } from './database';
 import { HeadCache } from './heads';
@@ -35,6 +36,11 @@ export interface PostgresEventStoreOptions {
   notifyIntervalMs?: number;
   /** How many stream heads to remember for one-round-trip appends (append.ts); 0 turns that off. Default 10,000. */
   headCacheSize?: number;
+  /**
+   * One-round-trip appends in flight at once (append-batch.ts); appends arriving while that many
+   * are in flight go together in one transaction. Default 4: up to 4 concurrent writers see no batching (their commits overlap in the server); 16 writers' appends go about 4 to a transaction.
+   */
+  appendsInFlight?: number;
 }
 
 /**
@@ -42,6 +48,8 @@ export interface PostgresEventStoreOptions {
  * listener under load hears of appends about as soon as it would look for them anyway.
  */
 const DEFAULT_NOTIFY_INTERVAL_MS = 5;
+
+const DEFAULT_APPENDS_IN_FLIGHT = 4;
 
 /** The EventStore port on PostgreSQL; the only writer of the events table. */
 export class PostgresEventStore implements EventStore {
@@ -61,6 +69,7 @@ export class PostgresEventStore implements EventStore {
     this.heads = new HeadCache(options.headCacheSize ?? 10_000);
     this.appendContext = {
       heads: this.heads,
+      batcher: new AppendBatcher(this.pool, options.appendsInFlight ?? DEFAULT_APPENDS_IN_FLIGHT),
       pool: this.pool,
       chainKey: database.chainKey,
       maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,

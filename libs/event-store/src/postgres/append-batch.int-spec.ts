@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { createTestDatabase, type TestDatabase } from '@ordersource/testing/postgres';
+import { DuplicateEventIdError, WrongExpectedVersionError } from '../errors';
+import type { AppendResult, LogEvent, NewEvent } from '../event-store.port';
+import { openEventStoreDatabase, type EventStoreDatabase } from './database';
+import { PostgresEventStore } from './postgres-event-store';
+
+const event = (n: number, eventId?: string): NewEvent => ({
+  type: 'ItemAdded',
+  schemaVersion: 1,
+  data: { n, note: 'quote " backslash \\ dollar $1 é' },
+  metadata: { correlationId: 'c', causationId: 'c', actor: 'a' },
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  ...(eventId ? { eventId } : {}),
+});
+
+const events = (from: number, count: number) => Array.from({ length: count }, (_, i) => event(from + i));
+
+/**
+ * Group commit (append-batch.ts). The stores here allow ONE append statement in flight, so of
+ * appends started together the first goes alone and all the others wait for it and go as one
+ * batch: each test below starts its appends in one tick and so puts them in one transaction.
+ */
+describe('appends batched into one transaction', () => {
+  let testDatabase: TestDatabase;
+  let database: EventStoreDatabase;
+  let owner: Pool;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase('os_event_store_batch');
+    database = await openEventStoreDatabase({ url: testDatabase.url, chainKey: 'batch-suite-chain-key-0123456789abcdef', poolSize: 8 });
+    owner = new Pool({ connectionString: testDatabase.url, max: 1 });
+  });
+
+  afterAll(async () => {
+    await owner?.end();
+    await database?.close();
+    await testDatabase?.drop();
+  });
+
+  /** The transactions the streams' events were written in, and each stream's (version, position) in log order. */
+  async function written(prefix: string) {
+    const { rows } = await owner.query<{ stream_id: string; version: number; position: string; transaction_id: string }>(
+      `SELECT stream_id, version, position, transaction_id::text FROM events WHERE stream_id LIKE $1 ORDER BY transaction_id, position`,
+      [`${prefix}%`],
+    );
+    const byStream = new Map<string, number[]>();
+    for (const row of rows) byStream.set(row.stream_id, [...(byStream.get(row.stream_id) ?? []), row.version]);
+    return { transactions: new Set(rows.map((row) => row.transaction_id)).size, rows: rows.length, byStream };
+  }
+
+  it('commits concurrent appends to new and existing streams in fewer transactions, each stream in version order, the chain intact', async () => {
+    const store = new PostgresEventStore(database, { appendsInFlight: 1 });
+    const streams = Array.from({ length: 24 }, (_, i) => `batch-mixed-${i}`);
+    // Half the streams exist (at version 2); the other half are new. Multi-event appends too.
+    for (const streamId of streams.slice(0, 12)) await store.appendToStream(streamId, 'no_stream', events(1, 2));
+    const before = await written('batch-mixed-');
+
+    const results = (await Promise.all(
+      streams.map((streamId, i) => store.appendToStream(streamId, i < 12 ? 2 : 'no_stream', events(i < 12 ? 3 : 1, 1 + (i % 5)))),
+    )) as AppendResult[];
+
+    const after = await written('batch-mixed-');
+    // 24 appends; the first alone, the other 23 in one batch: two transactions, not 24.
+    expect(after.transactions - before.transactions).toBe(2);
+    expect(after.rows - before.rows).toBe(results.reduce((sum, r) => sum + r.events.length, 0));
+    for (const [i, streamId] of streams.entries()) {
+      const start = i < 12 ? 2 : 0;
+      const expected = Array.from({ length: start + 1 + (i % 5) }, (_, v) => v + 1);
+      // Log order (transaction id, position) within each stream is version order.
+      expect(after.byStream.get(streamId)).toEqual(expected);
+      expect(results[i]).toMatchObject({ streamId, version: expected.length });
+      const stream = await store.readStream(streamId);
+      expect(stream.map((e) => e.version)).toEqual(expected);
+      expect(results[i].events.map((e) => e.position)).toEqual(stream.slice(start).map((e) => e.position));
+      expect(stream.map((e) => e.recordedAt)).toEqual([...stream.map((e) => e.recordedAt)].sort());
+    }
+    expect(await store.verifyIntegrity()).toMatchObject({ ok: true });
+
+    // readAll returns every batched event once, each stream in version order.
+    const seen = new Map<string, number[]>();
+    for (let page = await store.readAll({ limit: 50 }); ; page = await store.readAll({ after: page.cursor, limit: 50 })) {
+      for (const e of page.events as LogEvent[]) {
+        if (e.streamId.startsWith('batch-mixed-')) seen.set(e.streamId, [...(seen.get(e.streamId) ?? []), e.version]);
+      }
+      if (page.endOfLog) break;
+    }
+    expect(seen).toEqual(after.byStream);
+  });
+
+  it('lands a duplicate event id on the append that carried it; the rest of its batch commits', async () => {
+    const store = new PostgresEventStore(database, { appendsInFlight: 1 });
+    const taken = randomUUID();
+    await store.appendToStream('batch-dup-owner', 'no_stream', [event(1, taken)]);
+    const streams = Array.from({ length: 6 }, (_, i) => `batch-dup-${i}`);
+    const outcomes = await Promise.allSettled(
+      streams.map((streamId, i) => store.appendToStream(streamId, 'no_stream', [event(1), ...(i === 3 ? [event(2, taken)] : [])])),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((outcomes[3] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventIdError);
+    expect(await store.streamVersion('batch-dup-3')).toBe(0);
+    for (const i of [0, 1, 2, 4, 5]) expect(await store.streamVersion(streams[i])).toBe(1);
+    expect(await store.verifyIntegrity()).toMatchObject({ ok: true });
+  });
+
+  it('a member whose head moved meanwhile gets the true version; the others commit', async () => {
+    const stale = new PostgresEventStore(database, { appendsInFlight: 1 });
+    const other = new PostgresEventStore(database);
+    const streams = Array.from({ length: 5 }, (_, i) => `batch-stale-${i}`);
+    for (const streamId of streams) await stale.appendToStream(streamId, 'no_stream', [event(1)]);
+    // Another process moves stream 2 to version 3; `stale` still remembers version 1.
+    await other.readStream(streams[2]);
+    await other.appendToStream(streams[2], 1, [event(2), event(3)]);
+
+    const outcomes = await Promise.allSettled(streams.map((streamId) => stale.appendToStream(streamId, 1, [event(2)])));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({ constructor: WrongExpectedVersionError, actual: 3 });
+    expect(await Promise.all(streams.map((s) => stale.streamVersion(s)))).toEqual([2, 2, 3, 2, 2]);
+    // With 'any' the stale member is appended after the true head (the locked path), not lost.
+    const anyOutcomes = (await Promise.all(streams.map((streamId) => stale.appendToStream(streamId, 'any', [event(9)])))) as AppendResult[];
+    expect(anyOutcomes.map((r) => r.version)).toEqual([3, 3, 4, 3, 3]);
+    expect(await stale.verifyIntegrity()).toMatchObject({ ok: true });
+  });
+
+  it('two appends to one stream at one head, started together: one commits, the other is refused, nothing is lost', async () => {
+    const store = new PostgresEventStore(database, { appendsInFlight: 1 });
+    await store.appendToStream('batch-same', 'no_stream', [event(1)]);
+    const fillers = Array.from({ length: 3 }, (_, i) => store.appendToStream(`batch-same-filler-${i}`, 'no_stream', [event(1)]));
+    const outcomes = await Promise.allSettled([
+      ...fillers,
+      store.appendToStream('batch-same', 1, [event(2)]),
+      store.appendToStream('batch-same', 1, [event(20)]),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    expect((outcomes[4] as PromiseRejectedResult).reason).toMatchObject({ constructor: WrongExpectedVersionError, actual: 2 });
+    expect((await store.readStream('batch-same')).map((e) => e.data.n)).toEqual([1, 2]);
+  });
+
+  it('refuses a non-positive number of appends in flight', () => {
+    expect(() => new PostgresEventStore(database, { appendsInFlight: 0 })).toThrow(RangeError);
+  });
+});
