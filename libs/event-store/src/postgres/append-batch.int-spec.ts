@@ -30,7 +30,7 @@ describe('appends batched into one transaction', () => {
   beforeAll(async () => {
     testDatabase = await createTestDatabase('os_event_store_batch');
     database = await openEventStoreDatabase({ url: testDatabase.url, chainKey: 'batch-suite-chain-key-0123456789abcdef', poolSize: 8 });
-    owner = new Pool({ connectionString: testDatabase.url, max: 1 });
+    owner = new Pool({ connectionString: testDatabase.url, max: 2 });
   });
 
   afterAll(async () => {
@@ -139,5 +139,44 @@ describe('appends batched into one transaction', () => {
 
   it('refuses a non-positive number of appends in flight', () => {
     expect(() => new PostgresEventStore(database, { appendsInFlight: 0 })).toThrow(RangeError);
+  });
+
+  it('a batch whose connection is killed mid-statement fails every member with that error and retries none of them', async () => {
+    const store = new PostgresEventStore(database, { appendsInFlight: 1 });
+    await store.appendToStream('batch-kill-locked', 'no_stream', [event(1)]);
+    // Another session holds the head row of one member, so the batch waits mid-statement.
+    const holder = await owner.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM streams WHERE stream_id = 'batch-kill-locked' FOR UPDATE`);
+      const settled = Promise.allSettled([
+        store.appendToStream('batch-kill-alone', 'no_stream', [event(1)]),
+        store.appendToStream('batch-kill-locked', 1, [event(2)]),
+        ...Array.from({ length: 3 }, (_, i) => store.appendToStream(`batch-kill-${i}`, 'no_stream', [event(1)])),
+      ]);
+      let killed = 0;
+      for (let attempt = 0; attempt < 200 && killed === 0; attempt++) {
+        const { rows } = await owner.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%jsonb_to_recordset($1::jsonb)%'`,
+        );
+        for (const { pid } of rows) {
+          await owner.query('SELECT pg_terminate_backend($1)', [pid]);
+          killed++;
+        }
+        if (killed === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(killed).toBe(1);
+      const outcomes = await settled;
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected', 'rejected']);
+      for (const outcome of outcomes.slice(1)) expect((outcome as PromiseRejectedResult).reason).toMatchObject({ code: '57P01' });
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    // Nothing of the batch was written, nor written again behind the callers' backs.
+    expect(await Promise.all(['batch-kill-locked', 'batch-kill-0', 'batch-kill-1', 'batch-kill-2'].map((s) => store.streamVersion(s)))).toEqual([1, 0, 0, 0]);
+    // The store goes on: the same appends, made again, commit.
+    await store.appendToStream('batch-kill-locked', 1, [event(2)]);
+    expect(await store.streamVersion('batch-kill-locked')).toBe(2);
   });
 });

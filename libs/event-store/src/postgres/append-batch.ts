@@ -125,11 +125,17 @@ export class AppendBatcher {
       if (batch.length === 0) return; // everything waiting is on a stream in flight
       this.inFlight++;
       for (const member of batch) this.inFlightStreams.add(member.append.streamId);
-      void this.send(batch).finally(() => {
-        this.inFlight--;
-        for (const member of batch) this.inFlightStreams.delete(member.append.streamId);
-        this.pump();
-      });
+      // send settles every member itself; this catch is for a fault of its own (a member already
+      // settled ignores the second answer), so that no caller is left waiting.
+      void this.send(batch)
+        .catch((error: unknown) => {
+          for (const member of batch) member.reject(error);
+        })
+        .finally(() => {
+          this.inFlight--;
+          for (const member of batch) this.inFlightStreams.delete(member.append.streamId);
+          this.pump();
+        });
     }
   }
 
