@@ -29,6 +29,7 @@
  *   behind a head it did not see committed, whatever its transaction id.
  */
 import { DatabaseError, type Pool } from 'pg';
+import { CLOCK_WINDOW } from './append';
 
 /** One append ready for the fast path: everything chained and hashed, only the write left. */
 export interface FastAppend {
@@ -55,7 +56,6 @@ interface Waiting {
 const MAX_MEMBERS = 64;
 const MAX_EVENTS = 2000;
 
-const CLOCK_WINDOW = "interval '2 seconds'";
 const IN_WINDOW = `x.ra BETWEEN clock_timestamp() - ${CLOCK_WINDOW} AND clock_timestamp() + ${CLOCK_WINDOW}`;
 
 /**

@@ -50,7 +50,7 @@ export interface AppendContext {
 }
 
 /** How far recordedAt (this host's clock) may lie from the database's clock on the fast path. */
-const CLOCK_WINDOW = "interval '2 seconds'";
+export const CLOCK_WINDOW = "interval '2 seconds'";
 
 type Idempotency = NonNullable<AppendOptions['idempotency']>;
 
