@@ -56,7 +56,7 @@ export async function startCommandService(
   const metrics = createServiceMetrics('command-service');
   const tracing = await startTracing('command-service', config.tracing);
   // The command side folds events as the domain knows them now (v1 OrderPlaced read as v2).
-  const eventStore = new PostgresEventStore(database, { upcasters: orderUpcasters });
+  const eventStore = new PostgresEventStore(database, { upcasters: orderUpcasters, appendsInFlight: config.appendsInFlight });
   const sequences = new PostgresNamedSequences(database);
   let deadlines: PaymentDeadlineProcess | undefined;
   const app = await createHttpApp({

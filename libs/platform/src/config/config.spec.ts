@@ -12,3 +12,15 @@ describe('loadConfig: DATABASE_POOL_MIN', () => {
     expect(() => loadConfig({ DATABASE_POOL_MIN: value })).toThrow(/DATABASE_POOL_MIN must be a non-negative integer/);
   });
 });
+
+describe('loadConfig: APPENDS_IN_FLIGHT', () => {
+  it('sends one append statement at a time unless set', () => {
+    expect(loadConfig({}).appendsInFlight).toBe(1);
+    expect(loadConfig({ APPENDS_IN_FLIGHT: '' }).appendsInFlight).toBe(1);
+    expect(loadConfig({ APPENDS_IN_FLIGHT: '4' }).appendsInFlight).toBe(4);
+  });
+
+  it.each(['0', '-1', '2.5', 'many'])('refuses %j at start, naming the variable', (value) => {
+    expect(() => loadConfig({ APPENDS_IN_FLIGHT: value })).toThrow(/APPENDS_IN_FLIGHT must be a positive integer/);
+  });
+});
