@@ -88,20 +88,10 @@ const BATCH_STATEMENT = {
   RETURNING stream_id, version, position`,
 };
 
-export interface AppendBatcherStats {
-  /** Statements sent: lone appends and batches. */
-  statements: number;
-  /** Appends that went in a batch of two or more. */
-  batched: number;
-  /** Batches the server refused whole, whose members were then sent alone. */
-  splits: number;
-}
-
 export class AppendBatcher {
   private readonly waiting: Waiting[] = [];
   private readonly inFlightStreams = new Set<string>();
   private inFlight = 0;
-  readonly stats: AppendBatcherStats = { statements: 0, batched: 0, splits: 0 };
 
   constructor(
     private readonly pool: Pool,
@@ -162,20 +152,17 @@ export class AppendBatcher {
 
   private async send(batch: Waiting[]): Promise<void> {
     if (batch.length === 1) return this.alone(batch[0]);
-    this.stats.statements++;
     let rows: (AppendedRow & { stream_id: string })[];
     try {
-      rows = (await this.pool.query<AppendedRow & { stream_id: string }>({ ...BATCH_STATEMENT, values: heads(batch) })).rows;
+      rows = (await this.pool.query<AppendedRow & { stream_id: string }>({ ...BATCH_STATEMENT, values: batchParameters(batch) })).rows;
     } catch (error) {
       if (!refusedWhole(error)) {
         for (const member of batch) member.reject(error);
         return;
       }
-      this.stats.splits++;
       await Promise.all(batch.map((member) => this.alone(member)));
       return;
     }
-    this.stats.batched += batch.length;
     const byStream = new Map<string, AppendedRow[]>();
     for (const row of rows) {
       const list = byStream.get(row.stream_id);
@@ -186,7 +173,6 @@ export class AppendBatcher {
   }
 
   private async alone(member: Waiting): Promise<void> {
-    this.stats.statements++;
     try {
       member.resolve((await this.pool.query<AppendedRow>(member.append.single)).rows);
     } catch (error) {
@@ -195,7 +181,8 @@ export class AppendBatcher {
   }
 }
 
-function heads(batch: Waiting[]): [string, string] {
+/** BATCH_STATEMENT's $1 (the members' heads) and $2 (their events, in order). */
+function batchParameters(batch: Waiting[]): [string, string] {
   const heads: string[] = [];
   const events: string[] = [];
   for (const member of batch) {

@@ -38,7 +38,8 @@ export interface PostgresEventStoreOptions {
   headCacheSize?: number;
   /**
    * One-round-trip appends in flight at once (append-batch.ts); appends arriving while that many
-   * are in flight go together in one transaction. Default 4: up to 4 concurrent writers see no batching (their commits overlap in the server); 16 writers' appends go about 4 to a transaction.
+   * are in flight go together in one transaction. Default 4: up to 4 concurrent writers see no
+   * batching (their commits overlap in the server); 16 writers' appends go about 4 to a transaction.
    */
   appendsInFlight?: number;
 }
