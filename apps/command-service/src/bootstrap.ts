@@ -8,7 +8,7 @@ import { messagingMigrations } from '@ordersource/messaging';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
 import { OrderImporter, importDigestKey } from '@ordersource/order-import';
 import { processMigrations, type PaymentDeadlineProcess } from '@ordersource/processes';
-import { Logger, OrdersourceConfig, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, startTracing } from '@ordersource/platform';
+import { Logger, OrdersourceConfig, counter, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, startTracing } from '@ordersource/platform';
 import { CommandServiceModule } from './app.module';
 import { commandWorkers, poolSizePerWorker } from './cluster';
 import { CoalescedSequences } from './orders/coalesced-sequences';
@@ -56,7 +56,17 @@ export async function startCommandService(
   const metrics = createServiceMetrics('command-service');
   const tracing = await startTracing('command-service', config.tracing);
   // The command side folds events as the domain knows them now (v1 OrderPlaced read as v2).
-  const eventStore = new PostgresEventStore(database, { upcasters: orderUpcasters, appendsInFlight: config.appendsInFlight });
+  const refusedBatches = counter(metrics, 'ordersource_append_batches_refused_total', 'Group-committed append batches the server refused whole (their appends then went alone), by SQLSTATE', ['code']);
+  const eventStore = new PostgresEventStore(database, {
+    upcasters: orderUpcasters,
+    appendsInFlight: config.appendsInFlight,
+    onBatchRefused: (error, members) => {
+      refusedBatches.inc({ code: error.code ?? 'none' });
+      logger.warn({ code: error.code, members, err: error.message }, 'append batch refused whole; its appends went alone');
+    },
+    // The appends had committed; listeners also poll the log, so they are late, not lost.
+    onNotifyError: (error) => logger.warn({ err: (error as Error).message }, 'waking log listeners after an append failed'),
+  });
   const sequences = new PostgresNamedSequences(database);
   let deadlines: PaymentDeadlineProcess | undefined;
   const app = await createHttpApp({

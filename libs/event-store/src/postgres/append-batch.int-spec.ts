@@ -137,6 +137,75 @@ describe('appends batched into one transaction', () => {
     expect((await store.readStream('batch-same')).map((e) => e.data.n)).toEqual([1, 2]);
   });
 
+  it('two processes batching the same streams in opposite orders queue on the heads, never deadlock; the later batch is refused cleanly', async () => {
+    // Two stores on pools of their own, as two command-service workers are; each reports a batch refused whole.
+    const refused: string[] = [];
+    const stores = [0, 1].map(() => new PostgresEventStore(database, { appendsInFlight: 1, onBatchRefused: (error) => refused.push(String(error.code)) }));
+    const [a, b] = ['batch-order-a', 'batch-order-b'];
+    // Enough streams that the server finds heads by index in the order the batch gives them, as in
+    // production (on a few rows it may scan the table, in one order for everyone, and hide the bug).
+    for (let from = 0; from < 4000; from += 1000) {
+      await stores[0].appendToNewStreams(Array.from({ length: 1000 }, (_, i) => ({ streamId: `batch-order-filler-${from + i}`, events: [event(1)] })));
+    }
+    await owner.query('ANALYZE streams');
+    for (const streamId of [a, b]) await stores[0].appendToStream(streamId, 'no_stream', [event(1)]);
+    for (const store of stores) for (const streamId of [a, b]) await store.readStream(streamId);
+    const lockWaits = async (count: number) => {
+      let waiting = 0;
+      for (let attempt = 0; attempt < 500 && waiting < count; attempt++) {
+        const { rows } = await owner.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%jsonb_to_recordset($1::jsonb)%'`,
+        );
+        waiting = rows[0].n;
+        if (waiting < count) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return waiting;
+    };
+    // Each store's first append goes alone (a new stream); the two after it go as one batch. Store 1
+    // is given b then a, store 0 a then b. A third session holds b. Locking heads in the order given,
+    // store 1 would wait for b holding nothing, store 0 would take a and queue for b behind it, and
+    // when b is let go store 1 would take it and wait for a: a deadlock (40P01) after a second.
+    const holder = await owner.connect();
+    const outcomes: PromiseSettledResult<unknown>[][] = [];
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM streams WHERE stream_id = '${b}' FOR UPDATE`);
+      const second = Promise.allSettled([stores[1].appendToStream('batch-order-alone-1', 'no_stream', [event(1)]), stores[1].appendToStream(b, 1, [event(20)]), stores[1].appendToStream(a, 1, [event(20)])]);
+      expect(await lockWaits(1)).toBe(1);
+      const first = Promise.allSettled([stores[0].appendToStream('batch-order-alone-0', 'no_stream', [event(1)]), stores[0].appendToStream(a, 1, [event(2)]), stores[0].appendToStream(b, 1, [event(2)])]);
+      expect(await lockWaits(2)).toBe(2);
+      await holder.query('COMMIT');
+      outcomes.push(await first, await second);
+    } finally {
+      holder.release();
+    }
+    expect(refused).toEqual([]);
+    // Store 1's batch, first in line, moved both heads; store 0's found both moved, and its callers the true version.
+    expect(outcomes.map((o) => o.map((x) => x.status))).toEqual([
+      ['fulfilled', 'rejected', 'rejected'],
+      ['fulfilled', 'fulfilled', 'fulfilled'],
+    ]);
+    for (const outcome of outcomes[0].slice(1)) expect((outcome as PromiseRejectedResult).reason).toMatchObject({ constructor: WrongExpectedVersionError, actual: 2 });
+    for (const streamId of [a, b]) expect((await stores[0].readStream(streamId)).map((e) => e.data.n)).toEqual([1, 20]);
+    expect(await stores[0].verifyIntegrity()).toMatchObject({ ok: true });
+  });
+
+  it('reports a batch the server refused whole, with its error, before sending its members alone', async () => {
+    const refused: { code: string | undefined; members: number }[] = [];
+    const store = new PostgresEventStore(database, { appendsInFlight: 1, onBatchRefused: (error, members) => refused.push({ code: error.code, members }) });
+    const taken = randomUUID();
+    await store.appendToStream('batch-report-owner', 'no_stream', [event(1, taken)]);
+    const outcomes = await Promise.allSettled([
+      store.appendToStream('batch-report-alone', 'no_stream', [event(1)]),
+      store.appendToStream('batch-report-0', 'no_stream', [event(1)]),
+      store.appendToStream('batch-report-1', 'no_stream', [event(1, taken)]),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    // 23505: the duplicate event id, reported once for the batch that carried it (two or three members).
+    expect(refused).toEqual([{ code: '23505', members: expect.any(Number) }]);
+    expect(refused[0].members).toBeGreaterThanOrEqual(2);
+  });
+
   it('refuses a non-positive number of appends in flight', () => {
     expect(() => new PostgresEventStore(database, { appendsInFlight: 0 })).toThrow(RangeError);
   });

@@ -19,6 +19,8 @@
  * The rules a lone append keeps hold for each member:
  * - No stream twice in one batch, nor in two statements in flight at once: a second append to a
  *   stream waits for the next batch (it would fail its guard anyway, or race the first).
+ * - Heads are moved in stream-id order (the statement locks them in the order given), the same in
+ *   every process, so batches sharing streams queue on the first shared head and never deadlock.
  * - A batch the server refuses as a whole (a duplicate event id, a deadlock with another process's
  *   statement, a bad value) was rolled back: each member is then sent alone, so the error lands
  *   on the append that caused it and the others commit.
@@ -97,6 +99,8 @@ export class AppendBatcher {
     private readonly pool: Pool,
     /** Append statements in flight at once; 1 or more. */
     private readonly maxInFlight: number,
+    /** Told of a batch the server refused whole, before its members go alone. */
+    private readonly onRefused: (error: DatabaseError, members: number) => void = () => undefined,
   ) {
     if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new RangeError(`maxInFlight must be a positive integer, not ${maxInFlight}`);
   }
@@ -154,12 +158,16 @@ export class AppendBatcher {
     if (batch.length === 1) return this.alone(batch[0]);
     let rows: (AppendedRow & { stream_id: string })[];
     try {
+      // Heads in one order for every process: two batches sharing streams then queue on the first
+      // shared head rather than each holding one the other wants (a deadlock, found after a second).
+      batch.sort(inStreamOrder);
       rows = (await this.pool.query<AppendedRow & { stream_id: string }>({ ...BATCH_STATEMENT, values: batchParameters(batch) })).rows;
     } catch (error) {
       if (!refusedWhole(error)) {
         for (const member of batch) member.reject(error);
         return;
       }
+      this.onRefused(error, batch.length);
       await Promise.all(batch.map((member) => this.alone(member)));
       return;
     }
@@ -181,6 +189,12 @@ export class AppendBatcher {
   }
 }
 
+function inStreamOrder(a: Waiting, b: Waiting): number {
+  const x = a.append.streamId;
+  const y = b.append.streamId;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /** BATCH_STATEMENT's $1 (the members' heads) and $2 (their events, in order). */
 function batchParameters(batch: Waiting[]): [string, string] {
   const heads: string[] = [];
@@ -198,7 +212,7 @@ function batchParameters(batch: Waiting[]): [string, string] {
  * implicit transaction of its own, was rolled back, and nothing of the batch was written.
  * Connection-level classes (08: connection exception, 57P: the server shutting down) are not.
  */
-function refusedWhole(error: unknown): boolean {
+function refusedWhole(error: unknown): error is DatabaseError {
   if (!(error instanceof DatabaseError) || typeof error.code !== 'string') return false;
   return !error.code.startsWith('08') && !error.code.startsWith('57P');
 }

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { DatabaseError, Pool } from 'pg';
 import type {
   AppendOptions,
   AppendResult,
@@ -42,6 +42,12 @@ export interface PostgresEventStoreOptions {
    * batching (their commits overlap in the server); 16 writers' appends go about 4 to a transaction.
    */
   appendsInFlight?: number;
+  /**
+   * Called when the server refused a batch of appends as a whole (a SQLSTATE over a live
+   * connection: a duplicate event id, a deadlock, a bad value), just before its `members` are sent
+   * alone; nothing of the batch was written. Frequent calls mean something to look at.
+   */
+  onBatchRefused?: (error: DatabaseError, members: number) => void;
 }
 
 /**
@@ -70,7 +76,7 @@ export class PostgresEventStore implements EventStore {
     this.heads = new HeadCache(options.headCacheSize ?? 10_000);
     this.appendContext = {
       heads: this.heads,
-      batcher: new AppendBatcher(this.pool, options.appendsInFlight ?? DEFAULT_APPENDS_IN_FLIGHT),
+      batcher: new AppendBatcher(this.pool, options.appendsInFlight ?? DEFAULT_APPENDS_IN_FLIGHT, options.onBatchRefused),
       pool: this.pool,
       chainKey: database.chainKey,
       maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
