@@ -8,11 +8,16 @@ import { messagingMigrations } from '@ordersource/messaging';
 import { createPersonalDataVault, personalDataMigrations } from '@ordersource/personal-data';
 import { OrderImporter, importDigestKey } from '@ordersource/order-import';
 import { processMigrations, type PaymentDeadlineProcess } from '@ordersource/processes';
-import { Logger, OrdersourceConfig, counter, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, startTracing } from '@ordersource/platform';
+import { Logger, OrdersourceConfig, counter, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, runService, startTracing } from '@ordersource/platform';
 import { CommandServiceModule } from './app.module';
 import { commandWorkers, poolSizePerWorker } from './cluster';
 import { CoalescedSequences } from './orders/coalesced-sequences';
 import { startPaymentDeadlines } from './processes/payment-deadline';
+
+/** The service in this process, from the environment's configuration (main.ts; a cluster worker too). */
+export function runCommandService(): Promise<void> {
+  return runService('command-service', startCommandService);
+}
 
 export interface RunningCommandService {
   app: NestFastifyApplication;

@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestDatabase, createTestDatabase } from '@ordersource/testing/postgres';
+import { API_KEYS, keys, orderBody } from './command-service.harness';
+
+/**
+ * COMMAND_WORKERS=2 (cluster.ts), started as deployed (main.ts in a process of its own): the
+ * primary forks two workers that serve one port, and stops them on SIGTERM; a worker that dies
+ * on its own takes the service down with a failing exit code, for the supervisor to see.
+ */
+const root = join(__dirname, '..', '..', '..');
+let db: TestDatabase;
+let service: ChildProcess;
+let url: string;
+let exited: Promise<number | null>;
+/** Both starts use the same keys: a service refuses a database whose chain was made under another. */
+const secret = randomBytes(32).toString('base64');
+
+function startClustered(port: number): ChildProcess {
+  return spawn(process.execPath, ['-r', '@swc-node/register', 'apps/command-service/src/main.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DATABASE_URL: db.url, COMMAND_PORT: String(port), COMMAND_WORKERS: '2', API_KEYS, ORDERSOURCE_MASTER_KEY: secret, ORDERSOURCE_CHAIN_KEY: secret, LOG_LEVEL: 'warn' },
+  });
+}
+
+/** The live processes whose parent is `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children;
+}
+
+async function ready(child: ChildProcess, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the clustered command service exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/health/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('the clustered command service was not ready in time');
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('os_cmd_cluster');
+  const port = 4300 + Math.floor(Math.random() * 500);
+  url = `http://127.0.0.1:${port}`;
+  service = startClustered(port);
+  exited = new Promise((resolve) => service.once('exit', (code) => resolve(code)));
+  await ready(service, Date.now() + 120_000);
+}, 150_000);
+
+afterAll(async () => {
+  if (service.exitCode === null && service.signalCode === null) {
+    service.kill('SIGKILL');
+    for (const pid of childrenOf(service.pid as number)) process.kill(pid, 'SIGKILL');
+  }
+  await db?.drop();
+});
+
+it('serves commands from two workers behind one port, and a worker that dies stops the service with a failing code', async () => {
+  const workers = childrenOf(service.pid as number);
+  expect(workers).toHaveLength(2);
+  // Placements spread over keep-alive connections, which the primary hands out to the workers.
+  const placed = await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      const orderId = randomUUID();
+      const response = await fetch(`${url}/orders`, { method: 'POST', headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(orderBody({ orderId })) });
+      return { orderId, status: response.status, body: (await response.json()) as { orderNumber?: string } };
+    }),
+  );
+  expect(placed.map((p) => p.status)).toEqual(Array(8).fill(201));
+  // One counter for both workers: eight distinct order numbers.
+  expect(new Set(placed.map((p) => p.body.orderNumber)).size).toBe(8);
+
+  process.kill(workers[0], 'SIGKILL');
+  expect(await exited).not.toBe(0);
+  // The other worker went with it: nothing of the service is left listening.
+  await expect(fetch(`${url}/health/live`)).rejects.toThrow();
+  expect(childrenOf(service.pid as number)).toEqual([]);
+}, 60_000);
+
+it('stops cleanly on SIGTERM: the primary stops its workers and exits 0', async () => {
+  // A service of its own (the first test took its down).
+  const port = 4900 + Math.floor(Math.random() * 90);
+  const second = startClustered(port);
+  const code = new Promise((resolve) => second.once('exit', (c) => resolve(c)));
+  try {
+    url = `http://127.0.0.1:${port}`;
+    await ready(second, Date.now() + 120_000);
+    expect(childrenOf(second.pid as number)).toHaveLength(2);
+    second.kill('SIGTERM');
+    expect(await code).toBe(0);
+  } finally {
+    if (second.exitCode === null) second.kill('SIGKILL');
+  }
+}, 150_000);
