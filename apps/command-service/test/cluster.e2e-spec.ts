@@ -41,11 +41,13 @@ function childrenOf(pid: number): number[] {
   return children;
 }
 
-async function ready(child: ChildProcess, deadline: number): Promise<void> {
+/** Polls /health/ready; fails as soon as the process exits. (tools/start has the same for scripts; apps may not import tools.) */
+async function waitUntilReady(base: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the clustered command service exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${url}/health/ready`)).ok) return;
+      if ((await fetch(`${base}/health/ready`)).ok) return;
     } catch {
       // not listening yet
     }
@@ -60,14 +62,18 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${port}`;
   service = startClustered(port);
   exited = new Promise((resolve) => service.once('exit', (code) => resolve(code)));
-  await ready(service, Date.now() + 120_000);
+  await waitUntilReady(url, service, 120_000);
 }, 150_000);
 
+/** A failed test leaves no process behind: the workers first (once the primary is gone they are no longer its children). */
+function killAll(primary: ChildProcess): void {
+  if (primary.exitCode !== null || primary.signalCode !== null) return;
+  for (const pid of childrenOf(primary.pid as number)) process.kill(pid, 'SIGKILL');
+  primary.kill('SIGKILL');
+}
+
 afterAll(async () => {
-  if (service.exitCode === null && service.signalCode === null) {
-    service.kill('SIGKILL');
-    for (const pid of childrenOf(service.pid as number)) process.kill(pid, 'SIGKILL');
-  }
+  if (service) killAll(service);
   await db?.drop();
 });
 
@@ -77,9 +83,8 @@ it('serves commands from two workers behind one port, and a worker that dies sto
   // Placements spread over keep-alive connections, which the primary hands out to the workers.
   const placed = await Promise.all(
     Array.from({ length: 8 }, async () => {
-      const orderId = randomUUID();
-      const response = await fetch(`${url}/orders`, { method: 'POST', headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(orderBody({ orderId })) });
-      return { orderId, status: response.status, body: (await response.json()) as { orderNumber?: string } };
+      const response = await fetch(`${url}/orders`, { method: 'POST', headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(orderBody({ orderId: randomUUID() })) });
+      return { status: response.status, body: (await response.json()) as { orderNumber?: string } };
     }),
   );
   expect(placed.map((p) => p.status)).toEqual(Array(8).fill(201));
@@ -99,12 +104,11 @@ it('stops cleanly on SIGTERM: the primary stops its workers and exits 0', async 
   const second = startClustered(port);
   const code = new Promise((resolve) => second.once('exit', (c) => resolve(c)));
   try {
-    url = `http://127.0.0.1:${port}`;
-    await ready(second, Date.now() + 120_000);
+    await waitUntilReady(`http://127.0.0.1:${port}`, second, 120_000);
     expect(childrenOf(second.pid as number)).toHaveLength(2);
     second.kill('SIGTERM');
     expect(await code).toBe(0);
   } finally {
-    if (second.exitCode === null) second.kill('SIGKILL');
+    killAll(second);
   }
 }, 150_000);
