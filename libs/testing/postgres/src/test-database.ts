@@ -32,8 +32,32 @@ export async function createDatabaseOn(serverUrl: string, prefix: string): Promi
   return {
     url,
     name,
-    drop: () => withAdmin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(serverUrl, async (client) => {
+        await closedConnections(client, name);
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      }),
   };
+}
+
+/** How long drop() lets the database's connections close on their own before it forces them. */
+const CLOSING_GRACE_MS = 2_000;
+
+/**
+ * Waits (at most CLOSING_GRACE_MS) until no session is connected to `name`. pg-pool's end()
+ * resolves once it has asked its connections to close, not once the server has closed them
+ * (brianc/node-postgres#2328 and #3287, both open). A backend still reading its Terminate when
+ * DROP ... WITH (FORCE) signals it answers FATAL 57P01 to a client whose ended pool then emits
+ * 'error' with no listener: an uncaught exception that failed a suite (CI, stop 23; 3 in 20
+ * pools ended just before a drop). A session left open for good is still forced, after the grace.
+ */
+async function closedConnections(client: Client, name: string): Promise<void> {
+  const deadline = Date.now() + CLOSING_GRACE_MS;
+  for (;;) {
+    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+    if (rows[0].n === 0 || Date.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 export function databaseUrl(serverUrl: string, database: string): string {
