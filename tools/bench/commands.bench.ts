@@ -66,7 +66,7 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
         { name: 'POST /orders median against the HTTP floor median', unit: 'req/s', value: serviceMedian, floor: httpMedian, ratio: serviceMedian / httpMedian },
         ...[...runs, ...references].flatMap((r, index) =>
           r.steps.map((step) => ({
-            name: `  ${index < runs.length ? `run ${index + 1}` : `HTTP floor run ${index - runs.length + 1}`} at ${step.rate} req/s: p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, failed ${step.failed}, client CPU ${step.clientCpuMs.toFixed(2)} ms/req`,
+            name: `  ${index < runs.length ? `run ${index + 1}` : `HTTP floor run ${index - runs.length + 1}`} at ${step.rate} req/s: p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, failed ${step.failed}, client CPU ${step.clientCpuMs.toFixed(2)} ms/req, client stall ${step.clientStallMs.toFixed(0)} ms`,
             unit: 'req/s ok',
             value: step.ok / STEP_SECONDS,
           })),

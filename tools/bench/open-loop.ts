@@ -3,6 +3,7 @@
  * each latency is measured from its SCHEDULED start, so a stalled server cannot hide its stall
  * by slowing the generator down (coordinated omission).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Agent } from 'undici';
 
 export interface StepResult {
@@ -17,6 +18,12 @@ export interface StepResult {
    * service, so a step's figure is only fair while this stays small beside the service's own cost.
    */
   clientCpuMs: number;
+  /**
+   * The longest this generator's own event loop was held up during the step (GC, other work in
+   * its process): a response it could not read meanwhile counts as the server's latency, so a
+   * step failed with this near the limit says nothing about the server.
+   */
+  clientStallMs: number;
 }
 
 /**
@@ -34,6 +41,8 @@ export async function runStep(rate: number, seconds: number, send: (dispatcher: 
   let ok = 0;
   let failed = 0;
   const cpuBefore = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -55,9 +64,10 @@ export async function runStep(rate: number, seconds: number, send: (dispatcher: 
     );
   }
   await Promise.all(inFlight);
+  loopDelay.disable();
   const cpu = process.cpuUsage(cpuBefore);
   latencies.sort((a, b) => a - b);
-  return { rate, sent: total, ok, failed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), clientCpuMs: (cpu.user + cpu.system) / 1000 / total };
+  return { rate, sent: total, ok, failed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), clientCpuMs: (cpu.user + cpu.system) / 1000 / total, clientStallMs: loopDelay.max / 1e6 };
 }
 
 export function percentile(sorted: number[], p: number): number {
