@@ -76,7 +76,7 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
         `Raw-pg floor: 16 connections each running BEGIN; INSERT one row; COMMIT in a loop for 3 s, measured once the command service is up and idle. Steps of ${STEP_SECONDS} s; latency from each request's scheduled start; ` +
           `one client (up to 64 keep-alive connections, as a gateway keeps them) for the warm-up and every step; the service's pool opened at start (DATABASE_POOL_MIN); ` +
           `each run stops at its first step over ${P99_LIMIT_MS} ms p99 or with a failure. Command service: COMMAND_WORKERS=${workers}. ` +
-          `Load average (1 min) at the start of each run: ${loads.join(', ')} on ${availableParallelism()} cores; the load generator runs in this process. ` +
+          `Load average (1 min) at the start of each run: ${loads.join(', ')} on ${availableParallelism()} cores; the load generator runs in this process, and "client stall" is its own longest event-loop delay in the step (a response it could not read meanwhile counts as the server's latency). ` +
           `The HTTP floor (http-floor.server.ts) climbs the same ladder with a client of its own, after the raw floor and before the command service's climbs (the service idle): what any HTTP write to PostgreSQL costs on this machine, ` +
           `the request, the response, one round trip and one commit, without the command path's work.`,
       ],
