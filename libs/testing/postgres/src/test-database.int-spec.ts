@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Client, Pool } from 'pg';
 import { createDatabaseOn, createTestDatabase, databaseUrl, testServerUrl } from './index';
 
@@ -32,17 +33,21 @@ describe('test databases', () => {
     // Before drop() waited, 3 in 20 such pools emitted FATAL 57P01 ("terminating connection due to
     // administrator command") after end() had resolved: uncaught, as nothing listens to a pool it ended.
     const errors: string[] = [];
+    // Every client's 'end' (which follows any error it gets), so the test waits for each late answer, not a guessed time.
+    const ended: Promise<unknown>[] = [];
     for (let round = 0; round < 20; round++) {
       const database = await createTestDatabase('os_test_support');
       const pool = new Pool({ connectionString: database.url, max: 3 });
       pool.on('error', (error) => errors.push(error.message));
+      pool.on('connect', (client) => ended.push(once(client, 'end')));
       await Promise.all([1, 2, 3].map(() => pool.query('SELECT pg_sleep(0.01)')));
       expect(pool.totalCount).toBe(3);
       await pool.end();
       await database.drop();
       expect(await databaseExists(database.name)).toBe(false);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await Promise.all(ended);
+    expect(ended).toHaveLength(60);
     expect(errors).toEqual([]);
   });
 

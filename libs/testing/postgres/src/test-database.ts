@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { eventually } from '@ordersource/testing/eventually';
 
 /**
  * The server the database suites run against: `DATABASE_URL`, which `npm test` points at an
@@ -52,12 +53,10 @@ const CLOSING_GRACE_MS = 2_000;
  * pools ended just before a drop). A session left open for good is still forced, after the grace.
  */
 async function closedConnections(client: Client, name: string): Promise<void> {
-  const deadline = Date.now() + CLOSING_GRACE_MS;
-  for (;;) {
-    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
-    if (rows[0].n === 0 || Date.now() >= deadline) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  const none = async () => (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])).rows[0].n === 0;
+  // Past the grace, whatever is still connected is forced by the DROP; a probe that failed on this
+  // client fails that DROP too.
+  await eventually(`no session on ${name}`, none, { timeoutMs: CLOSING_GRACE_MS, everyMs: 10 }).catch(() => undefined);
 }
 
 export function databaseUrl(serverUrl: string, database: string): string {
