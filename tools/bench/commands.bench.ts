@@ -5,13 +5,16 @@
  *
  * A run's figure is the highest rate at which that step AND every lower one held p99 <= 50 ms
  * with no failure (a run stops at its first failing step), so one lucky step above a failed one
- * cannot carry it. The ladder is climbed COMMANDS_RUNS times (default 3) against one service;
- * the table gives the median run and the spread (lowest-highest).
+ * cannot carry it. The ladder is climbed COMMANDS_RUNS times (default 3) against one service,
+ * each climb after the service has been idle a few seconds; the table gives the median run and
+ * the spread (lowest-highest). The headline is the service as it starts by default (one
+ * process); BENCH_COMMAND_WORKERS (default 1,2) adds climbs with more node:cluster workers.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import { Agent, request } from 'undici';
 import { median } from '@ordersource/event-store/bench';
@@ -25,12 +28,17 @@ const RATES = [25, 50, 100, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800, 20
 const RUNS = Number(process.env.COMMANDS_RUNS ?? 3);
 const STEP_SECONDS = 4;
 const P99_LIMIT_MS = 50;
+/** Idle time before each climb: the one before ended with a step the service could not hold. */
+const SETTLE_MS = 3000;
 
 export async function benchCommands(serverUrl: string, target: string): Promise<BenchTable> {
-  const database = await createDatabaseOn(serverUrl, 'os_bench_commands');
+  // The service's own default (one process) first: the headline. Then each further count, each
+  // on a database of its own, so that none climbs on the orders another placed.
+  const [headline, ...others] = benchWorkerCounts();
   const port = 3900 + Math.floor(Math.random() * 90);
-  const workers = process.env.COMMAND_WORKERS ?? '2';
-  const service = startService(database.url, port, workers);
+  const database = await createDatabaseOn(serverUrl, 'os_bench_commands');
+  const service = startService(database.url, port, headline);
+  let measured: { floor: number; references: Climb[]; runs: Climb[]; loads: string[] };
   try {
     await waitUntilReady(`http://127.0.0.1:${port}`, service, 180_000);
     // With the service up and idle: measured while it started (compiling, migrating on the same
@@ -39,52 +47,96 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
     // Both floors before the climbs, on a database that holds nothing yet: after them, embedded
     // PostgreSQL 18's autovacuum (off on the machine's 15) was busy with their tables.
     const references = await httpFloor(database.url, port + 100);
-    const client = loadClient();
-    const send = (dispatcher: Agent) => placeOrder(`http://127.0.0.1:${port}`, dispatcher);
+    measured = { floor, references, ...(await climbs(port)) };
+  } finally {
+    await stopProcess(service);
+    await database.drop();
+  }
+  const { floor, references, runs, loads } = measured;
+  const alternatives: { workers: string; runs: Climb[] }[] = [];
+  for (const workers of others) {
+    const other = await createDatabaseOn(serverUrl, 'os_bench_commands');
+    const otherService = startService(other.url, port, workers);
+    try {
+      await waitUntilReady(`http://127.0.0.1:${port}`, otherService, 180_000);
+      alternatives.push({ workers, runs: (await climbs(port)).runs });
+    } finally {
+      await stopProcess(otherService);
+      await other.drop();
+    }
+  }
+  const bests = runs.map((r) => r.best).sort((a, b) => a - b);
+  const floorBests = references.map((r) => r.best).sort((a, b) => a - b);
+  const serviceMedian = median(bests);
+  const httpMedian = median(floorBests);
+  return {
+    section: 'commands',
+    target,
+    rows: [
+      { name: `POST /orders: highest arrival rate with p99 <= ${P99_LIMIT_MS} ms there and at every lower step, median of ${RUNS} runs (COMMAND_WORKERS=${headline})`, unit: 'req/s', value: serviceMedian, floor, ratio: serviceMedian / floor },
+      { name: '  spread over the runs (lowest)', unit: 'req/s', value: bests[0], floor, ratio: bests[0] / floor },
+      { name: '  spread over the runs (highest)', unit: 'req/s', value: bests[bests.length - 1], floor, ratio: bests[bests.length - 1] / floor },
+      ...alternatives.flatMap(({ workers, runs: its }) => {
+        const sorted = its.map((r) => r.best).sort((a, b) => a - b);
+        return [
+          { name: `POST /orders with COMMAND_WORKERS=${workers}, the same measure, median of ${RUNS} runs`, unit: 'req/s', value: median(sorted), floor, ratio: median(sorted) / floor },
+          { name: `  its spread (lowest-highest): ${sorted[0]}-${sorted[sorted.length - 1]} req/s`, unit: 'req/s', value: median(sorted) },
+        ];
+      }),
+      { name: `HTTP floor: plain Fastify, one INSERT per POST /orders (own process), highest rate as above, median of ${RUNS} runs`, unit: 'req/s', value: httpMedian, floor, ratio: httpMedian / floor },
+      { name: `  its spread (lowest-highest): ${floorBests[0]}-${floorBests[floorBests.length - 1]} req/s`, unit: 'req/s', value: httpMedian },
+      { name: 'POST /orders median against the HTTP floor median', unit: 'req/s', value: serviceMedian, floor: httpMedian, ratio: serviceMedian / httpMedian },
+      ...stepRows(runs, 'run'),
+      ...alternatives.flatMap(({ workers, runs: its }) => stepRows(its, `COMMAND_WORKERS=${workers} run`)),
+      ...stepRows(references, 'HTTP floor run'),
+    ],
+    notes: [
+      `Raw-pg floor: 16 connections each running BEGIN; INSERT one row; COMMIT in a loop for 3 s, measured once the command service is up and idle. Steps of ${STEP_SECONDS} s; latency from each request's scheduled start; ` +
+        `one client (up to 64 keep-alive connections, as a gateway keeps them) for the warm-up and every step; the service's pool opened at start (DATABASE_POOL_MIN); ` +
+        `each run stops at its first step over ${P99_LIMIT_MS} ms p99 or with a failure, and the service is left idle for ${SETTLE_MS / 1000} s before each run (the run before it ended with a step it could not hold). ` +
+        `Command service: COMMAND_WORKERS=${headline} (its default) for the headline${alternatives.length > 0 ? `, then ${alternatives.map((a) => `COMMAND_WORKERS=${a.workers}`).join(', ')} on a fresh database (BENCH_COMMAND_WORKERS lists the counts)` : ''}. ` +
+        `Load average (1 min) at the start of each headline run: ${loads.join(', ')} on ${availableParallelism()} cores; the load generator runs in this process, and "client stall" is its own longest event-loop delay in the step (a response it could not read meanwhile counts as the server's latency). ` +
+        `The HTTP floor (http-floor.server.ts) climbs the same ladder with a client of its own, after the raw floor and before the command service's climbs (the service idle): what any HTTP write to PostgreSQL costs on this machine, ` +
+        `the request, the response, one round trip and one commit, without the command path's work.`,
+    ],
+  };
+}
+
+/** `BENCH_COMMAND_WORKERS`: the worker counts to climb with, the first one the headline (default 1,2). */
+function benchWorkerCounts(): string[] {
+  const counts = (process.env.BENCH_COMMAND_WORKERS ?? '1,2').split(',').map((count) => count.trim());
+  if (counts.length === 0 || counts.some((count) => !/^[1-9][0-9]?$/.test(count))) throw new Error(`BENCH_COMMAND_WORKERS must list worker counts (1-99), got ${process.env.BENCH_COMMAND_WORKERS}`);
+  return counts;
+}
+
+/** The climbs against a service that is up: a warm-up, then RUNS climbs, each after the service has been idle a while. */
+async function climbs(port: number): Promise<{ runs: Climb[]; loads: string[] }> {
+  const client = loadClient();
+  const send = (dispatcher: Agent) => placeOrder(`http://127.0.0.1:${port}`, dispatcher);
+  try {
     // Warm-up (JIT, pools, prepared statements, the client's connections), not measured.
     await runStep(400, 3, send, client);
     const runs: Climb[] = [];
     const loads: string[] = [];
     for (let run = 0; run < RUNS; run++) {
+      await sleep(SETTLE_MS);
       loads.push(loadavg()[0].toFixed(1));
       runs.push(await climb(send, client));
     }
-    await client.close();
-    const bests = runs.map((r) => r.best).sort((a, b) => a - b);
-    const floorBests = references.map((r) => r.best).sort((a, b) => a - b);
-    const serviceMedian = median(bests);
-    const httpMedian = median(floorBests);
-    return {
-      section: 'commands',
-      target,
-      rows: [
-        { name: `POST /orders: highest arrival rate with p99 <= ${P99_LIMIT_MS} ms there and at every lower step, median of ${RUNS} runs`, unit: 'req/s', value: serviceMedian, floor, ratio: serviceMedian / floor },
-        { name: '  spread over the runs (lowest)', unit: 'req/s', value: bests[0], floor, ratio: bests[0] / floor },
-        { name: '  spread over the runs (highest)', unit: 'req/s', value: bests[bests.length - 1], floor, ratio: bests[bests.length - 1] / floor },
-        { name: `HTTP floor: plain Fastify, one INSERT per POST /orders (own process), highest rate as above, median of ${RUNS} runs`, unit: 'req/s', value: httpMedian, floor, ratio: httpMedian / floor },
-        { name: `  its spread (lowest-highest): ${floorBests[0]}-${floorBests[floorBests.length - 1]} req/s`, unit: 'req/s', value: httpMedian },
-        { name: 'POST /orders median against the HTTP floor median', unit: 'req/s', value: serviceMedian, floor: httpMedian, ratio: serviceMedian / httpMedian },
-        ...[...runs, ...references].flatMap((r, index) =>
-          r.steps.map((step) => ({
-            name: `  ${index < runs.length ? `run ${index + 1}` : `HTTP floor run ${index - runs.length + 1}`} at ${step.rate} req/s: p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, failed ${step.failed}, client CPU ${step.clientCpuMs.toFixed(2)} ms/req, client stall ${step.clientStallMs.toFixed(0)} ms`,
-            unit: 'req/s ok',
-            value: step.ok / STEP_SECONDS,
-          })),
-        ),
-      ],
-      notes: [
-        `Raw-pg floor: 16 connections each running BEGIN; INSERT one row; COMMIT in a loop for 3 s, measured once the command service is up and idle. Steps of ${STEP_SECONDS} s; latency from each request's scheduled start; ` +
-          `one client (up to 64 keep-alive connections, as a gateway keeps them) for the warm-up and every step; the service's pool opened at start (DATABASE_POOL_MIN); ` +
-          `each run stops at its first step over ${P99_LIMIT_MS} ms p99 or with a failure. Command service: COMMAND_WORKERS=${workers}. ` +
-          `Load average (1 min) at the start of each run: ${loads.join(', ')} on ${availableParallelism()} cores; the load generator runs in this process, and "client stall" is its own longest event-loop delay in the step (a response it could not read meanwhile counts as the server's latency). ` +
-          `The HTTP floor (http-floor.server.ts) climbs the same ladder with a client of its own, after the raw floor and before the command service's climbs (the service idle): what any HTTP write to PostgreSQL costs on this machine, ` +
-          `the request, the response, one round trip and one commit, without the command path's work.`,
-      ],
-    };
+    return { runs, loads };
   } finally {
-    await stopProcess(service);
-    await database.drop();
+    await client.close();
   }
+}
+
+function stepRows(climbs: Climb[], label: string) {
+  return climbs.flatMap((r, index) =>
+    r.steps.map((step) => ({
+      name: `  ${label} ${index + 1} at ${step.rate} req/s: p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, failed ${step.failed}, client CPU ${step.clientCpuMs.toFixed(2)} ms/req, client stall ${step.clientStallMs.toFixed(0)} ms`,
+      unit: 'req/s ok',
+      value: step.ok / STEP_SECONDS,
+    })),
+  );
 }
 
 interface Climb {
@@ -114,13 +166,7 @@ async function httpFloor(databaseUrl: string, port: number): Promise<Climb[]> {
   });
   try {
     await waitUntilReady(`http://127.0.0.1:${port}`, server, 60_000);
-    const client = loadClient();
-    const send = (dispatcher: Agent) => placeOrder(`http://127.0.0.1:${port}`, dispatcher);
-    await runStep(400, 3, send, client);
-    const climbs: Climb[] = [];
-    for (let run = 0; run < RUNS; run++) climbs.push(await climb(send, client));
-    await client.close();
-    return climbs;
+    return (await climbs(port)).runs;
   } finally {
     await stopProcess(server);
   }
