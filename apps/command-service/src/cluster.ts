@@ -3,10 +3,10 @@
  * about one core of HTTP + JSON + crypto work while PostgreSQL waits. COMMAND_WORKERS sets the
  * count; the default is 1 (the service in this process, as before) because each worker serves
  * its own /metrics, so a scrape sees one worker's counters at a time, until the metrics are
- * aggregated across workers. On this project's 2-core machine, shared with PostgreSQL and the
- * load generator, one worker holds p99 at higher rates than two (`npm run bench -- commands`
- * climbs with both: two cost about 30% more CPU per request, in smaller append batches, and
- * contend with PostgreSQL for the cores); more workers pay where cores are free. The primary only forks, forwards SIGTERM/SIGINT and, when a worker dies
+ * aggregated across workers. `npm run bench -- commands` climbs with one worker and with two: on
+ * this project's 2-core machine, shared with PostgreSQL and the load generator, neither wins
+ * every run (two cost about 30% more CPU per request, in smaller append batches, but spread it
+ * over both cores; BENCHMARKS.md has the latest figures). The primary only forks, forwards SIGTERM/SIGINT and, when a worker dies
  * on its own, stops the others and exits with that worker's code so the supervisor (npm start,
  * an orchestrator) sees the failure. Without DATABASE_URL each process would try to start the
  * embedded PostgreSQL in the same folder, so that profile always runs one process.
