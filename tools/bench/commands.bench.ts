@@ -36,56 +36,36 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
   // on a database of its own, so that none climbs on the orders another placed.
   const [headline, ...others] = benchWorkerCounts();
   const port = 3900 + Math.floor(Math.random() * 90);
-  const database = await createDatabaseOn(serverUrl, 'os_bench_commands');
-  const service = startService(database.url, port, headline);
-  let measured: { floor: number; references: Climb[]; runs: Climb[]; loads: string[] };
-  try {
-    await waitUntilReady(`http://127.0.0.1:${port}`, service, 180_000);
+  const { floor, references, runs, loads } = await withService(serverUrl, port, headline, async (databaseUrl) => {
     // With the service up and idle: measured while it started (compiling, migrating on the same
     // two cores), the floor read about half what it reads alone, which flattered the ratio.
-    const floor = await rawFloor(database.url);
+    const floor = await rawFloor(databaseUrl);
     // Both floors before the climbs, on a database that holds nothing yet: after them, embedded
     // PostgreSQL 18's autovacuum (off on the machine's 15) was busy with their tables.
-    const references = await httpFloor(database.url, port + 100);
-    measured = { floor, references, ...(await climbs(port)) };
-  } finally {
-    await stopProcess(service);
-    await database.drop();
-  }
-  const { floor, references, runs, loads } = measured;
+    const references = await httpFloor(databaseUrl, port + 100);
+    return { floor, references, ...(await climbs(port)) };
+  });
   const alternatives: { workers: string; runs: Climb[] }[] = [];
-  for (const workers of others) {
-    const other = await createDatabaseOn(serverUrl, 'os_bench_commands');
-    const otherService = startService(other.url, port, workers);
-    try {
-      await waitUntilReady(`http://127.0.0.1:${port}`, otherService, 180_000);
-      alternatives.push({ workers, runs: (await climbs(port)).runs });
-    } finally {
-      await stopProcess(otherService);
-      await other.drop();
-    }
-  }
-  const bests = runs.map((r) => r.best).sort((a, b) => a - b);
-  const floorBests = references.map((r) => r.best).sort((a, b) => a - b);
-  const serviceMedian = median(bests);
-  const httpMedian = median(floorBests);
+  for (const workers of others) alternatives.push({ workers, runs: (await withService(serverUrl, port, workers, () => climbs(port))).runs });
+  const service = spread(runs);
+  const http = spread(references);
   return {
     section: 'commands',
     target,
     rows: [
-      { name: `POST /orders: highest arrival rate with p99 <= ${P99_LIMIT_MS} ms there and at every lower step, median of ${RUNS} runs (COMMAND_WORKERS=${headline})`, unit: 'req/s', value: serviceMedian, floor, ratio: serviceMedian / floor },
-      { name: '  spread over the runs (lowest)', unit: 'req/s', value: bests[0], floor, ratio: bests[0] / floor },
-      { name: '  spread over the runs (highest)', unit: 'req/s', value: bests[bests.length - 1], floor, ratio: bests[bests.length - 1] / floor },
+      { name: `POST /orders: highest arrival rate with p99 <= ${P99_LIMIT_MS} ms there and at every lower step, median of ${RUNS} runs (COMMAND_WORKERS=${headline})`, unit: 'req/s', value: service.median, floor, ratio: service.median / floor },
+      { name: '  spread over the runs (lowest)', unit: 'req/s', value: service.lowest, floor, ratio: service.lowest / floor },
+      { name: '  spread over the runs (highest)', unit: 'req/s', value: service.highest, floor, ratio: service.highest / floor },
       ...alternatives.flatMap(({ workers, runs: its }) => {
-        const sorted = its.map((r) => r.best).sort((a, b) => a - b);
+        const other = spread(its);
         return [
-          { name: `POST /orders with COMMAND_WORKERS=${workers}, the same measure, median of ${RUNS} runs`, unit: 'req/s', value: median(sorted), floor, ratio: median(sorted) / floor },
-          { name: `  its spread (lowest-highest): ${sorted[0]}-${sorted[sorted.length - 1]} req/s`, unit: 'req/s', value: median(sorted) },
+          { name: `POST /orders with COMMAND_WORKERS=${workers}, the same measure, median of ${RUNS} runs`, unit: 'req/s', value: other.median, floor, ratio: other.median / floor },
+          { name: `  its spread (lowest-highest): ${other.lowest}-${other.highest} req/s`, unit: 'req/s', value: other.median },
         ];
       }),
-      { name: `HTTP floor: plain Fastify, one INSERT per POST /orders (own process), highest rate as above, median of ${RUNS} runs`, unit: 'req/s', value: httpMedian, floor, ratio: httpMedian / floor },
-      { name: `  its spread (lowest-highest): ${floorBests[0]}-${floorBests[floorBests.length - 1]} req/s`, unit: 'req/s', value: httpMedian },
-      { name: 'POST /orders median against the HTTP floor median', unit: 'req/s', value: serviceMedian, floor: httpMedian, ratio: serviceMedian / httpMedian },
+      { name: `HTTP floor: plain Fastify, one INSERT per POST /orders (own process), highest rate as above, median of ${RUNS} runs`, unit: 'req/s', value: http.median, floor, ratio: http.median / floor },
+      { name: `  its spread (lowest-highest): ${http.lowest}-${http.highest} req/s`, unit: 'req/s', value: http.median },
+      { name: 'POST /orders median against the HTTP floor median', unit: 'req/s', value: service.median, floor: http.median, ratio: service.median / http.median },
       ...stepRows(runs, 'run'),
       ...alternatives.flatMap(({ workers, runs: its }) => stepRows(its, `COMMAND_WORKERS=${workers} run`)),
       ...stepRows(references, 'HTTP floor run'),
@@ -105,8 +85,27 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
 /** `BENCH_COMMAND_WORKERS`: the worker counts to climb with, the first one the headline (default 1,2). */
 function benchWorkerCounts(): string[] {
   const counts = (process.env.BENCH_COMMAND_WORKERS ?? '1,2').split(',').map((count) => count.trim());
-  if (counts.length === 0 || counts.some((count) => !/^[1-9][0-9]?$/.test(count))) throw new Error(`BENCH_COMMAND_WORKERS must list worker counts (1-99), got ${process.env.BENCH_COMMAND_WORKERS}`);
+  if (counts.some((count) => !/^[1-9][0-9]?$/.test(count))) throw new Error(`BENCH_COMMAND_WORKERS must list worker counts (1-99), got ${process.env.BENCH_COMMAND_WORKERS}`);
   return counts;
+}
+
+/** Runs `work` against the command service with `workers` processes, started on a fresh database; stops it and drops the database after. */
+async function withService<T>(serverUrl: string, port: number, workers: string, work: (databaseUrl: string) => Promise<T>): Promise<T> {
+  const database = await createDatabaseOn(serverUrl, 'os_bench_commands');
+  const service = startService(database.url, port, workers);
+  try {
+    await waitUntilReady(`http://127.0.0.1:${port}`, service, 180_000);
+    return await work(database.url);
+  } finally {
+    await stopProcess(service);
+    await database.drop();
+  }
+}
+
+/** A set of climbs' figures: the median of their bests and the spread. */
+function spread(climbs: Climb[]): { median: number; lowest: number; highest: number } {
+  const bests = climbs.map((c) => c.best).sort((a, b) => a - b);
+  return { median: median(bests), lowest: bests[0], highest: bests[bests.length - 1] };
 }
 
 /** The climbs against a service that is up: a warm-up, then RUNS climbs, each after the service has been idle a while. */

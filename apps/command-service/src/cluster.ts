@@ -6,10 +6,11 @@
  * aggregated across workers. `npm run bench -- commands` climbs with one worker and with two: on
  * this project's 2-core machine, shared with PostgreSQL and the load generator, neither wins
  * every run (two cost about 30% more CPU per request, in smaller append batches, but spread it
- * over both cores; BENCHMARKS.md has the latest figures). The primary only forks, forwards SIGTERM/SIGINT and, when a worker dies
- * on its own, stops the others and exits with that worker's code so the supervisor (npm start,
- * an orchestrator) sees the failure. Without DATABASE_URL each process would try to start the
- * embedded PostgreSQL in the same folder, so that profile always runs one process.
+ * over both cores; BENCHMARKS.md has the latest figures). The primary only forks, forwards
+ * SIGTERM/SIGINT and, when a worker dies on its own, stops the others and exits with that
+ * worker's code so the supervisor (npm start, an orchestrator) sees the failure. Without
+ * DATABASE_URL each process would try to start the embedded PostgreSQL in the same folder, so
+ * that profile always runs one process.
  */
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
