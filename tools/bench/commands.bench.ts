@@ -8,7 +8,8 @@
  * cannot carry it. The ladder is climbed COMMANDS_RUNS times (default 3) against one service,
  * each climb after the service has been idle a few seconds; the table gives the median run and
  * the spread (lowest-highest). The headline is the service as it starts by default (one
- * process); BENCH_COMMAND_WORKERS (default 1,2) adds climbs with more node:cluster workers.
+ * node:cluster worker per usable core, at most 4); BENCH_COMMAND_WORKERS (default `default,1`)
+ * lists the configurations climbed, `default` leaving COMMAND_WORKERS unset.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -32,34 +33,34 @@ const P99_LIMIT_MS = 50;
 const SETTLE_MS = 3000;
 
 export async function benchCommands(serverUrl: string, target: string): Promise<BenchTable> {
-  // The service's own default (one process) first: the headline. Then each further count, each
+  // The first configuration (the service's default) is the headline. Then each further one, each
   // on a database of its own, so that none climbs on the orders another placed.
   const [headline, ...others] = benchWorkerCounts();
   const port = 3900 + Math.floor(Math.random() * 90);
-  const { floor, references, runs, loads } = await withService(serverUrl, port, headline, async (databaseUrl) => {
+  const { floor, references, runs, loads, label } = await withService(serverUrl, port, headline, async (databaseUrl, label) => {
     // With the service up and idle: measured while it started (compiling, migrating on the same
     // two cores), the floor read about half what it reads alone, which flattered the ratio.
     const floor = await rawFloor(databaseUrl);
     // Both floors before the climbs, on a database that holds nothing yet: after them, embedded
     // PostgreSQL 18's autovacuum (off on the machine's 15) was busy with their tables.
     const references = await httpFloor(databaseUrl, port + 100);
-    return { floor, references, ...(await climbs(port)) };
+    return { floor, references, label, ...(await climbs(port)) };
   });
-  const alternatives: { workers: string; runs: Climb[] }[] = [];
-  for (const workers of others) alternatives.push({ workers, runs: (await withService(serverUrl, port, workers, () => climbs(port))).runs });
+  const alternatives: { label: string; runs: Climb[] }[] = [];
+  for (const workers of others) alternatives.push(await withService(serverUrl, port, workers, async (_, label) => ({ label, runs: (await climbs(port)).runs })));
   const service = spread(runs);
   const http = spread(references);
   return {
     section: 'commands',
     target,
     rows: [
-      { name: `POST /orders: highest arrival rate with p99 <= ${P99_LIMIT_MS} ms there and at every lower step, median of ${RUNS} runs (COMMAND_WORKERS=${headline})`, unit: 'req/s', value: service.median, floor, ratio: service.median / floor },
+      { name: `POST /orders: highest arrival rate with p99 <= ${P99_LIMIT_MS} ms there and at every lower step, median of ${RUNS} runs (${label})`, unit: 'req/s', value: service.median, floor, ratio: service.median / floor },
       { name: '  spread over the runs (lowest)', unit: 'req/s', value: service.lowest, floor, ratio: service.lowest / floor },
       { name: '  spread over the runs (highest)', unit: 'req/s', value: service.highest, floor, ratio: service.highest / floor },
-      ...alternatives.flatMap(({ workers, runs: its }) => {
+      ...alternatives.flatMap(({ label: itsLabel, runs: its }) => {
         const other = spread(its);
         return [
-          { name: `POST /orders with COMMAND_WORKERS=${workers}, the same measure, median of ${RUNS} runs`, unit: 'req/s', value: other.median, floor, ratio: other.median / floor },
+          { name: `POST /orders with ${itsLabel}, the same measure, median of ${RUNS} runs`, unit: 'req/s', value: other.median, floor, ratio: other.median / floor },
           { name: `  its spread (lowest-highest): ${other.lowest}-${other.highest} req/s`, unit: 'req/s', value: other.median },
         ];
       }),
@@ -67,14 +68,14 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
       { name: `  its spread (lowest-highest): ${http.lowest}-${http.highest} req/s`, unit: 'req/s', value: http.median },
       { name: 'POST /orders median against the HTTP floor median', unit: 'req/s', value: service.median, floor: http.median, ratio: service.median / http.median },
       ...stepRows(runs, 'run'),
-      ...alternatives.flatMap(({ workers, runs: its }) => stepRows(its, `COMMAND_WORKERS=${workers} run`)),
+      ...alternatives.flatMap(({ label: itsLabel, runs: its }) => stepRows(its, `${itsLabel} run`)),
       ...stepRows(references, 'HTTP floor run'),
     ],
     notes: [
       `Raw-pg floor: 16 connections each running BEGIN; INSERT one row; COMMIT in a loop for 3 s, measured once the command service is up and idle. Steps of ${STEP_SECONDS} s; latency from each request's scheduled start; ` +
         `one client (up to 64 keep-alive connections, as a gateway keeps them) for the warm-up and every step; the service's pool opened at start (DATABASE_POOL_MIN); ` +
         `each run stops at its first step over ${P99_LIMIT_MS} ms p99 or with a failure, and the service is left idle for ${SETTLE_MS / 1000} s before each run (the run before it ended with a step it could not hold). ` +
-        `Command service: COMMAND_WORKERS=${headline} (its default) for the headline${alternatives.length > 0 ? `, then ${alternatives.map((a) => `COMMAND_WORKERS=${a.workers}`).join(', ')} on a fresh database (BENCH_COMMAND_WORKERS lists the counts)` : ''}. ` +
+        `Command service: ${label} for the headline${alternatives.length > 0 ? `, then ${alternatives.map((a) => a.label).join(', ')} on a fresh database (BENCH_COMMAND_WORKERS lists the configurations)` : ''}; its worker count as its /metrics sums ordersource_service_processes. ` +
         `Load average (1 min) at the start of each headline run: ${loads.join(', ')} on ${availableParallelism()} cores; the load generator runs in this process, and "client stall" is its own longest event-loop delay in the step (a response it could not read meanwhile counts as the server's latency). ` +
         `The HTTP floor (http-floor.server.ts) climbs the same ladder with a client of its own, after the raw floor and before the command service's climbs (the service idle): what any HTTP write to PostgreSQL costs on this machine, ` +
         `the request, the response, one round trip and one commit, without the command path's work.`,
@@ -82,20 +83,28 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
   };
 }
 
-/** `BENCH_COMMAND_WORKERS`: the worker counts to climb with, the first one the headline (default 1,2). */
+/** `BENCH_COMMAND_WORKERS`: the configurations to climb, `default` (COMMAND_WORKERS unset) or a worker count; the first is the headline (default `default,1`). */
 function benchWorkerCounts(): string[] {
-  const counts = (process.env.BENCH_COMMAND_WORKERS ?? '1,2').split(',').map((count) => count.trim());
-  if (counts.some((count) => !/^[1-9][0-9]?$/.test(count))) throw new Error(`BENCH_COMMAND_WORKERS must list worker counts (1-99), got ${process.env.BENCH_COMMAND_WORKERS}`);
+  const counts = (process.env.BENCH_COMMAND_WORKERS ?? 'default,1').split(',').map((count) => count.trim());
+  if (counts.some((count) => count !== 'default' && !/^[1-9][0-9]?$/.test(count))) throw new Error(`BENCH_COMMAND_WORKERS must list worker counts (1-99) or default, got ${process.env.BENCH_COMMAND_WORKERS}`);
   return counts;
 }
 
-/** Runs `work` against the command service with `workers` processes, started on a fresh database; stops it and drops the database after. */
-async function withService<T>(serverUrl: string, port: number, workers: string, work: (databaseUrl: string) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` against the command service configured with `workers`, started on a fresh
+ * database, with a label naming the configuration and the workers its /metrics counts; stops it
+ * and drops the database after.
+ */
+async function withService<T>(serverUrl: string, port: number, workers: string, work: (databaseUrl: string, label: string) => Promise<T>): Promise<T> {
   const database = await createDatabaseOn(serverUrl, 'os_bench_commands');
   const service = startService(database.url, port, workers);
   try {
-    await waitUntilReady(`http://127.0.0.1:${port}`, service, 180_000);
-    return await work(database.url);
+    const base = `http://127.0.0.1:${port}`;
+    await waitUntilReady(base, service, 180_000);
+    const processes = await servingProcesses(base);
+    const label = workers === 'default' ? `COMMAND_WORKERS unset, the default: ${processes} worker${processes === 1 ? '' : 's'} here` : `COMMAND_WORKERS=${workers}`;
+    if (workers !== 'default' && processes !== Number(workers)) throw new Error(`the command service started with COMMAND_WORKERS=${workers} reports ${processes} processes`);
+    return await work(database.url, label);
   } finally {
     await stopProcess(service);
     await database.drop();
@@ -171,13 +180,23 @@ async function httpFloor(databaseUrl: string, port: number): Promise<Climb[]> {
   }
 }
 
+/** The processes behind the service's port, as its /metrics sums them. */
+async function servingProcesses(base: string): Promise<number> {
+  const exposition = await (await fetch(`${base}/metrics`)).text();
+  const line = /^ordersource_service_processes\{[^}]*\} (\d+)$/m.exec(exposition);
+  if (!line) throw new Error('the command service\'s /metrics has no ordersource_service_processes');
+  return Number(line[1]);
+}
+
 function startService(databaseUrl: string, port: number, workers: string): ChildProcess {
   const key = randomBytes(32).toString('base64');
+  const env: NodeJS.ProcessEnv = { ...process.env, COMMAND_WORKERS: workers };
+  if (workers === 'default') delete env.COMMAND_WORKERS;
   return spawn(process.execPath, ['-r', '@swc-node/register', 'apps/command-service/src/main.ts'], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     // DATABASE_POOL_MIN as compose deploys it: each worker's share of the pool open from the start.
-    env: { ...process.env, DATABASE_URL: databaseUrl, COMMAND_PORT: String(port), COMMAND_WORKERS: workers, DATABASE_POOL_MIN: process.env.DATABASE_POOL_MIN ?? '20', API_KEYS: 'bench.k=operator', ORDERSOURCE_MASTER_KEY: key, ORDERSOURCE_CHAIN_KEY: key, LOG_LEVEL: 'warn' },
+    env: { ...env, DATABASE_URL: databaseUrl, COMMAND_PORT: String(port), DATABASE_POOL_MIN: process.env.DATABASE_POOL_MIN ?? '20', API_KEYS: 'bench.k=operator', ORDERSOURCE_MASTER_KEY: key, ORDERSOURCE_CHAIN_KEY: key, LOG_LEVEL: 'warn' },
   });
 }
 

@@ -10,7 +10,7 @@ import { OrderImporter, importDigestKey } from '@ordersource/order-import';
 import { processMigrations, type PaymentDeadlineProcess } from '@ordersource/processes';
 import { Logger, OrdersourceConfig, counter, createHttpApp, createLogger, createServiceMetrics, parseApiKeys, requireSecret, runService, startTracing } from '@ordersource/platform';
 import { CommandServiceModule } from './app.module';
-import { commandWorkers, poolSizePerWorker } from './cluster';
+import { poolSizePerWorker, processesOfThisService } from './cluster';
 import { CoalescedSequences } from './orders/coalesced-sequences';
 import { startPaymentDeadlines } from './processes/payment-deadline';
 
@@ -40,7 +40,7 @@ export async function startCommandService(
   const chainKey = requireSecret(config.chainKey, 'ORDERSOURCE_CHAIN_KEY');
   if (apiKeys.authDisabled) logger.warn('AUTH_DISABLED=true: every request acts as admin');
 
-  const database = await openEventStoreDatabase({ url: config.databaseUrl, chainKey, extraMigrations: [...personalDataMigrations, ...messagingMigrations, ...processMigrations], poolSize: poolSizePerWorker(commandWorkers()), minConnections: config.databasePoolMin, logger });
+  const database = await openEventStoreDatabase({ url: config.databaseUrl, chainKey, extraMigrations: [...personalDataMigrations, ...messagingMigrations, ...processMigrations], poolSize: poolSizePerWorker(processesOfThisService()), minConnections: config.databasePoolMin, logger });
   let vault;
   try {
     // Placing an order seals under the customer's key: reused from memory, dropped by any forget.

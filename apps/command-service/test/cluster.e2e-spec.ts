@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +42,28 @@ function childrenOf(pid: number): number[] {
   return children;
 }
 
+/** One request on a connection of its own (no keep-alive): the primary hands each new connection to the next worker in turn. */
+function onFreshConnection(path: string, init: { method?: string; body?: string } = {}): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, { method: init.method ?? 'GET', agent: false, headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+/** The sum of a histogram's `_count` samples whose labels include `labels`. */
+function countOf(exposition: string, metric: string, labels: string[]): number {
+  return exposition
+    .split('\n')
+    .filter((line) => line.startsWith(`${metric}_count{`) && labels.every((label) => line.includes(label)))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
 /** Polls /health/ready; fails as soon as the process exits. (tools/start has the same for scripts; apps may not import tools.) */
 async function waitUntilReady(base: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -80,16 +103,24 @@ afterAll(async () => {
 it('serves commands from two workers behind one port, and a worker that dies stops the service with a failing code', async () => {
   const workers = childrenOf(service.pid as number);
   expect(workers).toHaveLength(2);
-  // Placements spread over keep-alive connections, which the primary hands out to the workers.
+  // Each placement on a connection of its own, so the primary hands them to both workers in turn.
   const placed = await Promise.all(
     Array.from({ length: 8 }, async () => {
-      const response = await fetch(`${url}/orders`, { method: 'POST', headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(orderBody({ orderId: randomUUID() })) });
-      return { status: response.status, body: (await response.json()) as { orderNumber?: string } };
+      const response = await onFreshConnection('/orders', { method: 'POST', body: JSON.stringify(orderBody({ orderId: randomUUID() })) });
+      return { status: response.status, body: JSON.parse(response.text) as { orderNumber?: string } };
     }),
   );
   expect(placed.map((p) => p.status)).toEqual(Array(8).fill(201));
   // One counter for both workers: eight distinct order numbers.
   expect(new Set(placed.map((p) => p.body.orderNumber)).size).toBe(8);
+  // Whichever worker a scrape reaches, /metrics counts the placements both served: the sum.
+  for (let scrape = 0; scrape < 4; scrape++) {
+    const metrics = await onFreshConnection('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(countOf(metrics.text, 'ordersource_http_request_duration_seconds', ['method="POST"', 'route="/orders"', 'status="201"'])).toBe(8);
+    expect(metrics.text).toContain('service="command-service"');
+    expect(metrics.text).toMatch(/^ordersource_service_processes\{service="command-service"\} 2$/m);
+  }
 
   process.kill(workers[0], 'SIGKILL');
   expect(await exited).not.toBe(0);

@@ -68,9 +68,21 @@ export class OperationsController {
   @Access('open')
   @ApiOperation({ summary: 'Prometheus metrics' })
   @ApiProduces('text/plain')
-  @ApiResponse({ status: 200, description: 'Prometheus text exposition format' })
+  @ApiResponse({ status: 200, description: 'Prometheus text exposition format; with COMMAND_WORKERS, every worker summed' })
+  @ApiResponse({ status: 503, description: 'A worker could not gather the other workers\' metrics (problem JSON)' })
   async prometheus(@Res() reply: FastifyReply): Promise<void> {
-    await reply.header('content-type', this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
+    let text: string;
+    try {
+      text = await this.metrics.scrape();
+    } catch (error) {
+      await reply
+        .status(503)
+        .header('content-type', PROBLEM_CONTENT_TYPE)
+        .header('retry-after', '1')
+        .send({ type: `${PROBLEM_TYPE_BASE}metrics-unavailable`, title: 'Service unavailable', status: 503, detail: (error as Error).message });
+      return;
+    }
+    await reply.header('content-type', this.metrics.registry.contentType).send(text);
   }
 }
 

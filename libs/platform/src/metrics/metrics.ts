@@ -1,9 +1,12 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { scraperFor } from './cluster-metrics';
 
 /** One Prometheus registry per service, with process metrics and HTTP request timings. */
 export interface ServiceMetrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** What /metrics answers: this registry, or in a cluster worker the whole cluster's (cluster-metrics.ts). */
+  scrape(): Promise<string>;
 }
 
 export function createServiceMetrics(service: string): ServiceMetrics {
@@ -17,7 +20,9 @@ export function createServiceMetrics(service: string): ServiceMetrics {
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  return { registry, httpDuration };
+  // 1 in each process; summed over a cluster's workers by its /metrics, so it counts them.
+  new Gauge({ name: 'ordersource_service_processes', help: 'Processes serving this service behind its port (COMMAND_WORKERS)', aggregator: 'sum', registers: [registry] }).set(1);
+  return { registry, httpDuration, scrape: scraperFor(registry) };
 }
 
 export function counter<L extends string>(metrics: ServiceMetrics, name: string, help: string, labelNames: readonly L[]): Counter<L> {
