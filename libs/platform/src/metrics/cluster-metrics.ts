@@ -48,7 +48,7 @@ export function serveClusterMetrics(): void {
  * is offered to the primary's aggregation, and the scrape asks the primary); elsewhere, this
  * registry's own.
  */
-export function scraperFor(registry: Registry): () => Promise<string> {
+export function scraperFor(registry: Registry, answerTimeoutMs = ANSWER_TIMEOUT_MS): () => Promise<string> {
   if (!cluster.isWorker) return () => registry.metrics();
   AggregatorRegistry.setRegistries([registry]);
   new AggregatorRegistry(); // installs the worker's answer to the primary's gathering
@@ -67,8 +67,8 @@ export function scraperFor(registry: Registry): () => Promise<string> {
       const id = next++;
       const timer = setTimeout(() => {
         pending.delete(id);
-        reject(new Error(`the cluster's metrics could not be gathered: the primary did not answer within ${ANSWER_TIMEOUT_MS} ms`));
-      }, ANSWER_TIMEOUT_MS);
+        reject(new Error(`the cluster's metrics could not be gathered: the primary did not answer within ${answerTimeoutMs} ms`));
+      }, answerTimeoutMs);
       pending.set(id, {
         resolve: (text) => (clearTimeout(timer), resolve(text)),
         reject: (error) => (clearTimeout(timer), reject(error)),
