@@ -37,17 +37,21 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
   // on a database of its own, so that none climbs on the orders another placed.
   const [headline, ...others] = benchWorkerCounts();
   const port = 3900 + Math.floor(Math.random() * 90);
-  const { floor, references, runs, loads, label } = await withService(serverUrl, port, headline, async (databaseUrl, label) => {
+  const { label, result } = await withService(serverUrl, port, headline, async (databaseUrl) => {
     // With the service up and idle: measured while it started (compiling, migrating on the same
     // two cores), the floor read about half what it reads alone, which flattered the ratio.
     const floor = await rawFloor(databaseUrl);
     // Both floors before the climbs, on a database that holds nothing yet: after them, embedded
     // PostgreSQL 18's autovacuum (off on the machine's 15) was busy with their tables.
     const references = await httpFloor(databaseUrl, port + 100);
-    return { floor, references, label, ...(await climbs(port)) };
+    return { floor, references, ...(await climbs(port)) };
   });
+  const { floor, references, runs, loads } = result;
   const alternatives: { label: string; runs: Climb[] }[] = [];
-  for (const workers of others) alternatives.push(await withService(serverUrl, port, workers, async (_, label) => ({ label, runs: (await climbs(port)).runs })));
+  for (const workers of others) {
+    const other = await withService(serverUrl, port, workers, async () => (await climbs(port)).runs);
+    alternatives.push({ label: other.label, runs: other.result });
+  }
   const service = spread(runs);
   const http = spread(references);
   return {
@@ -75,7 +79,7 @@ export async function benchCommands(serverUrl: string, target: string): Promise<
       `Raw-pg floor: 16 connections each running BEGIN; INSERT one row; COMMIT in a loop for 3 s, measured once the command service is up and idle. Steps of ${STEP_SECONDS} s; latency from each request's scheduled start; ` +
         `one client (up to 64 keep-alive connections, as a gateway keeps them) for the warm-up and every step; the service's pool opened at start (DATABASE_POOL_MIN); ` +
         `each run stops at its first step over ${P99_LIMIT_MS} ms p99 or with a failure, and the service is left idle for ${SETTLE_MS / 1000} s before each run (the run before it ended with a step it could not hold). ` +
-        `Command service: ${label} for the headline${alternatives.length > 0 ? `, then ${alternatives.map((a) => a.label).join(', ')} on a fresh database (BENCH_COMMAND_WORKERS lists the configurations)` : ''}; its worker count as its /metrics sums ordersource_service_processes. ` +
+        `Command service: ${label} for the headline${alternatives.length > 0 ? `, then ${alternatives.map((a) => a.label).join(', ')} on a fresh database (BENCH_COMMAND_WORKERS lists the configurations)` : ''}; its worker count as its /metrics summed ordersource_service_processes after the climbs. ` +
         `Load average (1 min) at the start of each headline run: ${loads.join(', ')} on ${availableParallelism()} cores; the load generator runs in this process, and "client stall" is its own longest event-loop delay in the step (a response it could not read meanwhile counts as the server's latency). ` +
         `The HTTP floor (http-floor.server.ts) climbs the same ladder with a client of its own, after the raw floor and before the command service's climbs (the service idle): what any HTTP write to PostgreSQL costs on this machine, ` +
         `the request, the response, one round trip and one commit, without the command path's work.`,
@@ -92,19 +96,20 @@ function benchWorkerCounts(): string[] {
 
 /**
  * Runs `work` against the command service configured with `workers`, started on a fresh
- * database, with a label naming the configuration and the workers its /metrics counts; stops it
- * and drops the database after.
+ * database; stops it and drops the database after. The label names the configuration and the
+ * workers its /metrics counted once the work was done (every worker listening by then).
  */
-async function withService<T>(serverUrl: string, port: number, workers: string, work: (databaseUrl: string, label: string) => Promise<T>): Promise<T> {
+async function withService<T>(serverUrl: string, port: number, workers: string, work: (databaseUrl: string) => Promise<T>): Promise<{ label: string; result: T }> {
   const database = await createDatabaseOn(serverUrl, 'os_bench_commands');
   const service = startService(database.url, port, workers);
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitUntilReady(base, service, 180_000);
+    const result = await work(database.url);
     const processes = await servingProcesses(base);
-    const label = workers === 'default' ? `COMMAND_WORKERS unset, the default: ${processes} worker${processes === 1 ? '' : 's'} here` : `COMMAND_WORKERS=${workers}`;
     if (workers !== 'default' && processes !== Number(workers)) throw new Error(`the command service started with COMMAND_WORKERS=${workers} reports ${processes} processes`);
-    return await work(database.url, label);
+    const label = workers === 'default' ? `COMMAND_WORKERS unset, the default: ${processes} worker${processes === 1 ? '' : 's'} here` : `COMMAND_WORKERS=${workers}`;
+    return { label, result };
   } finally {
     await stopProcess(service);
     await database.drop();

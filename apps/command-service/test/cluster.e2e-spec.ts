@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventually } from '@ordersource/testing/eventually';
 import { TestDatabase, createTestDatabase } from '@ordersource/testing/postgres';
 import { API_KEYS, keys, orderBody } from './command-service.harness';
 
@@ -100,9 +101,13 @@ afterAll(async () => {
   await db?.drop();
 });
 
+const PROCESSES = /^ordersource_service_processes\{service="command-service"\} (\d+)$/m;
+
 it('serves commands from two workers behind one port, and a worker that dies stops the service with a failing code', async () => {
   const workers = childrenOf(service.pid as number);
   expect(workers).toHaveLength(2);
+  // Ready means one worker listens; /metrics counts the listening ones: both, soon.
+  await eventually('both workers listen', async () => PROCESSES.exec((await onFreshConnection('/metrics')).text)?.[1] === '2', { everyMs: 100 });
   // Each placement on a connection of its own, so the primary hands them to both workers in turn.
   const placed = await Promise.all(
     Array.from({ length: 8 }, async () => {
@@ -119,7 +124,7 @@ it('serves commands from two workers behind one port, and a worker that dies sto
     expect(metrics.status).toBe(200);
     expect(countOf(metrics.text, 'ordersource_http_request_duration_seconds', ['method="POST"', 'route="/orders"', 'status="201"'])).toBe(8);
     expect(metrics.text).toContain('service="command-service"');
-    expect(metrics.text).toMatch(/^ordersource_service_processes\{service="command-service"\} 2$/m);
+    expect(PROCESSES.exec(metrics.text)?.[1]).toBe('2');
   }
 
   process.kill(workers[0], 'SIGKILL');

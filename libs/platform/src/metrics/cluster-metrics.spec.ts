@@ -3,13 +3,16 @@ import { join } from 'node:path';
 import { serveClusterMetrics } from './cluster-metrics';
 
 /**
- * This jest process is a real node:cluster primary of two workers (testing/cluster-metrics-worker.ts),
- * each counting a different amount: a scrape in either answers both summed once the primary serves
- * the cluster's metrics, and a clear error (no hang) while it does not.
+ * This jest process is a real node:cluster primary (testing/cluster-metrics-worker.ts workers):
+ * one worker still "starting" (not listening) counting 100, then, once the primary serves the
+ * metrics as runPrimary does before it forks, two listening workers counting 3 and 4. What was
+ * tried: a scrape before the primary serves, after, and while a listening worker is frozen
+ * (SIGSTOP), so that it cannot report.
  */
-let workers: Worker[] = [];
+const workers: Worker[] = [];
+let listening: Worker[] = [];
 
-function answerTo(worker: Worker, message: string): Promise<{ text?: string; error?: string }> {
+function answerTo(worker: Worker): Promise<{ text?: string; error?: string }> {
   return new Promise((resolve) => {
     // The worker's other messages (ready, its own request to the primary) are not the answer.
     const listener = (answer: { text?: string; error?: string }) => {
@@ -18,29 +21,47 @@ function answerTo(worker: Worker, message: string): Promise<{ text?: string; err
       resolve(answer);
     };
     worker.on('message', listener);
-    worker.send(message);
+    worker.send('scrape');
   });
 }
 
-beforeAll(async () => {
+async function fork(env: Record<string, string>): Promise<Worker> {
+  const worker = cluster.fork({ ANSWER_TIMEOUT_MS: '1000', ...env });
+  workers.push(worker);
+  await new Promise<void>((resolve) => worker.once('message', () => resolve()));
+  return worker;
+}
+
+beforeAll(() => {
   cluster.setupPrimary({ exec: join(__dirname, 'testing', 'cluster-metrics-worker.ts'), execArgv: ['-r', '@swc-node/register'], silent: true });
-  workers = [3, 4].map((counted) => cluster.fork({ COUNTED: String(counted), ANSWER_TIMEOUT_MS: '300' }));
-  await Promise.all(workers.map((worker) => new Promise<void>((resolve) => worker.once('message', () => resolve()))));
-}, 60_000);
+});
 
 afterAll(async () => {
   await Promise.all(workers.map((worker) => new Promise<void>((resolve) => (worker.isDead() ? resolve() : (worker.once('exit', () => resolve()), worker.kill())))));
 });
 
-it("fails the scrape with a clear error when the primary does not answer (it is not serving the cluster's metrics)", async () => {
-  expect(await answerTo(workers[0], 'scrape')).toEqual({ error: "the cluster's metrics could not be gathered: the primary did not answer within 300 ms" });
-});
+it('fails the scrape with a clear error when the primary does not answer (it does not serve the metrics)', async () => {
+  const starting = await fork({ COUNTED: '100' });
+  expect(await answerTo(starting)).toEqual({ error: "the cluster's metrics could not be gathered: the primary did not answer within 1000 ms" });
+}, 30_000);
 
-it("answers a scrape in any worker with every worker's counters summed, default labels kept", async () => {
-  serveClusterMetrics();
+it("answers a scrape in any worker with the listening workers' counters summed, default labels kept", async () => {
+  serveClusterMetrics(300);
+  listening = [await fork({ COUNTED: '3', LISTEN: '0' }), await fork({ COUNTED: '4', LISTEN: '0' })];
   for (const worker of workers) {
-    const { text, error } = await answerTo(worker, 'scrape');
+    const { text, error } = await answerTo(worker);
     expect(error).toBeUndefined();
     expect(text).toMatch(/^fixture_placed_total\{service="fixture"\} 7$/m);
   }
+}, 30_000);
+
+it('fails the scrape with the worker named when a listening worker cannot report, and recovers once it can', async () => {
+  const frozen = listening[1];
+  process.kill(frozen.process.pid as number, 'SIGSTOP');
+  try {
+    expect(await answerTo(listening[0])).toEqual({ error: `the cluster's metrics could not be gathered: worker ${frozen.process.pid} did not report its metrics within 300 ms` });
+  } finally {
+    process.kill(frozen.process.pid as number, 'SIGCONT');
+  }
+  expect((await answerTo(listening[0])).text).toMatch(/^fixture_placed_total\{service="fixture"\} 7$/m);
 });

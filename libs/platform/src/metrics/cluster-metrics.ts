@@ -1,78 +1,131 @@
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 
 /**
  * One /metrics for a service of several node:cluster processes behind one port: whichever
- * worker a scrape reaches asks the primary, which gathers every worker's registry and sums them
- * (prom-client's AggregatorRegistry: counters and histograms add up, and each default process
- * metric aggregates as prom-client defines it), so Prometheus sees the whole service, not
- * whichever worker the kernel picked.
+ * worker a scrape reaches asks the primary, which gathers the registry of every worker that is
+ * listening (a worker still starting serves nothing, and could not answer yet) and combines them
+ * with prom-client's AggregatorRegistry.aggregate (counters and histograms add up; each default
+ * process metric aggregates as prom-client defines it), so Prometheus sees the whole service,
+ * not whichever worker the kernel picked.
  */
 const SCRAPE = 'ordersource:metrics-scrape';
 const SCRAPED = 'ordersource:metrics-scraped';
-/** prom-client's primary gives up on a worker after 5 s; a worker waits a little longer for its answer. */
-const ANSWER_TIMEOUT_MS = 6000;
+const COLLECT = 'ordersource:metrics-collect';
+const COLLECTED = 'ordersource:metrics-collected';
+/** How long the primary waits for each worker's registry, and a worker for the primary's answer (a little longer). */
+const GATHER_TIMEOUT_MS = 5000;
 
-interface ScrapeMessage {
-  type: typeof SCRAPE;
+/** One registry's metrics as getMetricsAsJSON gives them: what aggregate() combines. */
+type Metrics = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
+
+interface Request {
+  type: typeof SCRAPE | typeof COLLECT;
   id: number;
 }
 
-interface ScrapedMessage {
-  type: typeof SCRAPED;
+interface Answer {
+  type: typeof SCRAPED | typeof COLLECTED;
   id: number;
   text?: string;
+  metrics?: Metrics;
   error?: string;
 }
 
 const isMessage = <T extends { type: string }>(message: unknown, type: T['type']): message is T =>
   typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;
 
-/** In the primary: answers the workers' scrapes with every worker's metrics combined. */
-export function serveClusterMetrics(): void {
-  const aggregator = new AggregatorRegistry();
-  cluster.on('message', (worker, message: unknown) => {
-    if (!isMessage<ScrapeMessage>(message, SCRAPE)) return;
-    const answer = (reply: Omit<ScrapedMessage, 'type' | 'id'>) => {
-      if (worker.isConnected()) worker.send({ type: SCRAPED, id: message.id, ...reply } satisfies ScrapedMessage);
-    };
-    aggregator.clusterMetrics().then(
-      (text) => answer({ text }),
-      (error: unknown) => answer({ error: error instanceof Error ? error.message : String(error) }),
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Answers of one kind, awaited by id, each given up after a timeout. */
+class Waiters<T> {
+  private next = 0;
+  private readonly pending = new Map<string, { resolve(value: T): void; reject(error: Error): void }>();
+
+  wait(key: (id: number) => string, send: (id: number) => void, timeoutMs: number, late: string): Promise<T> {
+    const id = this.next++;
+    const at = key(id);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(at);
+        reject(new Error(`${late} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(at, {
+        resolve: (value) => (clearTimeout(timer), resolve(value)),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      });
+      send(id);
+    });
+  }
+
+  settle(at: string, outcome: { value: T } | { error: string }): void {
+    const waiter = this.pending.get(at);
+    if (!waiter) return;
+    this.pending.delete(at);
+    if ('value' in outcome) waiter.resolve(outcome.value);
+    else waiter.reject(new Error(outcome.error));
+  }
+}
+
+/** In the primary: answers the workers' scrapes with every listening worker's metrics combined. */
+export function serveClusterMetrics(timeoutMs = GATHER_TIMEOUT_MS): void {
+  const listening = new Set<Worker>();
+  cluster.on('listening', (worker) => listening.add(worker));
+  cluster.on('exit', (worker) => listening.delete(worker));
+  const reports = new Waiters<Metrics>();
+  const gather = async (): Promise<string> => {
+    const workers = [...listening].filter((worker) => worker.isConnected());
+    const collected = await Promise.all(
+      workers.map((worker) =>
+        reports.wait(
+          (id) => `${worker.id}:${id}`,
+          (id) => worker.send({ type: COLLECT, id } satisfies Request),
+          timeoutMs,
+          `worker ${worker.process.pid} did not report its metrics`,
+        ),
+      ),
     );
+    return AggregatorRegistry.aggregate(collected).metrics();
+  };
+  cluster.on('message', (worker, message: unknown) => {
+    if (isMessage<Answer>(message, COLLECTED)) {
+      reports.settle(`${worker.id}:${message.id}`, message.metrics ? { value: message.metrics } : { error: message.error ?? 'no metrics' });
+    } else if (isMessage<Request>(message, SCRAPE)) {
+      const answer = (reply: Omit<Answer, 'type' | 'id'>) => {
+        if (worker.isConnected()) worker.send({ type: SCRAPED, id: message.id, ...reply } satisfies Answer);
+      };
+      gather().then(
+        (text) => answer({ text }),
+        (error: unknown) => answer({ error: messageOf(error) }),
+      );
+    }
   });
 }
 
 /**
- * The scrape of this process's registry: in a cluster worker, the whole cluster's (the registry
- * is offered to the primary's aggregation, and the scrape asks the primary); elsewhere, this
- * registry's own.
+ * The scrape of this process's registry: in a cluster worker, the whole cluster's (the worker
+ * reports its registry when the primary gathers, and its scrape asks the primary); elsewhere,
+ * this registry's own.
  */
-export function scraperFor(registry: Registry, answerTimeoutMs = ANSWER_TIMEOUT_MS): () => Promise<string> {
+export function scraperFor(registry: Registry, answerTimeoutMs = GATHER_TIMEOUT_MS + 1000): () => Promise<string> {
   if (!cluster.isWorker) return () => registry.metrics();
-  AggregatorRegistry.setRegistries([registry]);
-  new AggregatorRegistry(); // installs the worker's answer to the primary's gathering
-  let next = 0;
-  const pending = new Map<number, { resolve(text: string): void; reject(error: Error): void }>();
+  const scrapes = new Waiters<string>();
   process.on('message', (message: unknown) => {
-    if (!isMessage<ScrapedMessage>(message, SCRAPED)) return;
-    const waiter = pending.get(message.id);
-    if (!waiter) return;
-    pending.delete(message.id);
-    if (message.error !== undefined || message.text === undefined) waiter.reject(new Error(`the cluster's metrics could not be gathered: ${message.error ?? 'no answer'}`));
-    else waiter.resolve(message.text);
+    if (isMessage<Request>(message, COLLECT)) {
+      const report = (reply: Omit<Answer, 'type' | 'id'>) => process.send?.({ type: COLLECTED, id: message.id, ...reply } satisfies Answer);
+      registry.getMetricsAsJSON().then(
+        (metrics) => report({ metrics }),
+        (error: unknown) => report({ error: messageOf(error) }),
+      );
+    } else if (isMessage<Answer>(message, SCRAPED)) {
+      scrapes.settle(String(message.id), message.text !== undefined ? { value: message.text } : { error: `the cluster's metrics could not be gathered: ${message.error ?? 'no answer'}` });
+    }
   });
   return () =>
-    new Promise<string>((resolve, reject) => {
-      const id = next++;
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        reject(new Error(`the cluster's metrics could not be gathered: the primary did not answer within ${answerTimeoutMs} ms`));
-      }, answerTimeoutMs);
-      pending.set(id, {
-        resolve: (text) => (clearTimeout(timer), resolve(text)),
-        reject: (error) => (clearTimeout(timer), reject(error)),
-      });
-      process.send?.({ type: SCRAPE, id } satisfies ScrapeMessage);
-    });
+    scrapes.wait(
+      String,
+      (id) => process.send?.({ type: SCRAPE, id } satisfies Request),
+      answerTimeoutMs,
+      "the cluster's metrics could not be gathered: the primary did not answer",
+    );
 }

@@ -1,7 +1,9 @@
 /**
- * A node:cluster worker for cluster-metrics.spec.ts: a registry with one counter at
- * COUNTED, the scrape scraperFor gives it, run whenever the primary sends 'scrape'.
+ * A node:cluster worker for cluster-metrics.spec.ts: a registry with one counter at COUNTED, the
+ * scrape scraperFor gives it, run whenever the primary sends 'scrape'. It listens (on a port the
+ * cluster shares) only when LISTEN is set: the primary gathers the metrics of listening workers.
  */
+import { createServer } from 'node:net';
 import { Counter, Registry } from 'prom-client';
 import { scraperFor } from '../cluster-metrics';
 
@@ -16,4 +18,6 @@ process.on('message', (message: unknown) => {
     (error: unknown) => process.send?.({ error: (error as Error).message }),
   );
 });
-process.send?.({ ready: true });
+const ready = () => process.send?.({ ready: true });
+if (process.env.LISTEN) createServer().listen(Number(process.env.LISTEN), '127.0.0.1', ready);
+else ready();
