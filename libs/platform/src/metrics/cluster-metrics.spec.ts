@@ -25,10 +25,11 @@ function answerTo(worker: Worker): Promise<{ text?: string; error?: string }> {
   });
 }
 
+/** A worker, once it is up: told by its first message, or, if it listens, by the cluster's 'listening' (the primary learns it after the worker's listen callback has run). */
 async function fork(env: Record<string, string>): Promise<Worker> {
   const worker = cluster.fork({ ANSWER_TIMEOUT_MS: '1000', ...env });
   workers.push(worker);
-  await new Promise<void>((resolve) => worker.once('message', () => resolve()));
+  await new Promise<void>((resolve) => worker.once(env.LISTEN ? 'listening' : 'message', () => resolve()));
   return worker;
 }
 
