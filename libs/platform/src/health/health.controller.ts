@@ -2,7 +2,8 @@ import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.guard';
-import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from '../http/problem';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE, problems } from '../http/problem';
+import { sendProblem } from '../http/problem.filter';
 import { SERVICE_METRICS } from '../platform.tokens';
 import { ServiceMetrics } from '../metrics/metrics';
 
@@ -75,11 +76,7 @@ export class OperationsController {
     try {
       text = await this.metrics.scrape();
     } catch (error) {
-      await reply
-        .status(503)
-        .header('content-type', PROBLEM_CONTENT_TYPE)
-        .header('retry-after', '1')
-        .send({ type: `${PROBLEM_TYPE_BASE}metrics-unavailable`, title: 'Service unavailable', status: 503, detail: (error as Error).message });
+      await sendProblem(reply, problems.unavailable('metrics-unavailable', (error as Error).message));
       return;
     }
     await reply.header('content-type', this.metrics.registry.contentType).send(text);

@@ -37,20 +37,19 @@ const isMessage = <T extends { type: string }>(message: unknown, type: T['type']
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** Answers of one kind, awaited by id, each given up after a timeout. */
+/** Answers of one kind, awaited by an id unique to this set of waiters, each given up after a timeout. */
 class Waiters<T> {
   private next = 0;
-  private readonly pending = new Map<string, { resolve(value: T): void; reject(error: Error): void }>();
+  private readonly pending = new Map<number, { resolve(value: T): void; reject(error: Error): void }>();
 
-  wait(key: (id: number) => string, send: (id: number) => void, timeoutMs: number, late: string): Promise<T> {
+  wait(send: (id: number) => void, timeoutMs: number, late: string): Promise<T> {
     const id = this.next++;
-    const at = key(id);
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(at);
+        this.pending.delete(id);
         reject(new Error(`${late} within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(at, {
+      this.pending.set(id, {
         resolve: (value) => (clearTimeout(timer), resolve(value)),
         reject: (error) => (clearTimeout(timer), reject(error)),
       });
@@ -58,10 +57,10 @@ class Waiters<T> {
     });
   }
 
-  settle(at: string, outcome: { value: T } | { error: string }): void {
-    const waiter = this.pending.get(at);
+  settle(id: number, outcome: { value: T } | { error: string }): void {
+    const waiter = this.pending.get(id);
     if (!waiter) return;
-    this.pending.delete(at);
+    this.pending.delete(id);
     if ('value' in outcome) waiter.resolve(outcome.value);
     else waiter.reject(new Error(outcome.error));
   }
@@ -78,7 +77,6 @@ export function serveClusterMetrics(timeoutMs = GATHER_TIMEOUT_MS): void {
     const collected = await Promise.all(
       workers.map((worker) =>
         reports.wait(
-          (id) => `${worker.id}:${id}`,
           (id) => worker.send({ type: COLLECT, id } satisfies Request),
           timeoutMs,
           `worker ${worker.process.pid} did not report its metrics`,
@@ -89,7 +87,7 @@ export function serveClusterMetrics(timeoutMs = GATHER_TIMEOUT_MS): void {
   };
   cluster.on('message', (worker, message: unknown) => {
     if (isMessage<Answer>(message, COLLECTED)) {
-      reports.settle(`${worker.id}:${message.id}`, message.metrics ? { value: message.metrics } : { error: message.error ?? 'no metrics' });
+      reports.settle(message.id, message.metrics ? { value: message.metrics } : { error: message.error ?? 'no metrics' });
     } else if (isMessage<Request>(message, SCRAPE)) {
       const answer = (reply: Omit<Answer, 'type' | 'id'>) => {
         if (worker.isConnected()) worker.send({ type: SCRAPED, id: message.id, ...reply } satisfies Answer);
@@ -118,12 +116,11 @@ export function scraperFor(registry: Registry, answerTimeoutMs = GATHER_TIMEOUT_
         (error: unknown) => report({ error: messageOf(error) }),
       );
     } else if (isMessage<Answer>(message, SCRAPED)) {
-      scrapes.settle(String(message.id), message.text !== undefined ? { value: message.text } : { error: `the cluster's metrics could not be gathered: ${message.error ?? 'no answer'}` });
+      scrapes.settle(message.id, message.text !== undefined ? { value: message.text } : { error: `the cluster's metrics could not be gathered: ${message.error ?? 'no answer'}` });
     }
   });
   return () =>
     scrapes.wait(
-      String,
       (id) => process.send?.({ type: SCRAPE, id } satisfies Request),
       answerTimeoutMs,
       "the cluster's metrics could not be gathered: the primary did not answer",
